@@ -74,9 +74,7 @@ def json_option(func: F) -> F:
 
 def dry_run_option(func: F) -> F:
     """``--dry-run``: show what would happen and change nothing."""
-    return click.option(
-        "--dry-run", is_flag=True, help="Nur zeigen, was geschähe; nichts schreiben oder senden."
-    )(func)
+    return click.option("--dry-run", is_flag=True, help="Nur zeigen, was geschähe; nichts schreiben oder senden.")(func)
 
 
 def echo_json(data: Any) -> None:

@@ -1,0 +1,1 @@
+"""The scheduled job (``sync``) as a sequence of steps over one dataset."""

@@ -1,0 +1,84 @@
+"""Runs the job's steps in order over one dataset, saving after every step.
+
+A step changes records in ``ctx.dataset`` and reports what it did in ``ctx.report``. After each step the
+runner writes the changes to the store (``ctx.save()``), so that a crash in a later step keeps the work
+of the earlier ones. A step that must persist something before an outside action (the mail step writes
+``wird gesendet`` before it sends) calls ``ctx.save()`` itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from automation.dataset import Dataset
+from automation.records import Hinweis
+from automation.store.base import ApplyResult, Store
+from automation.workspace import Workspace
+
+log = logging.getLogger("gespraechsrunde")
+
+
+@dataclass
+class Report:
+    """What a run did: counts per topic, findings, and lines for the person at the terminal."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    lines: list[str] = field(default_factory=list)
+    findings: list[Hinweis] = field(default_factory=list)
+    step_seconds: dict[str, float] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.counts[what] = self.counts.get(what, 0) + n
+
+    def say(self, line: str) -> None:
+        self.lines.append(line)
+        log.info(line)
+
+    @property
+    def errors(self) -> list[Hinweis]:
+        return [f for f in self.findings if f.schwere == "Fehler"]
+
+
+@dataclass
+class JobContext:
+    workspace: Workspace
+    store: Store
+    dataset: Dataset
+    now: dt.datetime
+    dry_run: bool = False
+    interactive: bool = False
+    report: Report = field(default_factory=Report)
+
+    def save(self) -> ApplyResult:
+        """Write what changed so far to the store (nothing in a dry run)."""
+        changes = self.dataset.changes()
+        if self.dry_run or not changes:
+            return ApplyResult()
+        result = self.store.apply(changes)
+        for conflict in result.conflicts:
+            self.report.say(conflict.message())
+            self.report.count("Konflikte")
+        self.dataset.commit()
+        return result
+
+
+class Step(Protocol):
+    name: str
+
+    def run(self, ctx: JobContext) -> None: ...
+
+
+def run_steps(ctx: JobContext, steps: Sequence[Step]) -> Report:
+    """Run every step in order; save after each."""
+    for step in steps:
+        started = time.perf_counter()
+        log.info("Schritt %s beginnt", step.name)
+        step.run(ctx)
+        ctx.save()
+        ctx.report.step_seconds[step.name] = round(time.perf_counter() - started, 3)
+    return ctx.report

@@ -1,0 +1,231 @@
+"""The local store: an .xlsx workbook (openpyxl), the embedded default that needs no Google account.
+
+Saving is atomic (temporary file in the same folder, then rename) and keeps the previous version as
+``<name>.vorher.xlsx``. While Excel or LibreOffice has the workbook open (their lock files ``~$name`` and
+``.~lock.name#`` exist), nothing is written and the caller gets :class:`WorkbookLockedError`.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from automation.cells import Cell, same_cell
+from automation.errors import StoreError, WorkbookLockedError
+from automation.store.base import (
+    ApplyResult,
+    ChangeSet,
+    Conflict,
+    Row,
+    Snapshot,
+    Table,
+    find_header,
+)
+
+
+def lock_files(path: Path) -> list[Path]:
+    """Lock files that Excel and LibreOffice leave beside a workbook they have open."""
+    candidates = [path.with_name("~$" + path.name), path.with_name(f".~lock.{path.name}#")]
+    return [p for p in candidates if p.exists()]
+
+
+def _set(cell: Any, value: Cell) -> None:
+    """Write a plain value; text that looks like a formula stays text."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
+def _headers(ws: Worksheet) -> list[str]:
+    return [str(c.value).strip() if c.value is not None else "" for c in ws[1]] if ws.max_row >= 1 else []
+
+
+def _last_used_row(ws: Worksheet) -> int:
+    for number in range(ws.max_row, 1, -1):
+        if any(c.value not in (None, "") for c in ws[number]):
+            return number
+    return 1
+
+
+class WorkbookStore:
+    """Tabs of a local .xlsx workbook."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def describe(self) -> str:
+        return f"Arbeitsmappe {self.path.name}"
+
+    @property
+    def backup_path(self) -> Path:
+        return self.path.with_name(self.path.stem + ".vorher" + self.path.suffix)
+
+    def read(self) -> Snapshot:
+        if not self.path.exists():
+            return {}
+        try:
+            wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise StoreError(
+                f"Die Arbeitsmappe {self.path.name} lässt sich nicht lesen ({exc}). "
+                f"Die vorige Fassung liegt in {self.backup_path.name}."
+            ) from exc
+        snapshot: Snapshot = {}
+        try:
+            for ws in wb.worksheets:
+                rows = ws.iter_rows(values_only=True)
+                header_row = next(rows, None) or ()
+                headers = [str(h).strip() if h is not None else "" for h in header_row]
+                table = Table(ws.title, headers)
+                for number, values in enumerate(rows, start=2):
+                    if not any(v not in (None, "") for v in values):
+                        continue
+                    table.rows.append(Row(number, {h: v for h, v in zip(headers, values, strict=False) if h}))
+                snapshot[ws.title] = table
+        finally:
+            wb.close()
+        return snapshot
+
+    def _check_unlocked(self) -> None:
+        locks = lock_files(self.path)
+        if locks:
+            raise WorkbookLockedError(
+                f"Die Arbeitsmappe {self.path.name} ist gerade in Excel oder LibreOffice geöffnet "
+                f"(Sperrdatei {locks[0].name}). Bitte dort speichern und schließen, dann erneut starten. "
+                "Es wurde nichts geschrieben und nichts geht verloren."
+            )
+
+    def _load_for_write(self) -> openpyxl.Workbook:
+        self._check_unlocked()
+        if not self.path.exists():
+            wb = openpyxl.Workbook()
+            wb.remove(wb.active)
+            return wb
+        return openpyxl.load_workbook(self.path)
+
+    def _save(self, wb: openpyxl.Workbook) -> None:
+        self._check_unlocked()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=".speichern-", suffix=".xlsx", dir=self.path.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
+        os.chmod(tmp, mode)
+        try:
+            wb.save(tmp)
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            if self.path.exists():
+                shutil.copy2(self.path, self.backup_path)
+            os.replace(tmp, self.path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def ensure_tabs(self, tabs: dict[str, list[str]]) -> list[str]:
+        wb = self._load_for_write()
+        created: list[str] = []
+        for name, headers in tabs.items():
+            if name not in wb.sheetnames:
+                ws = wb.create_sheet(name)
+                created.append(name)
+            else:
+                ws = wb[name]
+            self._add_headers(ws, headers)
+        if created or not self.path.exists():
+            self._save(wb)
+        return created
+
+    def _add_headers(self, ws: Worksheet, wanted: list[str]) -> list[str]:
+        headers = _headers(ws) if ws.max_row >= 1 and ws.cell(1, 1).value is not None else []
+        for header in wanted:
+            if find_header(headers, header) is None:
+                headers.append(header)
+                cell = ws.cell(1, len(headers))
+                _set(cell, header)
+                cell.font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        return headers
+
+    def apply(self, changes: ChangeSet) -> ApplyResult:
+        result = ApplyResult()
+        if not changes:
+            return result
+        wb = self._load_for_write()
+        by_tab_key: dict[tuple[str, str], dict[str, int]] = {}
+
+        def sheet(name: str, needed: list[str]) -> tuple[Worksheet, list[str]]:
+            if name not in wb.sheetnames:
+                wb.create_sheet(name)
+            ws = wb[name]
+            return ws, self._add_headers(ws, needed)
+
+        def row_index(name: str, key_column: str) -> dict[str, int]:
+            if (name, key_column) not in by_tab_key:
+                ws, headers = sheet(name, [key_column])
+                col = find_header(headers, key_column)
+                assert col is not None
+                index: dict[str, int] = {}
+                for number in range(2, ws.max_row + 1):
+                    value = ws.cell(number, col + 1).value
+                    if value not in (None, ""):
+                        index.setdefault(str(value).strip(), number)
+                by_tab_key[(name, key_column)] = index
+            return by_tab_key[(name, key_column)]
+
+        for change in changes.cells:
+            ws, headers = sheet(change.tab, [change.key_column, change.column])
+            number = row_index(change.tab, change.key_column).get(change.key)
+            if number is None:
+                result.conflicts.append(Conflict(change.tab, change.key, "", change.old, None))
+                continue
+            col = find_header(headers, change.column)
+            assert col is not None
+            cell = ws.cell(number, col + 1)
+            if not same_cell(cell.value, change.old):
+                result.conflicts.append(Conflict(change.tab, change.key, change.column, change.old, cell.value))
+                continue
+            _set(cell, change.new)
+            result.written_cells += 1
+
+        for replace in changes.replaces:
+            ws, headers = sheet(replace.tab, replace.headers)
+            if ws.max_row > 1:
+                ws.delete_rows(2, ws.max_row - 1)
+            for number, values in enumerate(replace.rows, start=2):
+                for header, value in values.items():
+                    col = find_header(headers, header)
+                    if col is None:
+                        headers = self._add_headers(ws, [header])
+                        col = len(headers) - 1
+                    _set(ws.cell(number, col + 1), value)
+
+        appended_per_tab: dict[str, int] = {}
+        for append in changes.appends:
+            ws, headers = sheet(append.tab, list(append.values))
+            if append.tab not in appended_per_tab:
+                appended_per_tab[append.tab] = _last_used_row(ws)
+            appended_per_tab[append.tab] += 1
+            number = appended_per_tab[append.tab]
+            for header, value in append.values.items():
+                col = find_header(headers, header)
+                assert col is not None
+                _set(ws.cell(number, col + 1), value)
+            by_tab_key.clear()
+            result.appended_rows += 1
+
+        for delete in sorted(changes.deletes, key=lambda d: d.tab):
+            number = row_index(delete.tab, delete.key_column).get(delete.key)
+            if number is not None:
+                wb[delete.tab].delete_rows(number, 1)
+                by_tab_key.clear()
+                result.deleted_rows += 1
+
+        self._save(wb)
+        return result
