@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from automation.cells import read_cell, read_row, to_cell, write_row
+from automation.cells import read_cell, read_row, same_cell, to_cell, write_row
 from automation.normalize import CellError, is_empty
 from automation.records import TABS, Column, Hinweis, Record, columns, headers
 from automation.store.base import Append, CellChange, ChangeSet, Delete, Replace, Snapshot, Table, find_header
@@ -28,6 +28,7 @@ class TabState:
     present: bool
     records: dict[str, Record] = field(default_factory=dict)
     ordered: list[Record] = field(default_factory=list)  # tabs without ID column
+    original_rows: list[dict[str, Any]] = field(default_factory=list)  # their rows as read
     raw: dict[str, dict[str, Any]] = field(default_factory=dict)
     row_numbers: dict[str, int] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
@@ -80,6 +81,7 @@ class Dataset:
                 continue
             if model.ID is None:
                 state.ordered.append(record)
+                state.original_rows.append(values)
                 continue
             key = record.key()
             if key in state.records:
@@ -145,8 +147,9 @@ class Dataset:
         for state in self.tabs.values():
             model = state.model
             if model.ID is None:
-                if state.replaced:
-                    result.replaces.append(Replace(model.TAB, headers(model), [write_row(r) for r in state.ordered]))
+                rows = [write_row(r) for r in state.ordered]
+                if state.replaced and not _same_rows(rows, state.original_rows):
+                    result.replaces.append(Replace(model.TAB, headers(model), rows))
                 continue
             for key, record in state.records.items():
                 if key not in state.raw:
@@ -165,12 +168,23 @@ class Dataset:
         for state in self.tabs.values():
             if state.model.ID is None:
                 state.replaced = False
+                state.original_rows = [dict(write_row(r)) for r in state.ordered]
                 continue
             for key in state.deleted:
                 state.raw.pop(key, None)
             state.deleted.clear()
             for key, record in state.records.items():
                 state.raw[key] = write_row(record)
+
+
+def _same_rows(new: list[dict[str, Any]], old: list[dict[str, Any]]) -> bool:
+    if len(new) != len(old):
+        return False
+    return all(
+        same_cell(value, before.get(header))
+        for row, before in zip(new, old, strict=True)
+        for header, value in row.items()
+    )
 
 
 def _cell_change(model: type[Record], key: str, column: Column, raw: Any, record: Record) -> CellChange | None:

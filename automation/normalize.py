@@ -293,9 +293,9 @@ def email(value: Any) -> tuple[str | None, CellWarning | None]:
     domain = domain.lower().strip(".")
     try:
         result = validate_email(f"{local}@{domain}", check_deliverability=False)
-    except EmailNotValidError as exc:
+    except EmailNotValidError:
         raise CellError(
-            f"»{raw.strip()}« ist keine gültige E-Mail-Adresse ({exc}).",
+            f"»{raw.strip()}« ist keine gültige E-Mail-Adresse.",
             "Bitte die Adresse prüfen, Form: name@beispiel.de.",
         ) from None
     normalized = f"{result.local_part}@{result.domain.lower()}"

@@ -46,7 +46,7 @@ VersandStatus = Literal["geplant", "wird gesendet", "gesendet", "fehlgeschlagen"
 TerminStatus = Literal["geplant", "Anmeldung offen", "Anmeldung geschlossen", "durchgeführt", "abgesagt"]
 Zeitaufwand = Literal["einmalig", "gelegentlich", "regelmäßig"]
 Schwere = Literal["Fehler", "Warnung", "Info"]
-EingangStatus = Literal["neu", "verarbeitet", "fehlerhaft"]
+EingangStatus = Literal["neu", "verarbeitet", "fehlerhaft", "gelöscht"]
 
 GRUPPEN: tuple[str, ...] = get_args(Gruppe)
 ANMELDE_STATUS: tuple[str, ...] = get_args(AnmeldeStatus)

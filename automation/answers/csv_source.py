@@ -3,7 +3,7 @@
 Export format: a ``Zeitstempel`` column, then one column per question titled like the question;
 checkbox answers joined with ``", "``. Columns are matched to the definition by title; a column the
 definition does not know is kept in ``unbekannt``. A CSV row has no answer ID of its own: it is derived
-from the form, the time stamp and the row's content, so the same row is recognised in every run.
+from the form, the time stamp and the first two answers, so the same row is recognised in every run.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ def _split(question: Question | None, value: str) -> list[str]:
 
 
 def answer_id(form_id: str, stamp: str, cells: list[str]) -> str:
+    """Stable ID of a CSV row: form, time stamp and the first two answers (names), so that fixing a typo
+    elsewhere in the row (an e-mail address, say) updates the same answer instead of adding another."""
     digest = hashlib.sha256("\x1f".join([form_id, stamp, *cells]).encode()).hexdigest()
     return f"csv-{form_id[:3]}-{digest[:16]}"
 
@@ -84,7 +86,7 @@ def parse_csv(form: FormDefinition, path: Path) -> list[RawAnswer]:
                 values[question.schluessel] = parts
         answers.append(
             RawAnswer(
-                antwort_id=answer_id(form.id, stamp, row),
+                antwort_id=answer_id(form.id, stamp, [c for i, c in enumerate(row) if i != stamp_col][:2]),
                 formular=form.id,
                 eingegangen=when,
                 geaendert=when,

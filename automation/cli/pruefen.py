@@ -1,0 +1,28 @@
+"""``gespraechsrunde pruefen``: validate everything, write only the Hinweise tab."""
+
+from __future__ import annotations
+
+import click
+
+from automation.cli.app import CliContext, echo_json, json_option, main
+from automation.cli.output import print_report, report_json
+from automation.job.sync import run_check
+from automation.workspace import Workspace
+
+
+@main.command("pruefen")
+@json_option
+@click.pass_obj
+def pruefen(obj: CliContext, as_json: bool) -> None:
+    """Alle Tabellen und die noch offenen Formularantworten prüfen.
+
+    Schreibt die Befunde (Tabelle, Zeile, Spalte, Vorschlag) in den Tab »Hinweise« und sonst nichts.
+    Exit-Code 1, wenn es Fehler gibt.
+    """
+    report = run_check(Workspace.open(obj.ordner))
+    if as_json:
+        echo_json(report_json(report))
+    else:
+        print_report(report, "Prüfung fertig:")
+    if report.errors:
+        raise click.exceptions.Exit(1)
