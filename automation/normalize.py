@@ -125,7 +125,8 @@ _DATE_PATTERNS = (
 
 _TIME_PATTERN = re.compile(
     r"(?:\s+|T)(\d{1,2})[:.](\d{2})(?:[:.](\d{2})(?:\.\d+)?)?\s*(am|pm|vorm\.|nachm\.)?"
-    r"\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{2,5}(?:[+-]\d{1,2})?)?\s*$"
+    r"\s*(Z|[+-]\d{2}:?\d{2}|[A-Za-z]{2,5}(?:[+-]\d{1,2})?)?\s*$",
+    re.IGNORECASE,
 )
 
 
@@ -255,6 +256,11 @@ def phone(value: Any, region: str = "DE") -> str | None:
     raw = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
     cleaned = re.sub(r"(?i)^(tel\.?|telefon|handy|mobil|fon)[:\s]*", "", raw)
     cleaned = cleaned.replace("(0)", "").replace("/", " ")
+    if re.search(r"[^\d\s()+\-.]", cleaned):
+        raise CellError(
+            f"»{raw}« enthält Zeichen, die in keiner Telefonnummer stehen.",
+            "Nur Ziffern, Leerzeichen, + und - eintragen, z. B. 0171 2345678 (Buchstabe O statt Null?).",
+        )
     if re.fullmatch(r"\d{9,13}", cleaned) and not cleaned.startswith(("0", "49")):
         cleaned = "0" + cleaned  # spreadsheet ate the leading zero
     try:

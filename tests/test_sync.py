@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from tests.conftest import cells, read_dataset, registration, run_cli, write_answers
-
 from automation.records import Anmeldung, Eingang, Kontakt
+from tests.conftest import cells, read_dataset, registration, run_cli, write_answers
 
 
 def _digest(folder: Path) -> str:
@@ -40,7 +39,7 @@ def test_answers_become_contacts_and_registrations_once(make_workspace) -> None:
     assert kontakte["max@beispiel.example"].gruppe == "Incoming"
     status = {e.status for e in data.all(Eingang)}
     assert status == {"verarbeitet", "fehlerhaft", "gelöscht"}
-    nora = [e for e in data.all(Eingang) if "Nora" in e.daten or e.hinweis and "Einwilligung" in e.hinweis]
+    nora = [e for e in data.all(Eingang) if "Nora" in e.daten or (e.hinweis and "Einwilligung" in e.hinweis)]
     assert len(nora) == 1 and nora[0].daten == "{}"
     hinweise = cells(folder, "Hinweise")
     assert any(h["Spalte"] == "E-Mail-Adresse" and h["Schwere"] == "Fehler" for h in hinweise)

@@ -1,0 +1,74 @@
+"""``gespraechsrunde person``: what is stored about one person; export and erasure (DSGVO)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from automation.cli.app import CliContext, dry_run_option, main
+from automation.dataset import Dataset
+from automation.errors import GespraechsrundeError
+from automation.privacy import erase_person, export_person, find_contact
+from automation.records import Kontakt
+from automation.workspace import Workspace
+
+
+def _load(obj: CliContext, wer: str) -> tuple[Workspace, Dataset, Kontakt]:
+    workspace = Workspace.open(obj.ordner)
+    dataset = Dataset.from_snapshot(workspace.store().read())
+    kontakt = find_contact(dataset, wer)
+    if kontakt is None:
+        raise GespraechsrundeError(
+            f"Keine Person mit Kontakt-ID oder E-Mail »{wer}« im Tab Kontakte. Bitte die Schreibweise prüfen."
+        )
+    return workspace, dataset, kontakt
+
+
+@main.group("person")
+def person() -> None:
+    """Auskunft, Export und Löschung der Daten einer Person (DSGVO Art. 15, 17, 20)."""
+
+
+@person.command("export")
+@click.argument("wer")
+@click.option("--datei", type=click.Path(dir_okay=False, path_type=Path), help="In diese JSON-Datei schreiben.")
+@click.pass_obj
+def export(obj: CliContext, wer: str, datei: Path | None) -> None:
+    """Alles, was über eine Person gespeichert ist, als JSON ausgeben.
+
+    WER ist die Kontakt-ID (z. B. K-7Q4MZP2C) oder die E-Mail-Adresse.
+    """
+    _, dataset, kontakt = _load(obj, wer)
+    text = json.dumps(export_person(dataset, kontakt), ensure_ascii=False, indent=2, default=str)
+    if datei is None:
+        click.echo(text)
+    else:
+        datei.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"Daten von {kontakt.kontakt_id} in {datei} geschrieben.")
+
+
+@person.command("loeschen")
+@click.argument("wer")
+@dry_run_option
+@click.option("--ja", "confirmed", is_flag=True, help="Ohne Rückfrage löschen.")
+@click.pass_obj
+def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
+    """Eine Person mit Anmeldungen, Feedback und Formularantworten löschen.
+
+    Versand-Zeilen behalten ihren Schlüssel (damit nichts doppelt gesendet wird), verlieren aber die
+    Adresse. Die Antworten in Google Forms bzw. den CSV-Dateien bitte zusätzlich von Hand löschen.
+    """
+    workspace, dataset, kontakt = _load(obj, wer)
+    if not dry_run and not confirmed:
+        click.confirm(f"{kontakt.anzeigename} ({kontakt.kontakt_id}) wirklich löschen?", abort=True)
+    counts = erase_person(dataset, kontakt)
+    summary = ", ".join(f"{tab}: {n}" for tab, n in counts.items())
+    if dry_run:
+        click.echo(f"Probelauf – würde löschen bzw. leeren: {summary}")
+        return
+    result = workspace.store().apply(dataset.changes())
+    for conflict in result.conflicts:
+        click.echo(conflict.message(), err=True)
+    click.echo(f"{kontakt.kontakt_id} gelöscht ({summary}).")

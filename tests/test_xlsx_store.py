@@ -1,0 +1,176 @@
+"""The local workbook: round trip, users' columns kept, lock files respected, crash-safe saving."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from automation import normalize
+from automation.dataset import Dataset
+from automation.errors import WorkbookLockedError
+from automation.records import TABS, Anmeldung, Kontakt, headers
+from automation.store.base import Append, CellChange, ChangeSet
+from automation.store.xlsx import WorkbookStore
+
+
+def _store(tmp_path: Path) -> WorkbookStore:
+    store = WorkbookStore(tmp_path / "daten.xlsx")
+    store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+    return store
+
+
+def _contact(**extra: object) -> Kontakt:
+    base: dict[str, object] = {
+        "kontakt_id": "K-1", "vorname": "Jürgen", "nachname": "Groß-Öztürk", "email": "j@beispiel.example",
+        "telefon": "+49 171 2345678", "gruppe": "Outgoing", "interessen": ["Sport", "Natur & Umwelt"],
+        "einwilligung_speicherung": True, "erstellt": dt.datetime(2027, 1, 2, 3, 4, 5),
+    }  # fmt: skip
+    return Kontakt.model_validate(base | extra)
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    dataset = Dataset.from_snapshot(store.read())
+    contact = _contact()
+    dataset.put(contact)
+    store.apply(dataset.changes())
+    again = Dataset.from_snapshot(store.read())
+    assert again.all(Kontakt) == [contact]
+    assert again.findings == []
+    assert not again.changes()  # nothing to write after reading back
+
+
+def test_users_extra_columns_and_rows_survive(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    dataset = Dataset.from_snapshot(store.read())
+    dataset.put(_contact())
+    store.apply(dataset.changes())
+    wb = openpyxl.load_workbook(store.path)
+    ws = wb["Kontakte"]
+    ws.cell(1, ws.max_column + 1, "Notiz der Koordination")
+    ws.cell(2, ws.max_column, "kommt mit Hund")
+    wb.create_sheet("Eigene Liste")["A1"] = "bleibt"
+    wb.save(store.path)
+
+    dataset = Dataset.from_snapshot(store.read())
+    dataset.put(dataset.all(Kontakt)[0].model_copy(update={"nachname": "Neu"}))
+    dataset.put(_contact(kontakt_id="K-2", email="zwei@beispiel.example"))
+    store.apply(dataset.changes())
+
+    wb = openpyxl.load_workbook(store.path)
+    rows = list(wb["Kontakte"].iter_rows(values_only=True))
+    header = list(rows[0])
+    assert rows[1][header.index("Notiz der Koordination")] == "kommt mit Hund"
+    assert rows[1][header.index("Nachname")] == "Neu"
+    assert rows[2][header.index("Kontakt-ID")] == "K-2"
+    assert wb["Eigene Liste"]["A1"].value == "bleibt"
+
+
+def test_rows_are_found_by_id_after_sorting(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    dataset = Dataset.from_snapshot(store.read())
+    for n in range(3):
+        dataset.put(_contact(kontakt_id=f"K-{n}", email=f"p{n}@beispiel.example", vorname=f"P{n}"))
+    store.apply(dataset.changes())
+    dataset = Dataset.from_snapshot(store.read())
+    # someone sorts the sheet in reverse after we read it
+    wb = openpyxl.load_workbook(store.path)
+    ws = wb["Kontakte"]
+    values = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    for offset, row in enumerate(reversed(values)):
+        for col, value in enumerate(row, start=1):
+            ws.cell(2 + offset, col, value)
+    wb.save(store.path)
+    dataset.put(dataset.get(Kontakt, "K-0").model_copy(update={"nachname": "Null"}))  # type: ignore[union-attr]
+    store.apply(dataset.changes())
+    after = {k.kontakt_id: k for k in Dataset.from_snapshot(store.read()).all(Kontakt)}
+    assert after["K-0"].nachname == "Null"
+    assert after["K-2"].nachname == "Groß-Öztürk"
+
+
+def test_concurrent_edit_is_not_overwritten(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    dataset = Dataset.from_snapshot(store.read())
+    dataset.put(_contact())
+    store.apply(dataset.changes())
+    dataset = Dataset.from_snapshot(store.read())
+    wb = openpyxl.load_workbook(store.path)
+    wb["Kontakte"]["C2"] = "Handänderung"  # Nachname, edited by the coordinator meanwhile
+    wb.save(store.path)
+    dataset.put(dataset.all(Kontakt)[0].model_copy(update={"nachname": "Job", "sprache": "Deutsch"}))
+    result = store.apply(dataset.changes())
+    assert [c.column for c in result.conflicts] == ["Nachname"]
+    after = Dataset.from_snapshot(store.read()).all(Kontakt)[0]
+    assert after.nachname == "Handänderung" and after.sprache == "Deutsch"
+
+
+@pytest.mark.parametrize("lock_name", ["~$daten.xlsx", ".~lock.daten.xlsx#"])
+def test_open_in_office_refuses_and_changes_nothing(tmp_path: Path, lock_name: str) -> None:
+    store = _store(tmp_path)
+    before = store.path.read_bytes()
+    (tmp_path / lock_name).write_text("gesperrt")
+    with pytest.raises(WorkbookLockedError) as info:
+        store.apply(ChangeSet(appends=[Append("Kontakte", {"Kontakt-ID": "K-9"})]))
+    assert "geöffnet" in str(info.value) and "nichts geht verloren" in str(info.value)
+    assert store.path.read_bytes() == before
+
+
+def test_crash_while_saving_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _store(tmp_path)
+    before = store.path.read_bytes()
+
+    def crash(self: openpyxl.Workbook, filename: str) -> None:
+        Path(filename).write_bytes(b"halb geschrieben")
+        raise OSError("Strom weg")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", crash)
+    with pytest.raises(OSError):
+        store.apply(ChangeSet(appends=[Append("Kontakte", {"Kontakt-ID": "K-9"})]))
+    assert store.path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".speichern")] == []
+
+
+def test_previous_version_is_kept_as_backup(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    before = store.path.read_bytes()
+    store.apply(ChangeSet(appends=[Append("Kontakte", {"Kontakt-ID": "K-9"})]))
+    assert store.backup_path.read_bytes() == before
+
+
+def test_cell_change_for_a_deleted_row_is_a_conflict(tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    result = store.apply(ChangeSet(cells=[CellChange("Kontakte", "Kontakt-ID", "K-weg", "Nachname", None, "x")]))
+    assert result.conflicts and "nicht mehr gefunden" in result.conflicts[0].message()
+
+
+names = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zs", "Zl", "Zp")), min_size=1)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    vorname=names, bemerkung=st.text(min_size=1).filter(lambda s: s.strip() == s and "\x00" not in s),
+    personen=st.integers(1, 20), eingegangen=st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2100, 1, 1)),
+)  # fmt: skip
+def test_valid_record_survives_write_and_read(
+    tmp_path_factory: pytest.TempPathFactory, vorname: str, bemerkung: str, personen: int, eingegangen: dt.datetime
+) -> None:
+    import unicodedata
+
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    bemerkung = ILLEGAL_CHARACTERS_RE.sub("", unicodedata.normalize("NFC", bemerkung)).strip() or "x"
+    vorname = unicodedata.normalize("NFC", vorname)
+    store = _store(tmp_path_factory.mktemp("rt"))
+    dataset = Dataset.from_snapshot(store.read())
+    record = Anmeldung(
+        anmelde_id="A-1", termin_id="T-1", kontakt_id="K-1", personen=personen, bemerkung=bemerkung,
+        eingegangen=eingegangen.replace(microsecond=0), interessen=normalize.text_list(vorname),
+    )  # fmt: skip
+    dataset.put(record)
+    store.apply(dataset.changes())
+    assert Dataset.from_snapshot(store.read()).all(Anmeldung) == [record]
