@@ -49,8 +49,11 @@ def _table_capacity(pr: Problem, t: int) -> int:
 
 def _table_score(pr: Problem, units: _Units, t: int, placed: list[int]) -> float:
     values: dict[int, float] = {}
+    blocked = not pr.table_access[t]
     for u in placed:
         for p, w in units.fans[u].items():
+            if blocked and pr.needs_access[p]:
+                continue
             values[p] = values.get(p, 0.0) + w
     best = sorted(values.values(), reverse=True)[: _table_capacity(pr, t)]
     themes = [pr.club_theme[v] for u in placed for v in units.members[u]]
