@@ -39,6 +39,7 @@ def anneal(
     t_start: float = 3.0,
     t_ende: float = 0.03,
     fokus: float = 0.6,
+    ziel: float = 0.3,
 ) -> list[list[int]]:
     """Improve ``sp`` in place; return the seats of the best state seen (at checkpoints)."""
     pr = sp.pr
@@ -66,6 +67,8 @@ def anneal(
     ratio = t_ende / t_start
     seat, members, meet, unit = sp.seat, sp.members, sp.meet, pr.unit
     n_slots = len(slots)
+    covc, iat = sp.covc, sp.iat
+    wants = [p for p in range(pr.N) if iat[p]]
     T = pr.T
     it = 0
     while True:
@@ -87,16 +90,33 @@ def anneal(
                 last_report = now
                 fortschritt(frac, sp)
         it += 1
-        r, p = slots[rng.randrange(n_slots)]
-        t = seat[r][p]
-        if fokus and sp.repeats and rng.random() < fokus:
+        if wants and rng.random() < ziel:
+            # interest-directed: send someone to the table of an interest not yet covered
+            p = wants[rng.randrange(len(wants))]
+            cv = covc[p]
+            missing = [u for u, hits in iat[p].items() if any(cv[i] == 0 for i, _w in hits)]
+            if not missing:
+                continue
+            u = missing[rng.randrange(len(missing))]
+            rs = pr.rounds_of[p]
+            r = rs[rng.randrange(len(rs))]
+            t = seat[r][p]
+            if t == u:
+                continue
+        else:
+            r, p = slots[rng.randrange(n_slots)]
+            t = seat[r][p]
+            u = -1
+        if u < 0 and fokus and sp.repeats and rng.random() < fokus:
             # conflict-directed: look for someone at a table with a repeat in this round
             occ = members[r][t]
             mp = meet[p]
             if not any(mp[x] >= 2 and unit[x] != unit[p] for x in occ):
                 continue
         A = block_of[r][p]
-        if p in needs_access or len(A) > 1 and any(a in needs_access for a in A):
+        if u >= 0:
+            pass
+        elif p in needs_access or len(A) > 1 and any(a in needs_access for a in A):
             if len(access_tables) < 2:
                 continue
             u = access_tables[rng.randrange(len(access_tables))]
