@@ -46,6 +46,13 @@ def pruefe_machbarkeit(pr: Problem) -> None:
                     )
         for r in range(pr.R):
             present = [p for p in members if pr.attends[p][r]]
+            guides = sum(1 for p in present if pr.guide[p])
+            alle_lotsen = sum(1 for p in pr.attendees[r] if pr.guide[p])
+            if guides > 1 and guides > -(-alle_lotsen // pr.T):
+                raise InfeasibleError(
+                    f"Die Gruppe {namen} soll zusammen sitzen und hat in Runde {r + 1} {guides} Lots:innen, "
+                    f"erlaubt sind höchstens {-(-alle_lotsen // pr.T)} je Tisch. Bitte »zusammen« lockern."
+                )
             access = any(pr.needs_access[p] for p in present)
             passend = [s for s, a in zip(pr.seats, pr.table_access, strict=True) if a or not access]
             if present and (not passend or len(present) > max(passend)):
