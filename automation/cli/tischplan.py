@@ -71,7 +71,13 @@ class _Protokoll:
     def __call__(self, fraction: float, covered: int, bound: int, repeats: int) -> None:
         if fraction >= self.naechste:
             self.naechste += 0.25
-            log.info("Tischplan %d %%: Interessen %d/%d, Wiederholungen %d", 100 * fraction, covered, bound, repeats)
+            log.info(
+                "Tischplan %d %%: Interessen %d/%d, Wiederholungen %d",
+                100 * fraction,
+                covered,
+                bound,
+                repeats,
+            )
 
 
 @main.command("tischplan")
@@ -101,7 +107,13 @@ class _Protokoll:
     show_default=True,
     help="Rechenzeit für die Optimierung in Sekunden.",
 )
-@click.option("--seed", type=int, default=0, show_default=True, help="Startwert des Zufalls (gleicher Seed, gleicher Lauf).")
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Startwert des Zufalls (gleicher Seed, gleicher Lauf).",
+)
 def tischplan(
     instanz_datei: Path | None,
     termin: str | None,

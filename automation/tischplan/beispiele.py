@@ -12,7 +12,20 @@ from automation.tischplan.modell import Instanz, Teilnehmende, Tisch, Verein
 GRUPPEN = ["Incoming", "Outgoing", "Neu zugezogen", "Einheimisch"]
 THEMEN = ["Sport", "Kultur", "Soziales", "Umwelt", "Musik", "Feuerwehr", "Jugend", "Senioren"]
 KOMMUNEN = ["Adorf", "Bedorf", "Cestadt", "Dehausen", "Efeld"]
-VORNAMEN = ["Anna", "Ben", "Clara", "David", "Emine", "Felix", "Greta", "Hakan", "Ida", "Jonas", "Lena", "Milan"]
+VORNAMEN = [
+    "Anna",
+    "Ben",
+    "Clara",
+    "David",
+    "Emine",
+    "Felix",
+    "Greta",
+    "Hakan",
+    "Ida",
+    "Jonas",
+    "Lena",
+    "Milan",
+]
 
 
 def markt(
@@ -29,7 +42,8 @@ def markt(
     ``getrennt`` pairs and people who come late."""
     rng = random.Random(seed)
     tisch_liste = [
-        Tisch(id=f"T{t + 1}", plaetze=plaetze, barrierefrei=t < min(tische, max(runden + 1, tische // 3))) for t in range(tische)
+        Tisch(id=f"T{t + 1}", plaetze=plaetze, barrierefrei=t < min(tische, max(runden + 1, tische // 3)))
+        for t in range(tische)
     ]
     verein_liste = [
         Verein(

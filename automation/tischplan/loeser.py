@@ -43,7 +43,9 @@ class Ergebnis:
 
 
 def _plan_aus(pr: Problem, clubs_at: list[list[int]], seat: list[list[int]]) -> Plan:
-    tische = [PlanTisch(id=pr.table_ids[t], vereine=[pr.club_ids[v] for v in clubs_at[t]]) for t in range(pr.T)]
+    tische = [
+        PlanTisch(id=pr.table_ids[t], vereine=[pr.club_ids[v] for v in clubs_at[t]]) for t in range(pr.T)
+    ]
     runden = []
     for r in range(pr.R):
         at: list[list[str]] = [[] for _ in range(pr.T)]
@@ -109,7 +111,8 @@ def _pruefe_besuche(pr: Problem, clubs_at: list[list[int]]) -> None:
         if len(allowed) < len(pr.rounds_of[p]):
             raise InfeasibleError(
                 f"{pr.person_ids[p]} nimmt an {len(pr.rounds_of[p])} Runden teil, es gibt aber nur "
-                f"{len(allowed)} passende Tische, und niemand darf einen Tisch mit Vereinen zweimal besuchen. "
+                f"{len(allowed)} passende Tische, und niemand darf einen Tisch mit Vereinen "
+                "zweimal besuchen. "
                 "Bitte Tische ergänzen oder Runden verringern."
             )
 
@@ -119,7 +122,8 @@ def hinweise(schranken: Schranken) -> list[str]:
     out = []
     for verein, nachfrage, kapazitaet in schranken.ueberbucht:
         out.append(
-            f"Verein {verein} ist überbucht: {nachfrage} Interessierte, aber nur {kapazitaet} Besuche möglich. "
+            f"Verein {verein} ist überbucht: {nachfrage} Interessierte, aber nur {kapazitaet} Besuche "
+            "möglich. "
             "Vorschlag: einen zweiten Stand aufstellen (anzahl_tische: 2) oder eine Runde ergänzen."
         )
     return out

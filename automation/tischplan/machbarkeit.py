@@ -79,7 +79,8 @@ def _pruefe_vereine(pr: Problem) -> None:
             )
         if pr.club_booths[v] > pr.T:
             raise InfeasibleError(
-                f"Verein »{ids[v]}« soll an {pr.club_booths[v]} Tischen sitzen, es gibt aber nur {pr.T} Tische."
+                f"Verein »{ids[v]}« soll an {pr.club_booths[v]} Tischen sitzen, es gibt aber nur "
+                f"{pr.T} Tische."
             )
         if pr.club_access[v] and pr.club_booths[v] > hat_barrierefrei:
             raise InfeasibleError(

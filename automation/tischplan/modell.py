@@ -127,7 +127,9 @@ def pruefe_verweise(instanz: Instanz) -> None:
         gesehen: set[str] = set()
         for ident in ids:
             if ident in gesehen:
-                raise ConfigError(f"{art} »{ident}« kommt in der Instanz doppelt vor; IDs müssen eindeutig sein.")
+                raise ConfigError(
+                    f"{art} »{ident}« kommt in der Instanz doppelt vor; IDs müssen eindeutig sein."
+                )
             gesehen.add(ident)
     vereine = {v.id for v in instanz.vereine}
     personen = {p.id for p in instanz.teilnehmende}

@@ -6,6 +6,7 @@ groups become blocks (per round: the members attending that round), which always
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from automation.tischplan.modell import Instanz
@@ -40,7 +41,7 @@ def gruppen_aus_paaren(n: int, gruppen: list[list[int]]) -> list[list[int]]:
     """Merge overlapping groups (transitively); return the groups of size ≥ 2, sorted."""
     uf = _UnionFind(n)
     for gruppe in gruppen:
-        for a, b in zip(gruppe, gruppe[1:], strict=False):
+        for a, b in itertools.pairwise(gruppe):
             uf.vereine(a, b)
     klassen: dict[int, list[int]] = {}
     for x in range(n):
@@ -117,9 +118,9 @@ def kompiliere(instanz: Instanz) -> Problem:
             attends[p][r] = True
     attendees = [[p for p in range(N) if attends[p][r]] for r in range(R)]
     interests = []
-    for p in persons:
+    for person in persons:
         seen: dict[int, float] = {}
-        for rang, v in enumerate(p.interessen):
+        for rang, v in enumerate(person.interessen):
             seen.setdefault(club_pos[v], interesse_gewicht(rang))
         interests.append(list(seen.items()))
     units = gruppen_aus_paaren(N, [[person_pos[x] for x in g] for g in instanz.zusammen])
@@ -138,7 +139,7 @@ def kompiliere(instanz: Instanz) -> Problem:
                 if a != b and b not in getrennt_of[a]:
                     getrennt_of[a].append(b)
     together = gruppen_aus_paaren(len(clubs), [[club_pos[x] for x in g] for g in instanz.vereine_zusammen])
-    apart = []
+    apart: list[tuple[int, int]] = []
     for gruppe in instanz.vereine_getrennt:
         ids = [club_pos[x] for x in gruppe]
         apart.extend((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :] if a != b)

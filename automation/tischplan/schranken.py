@@ -65,7 +65,7 @@ def abdeckung_schranke(pr: Problem, clubs_at: list[list[int]]) -> int:
     res = linprog(-np.array(weights, dtype=float), A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs")
     if res.status != 0:  # pragma: no cover - the LP is always feasible (x = 0)
         return int(sum(weights))
-    return int(math.floor(-res.fun + 1e-6))
+    return math.floor(float(-res.fun) + 1e-6)
 
 
 def _even_sizes(pr: Problem, n: int) -> list[int]:

@@ -83,7 +83,9 @@ class Sitzplan:
         """Seat an unseated block at table t in round r (used while building)."""
         self._join(r, block, t, ())
 
-    def _join(self, r: int, A: list[int] | tuple[int, ...], t: int, exclude: tuple[int, ...] | list[int]) -> None:
+    def _join(
+        self, r: int, A: list[int] | tuple[int, ...], t: int, exclude: tuple[int, ...] | list[int]
+    ) -> None:
         pr = self.pr
         occ = self.members[r][t]
         K = self.K_r[r]
@@ -222,10 +224,9 @@ class Sitzplan:
                     return False
                 if g_u == 0 and len(self.members[r][u]) - nb + na > 0:
                     return False
-        elif self.guide_need[r] and ga == 0:
-            # a plain move may empty t or open u without a guide
-            if not B and not self.members[r][u] and self.guides[r][u] == 0:
-                return False
+        elif self.guide_need[r] and ga == 0 and not B and not self.members[r][u]:
+            # a plain move of non-guides must not open a table without a guide
+            return False
         return True
 
     def bewerte_tausch(self, r: int, A: list[int], t: int, B: list[int], u: int) -> Delta:

@@ -116,7 +116,7 @@ def anneal(
         A = block_of[r][p]
         if u >= 0:
             pass
-        elif p in needs_access or len(A) > 1 and any(a in needs_access for a in A):
+        elif p in needs_access or (len(A) > 1 and any(a in needs_access for a in A)):
             if len(access_tables) < 2:
                 continue
             u = access_tables[rng.randrange(len(access_tables))]
@@ -131,8 +131,8 @@ def anneal(
         B = block_of[r][occ_u[k]] if k < len(occ_u) else []
         if not sp.pruefe_tausch(r, A, t, B, u):
             continue
-        d = sp.bewerte_tausch(r, A, t, B, u).energy()
-        if d <= 0 or rng.random() < math.exp(-d / temp):
+        de = sp.bewerte_tausch(r, A, t, B, u).energy()
+        if de <= 0 or rng.random() < math.exp(-de / temp):
             sp.tausche(r, A, t, B, u)
     if sp.energie() < best_energy - 1e-9:
         best = sp.kopie_sitze()

@@ -26,8 +26,12 @@ def instanz_daten(**extra: Any) -> dict[str, Any]:
             {"id": "V3", "name": "Tafel", "thema": "Soziales"},
         ],
         "teilnehmende": [
-            {"id": f"K{i}", "gruppe": ["Incoming", "Outgoing"][i % 2], "kommune": ["Adorf", "Bedorf"][i % 2],
-             "interessen": [f"V{1 + i % 3}", f"V{1 + (i + 1) % 3}"]}
+            {
+                "id": f"K{i}",
+                "gruppe": ["Incoming", "Outgoing"][i % 2],
+                "kommune": ["Adorf", "Bedorf"][i % 2],
+                "interessen": [f"V{1 + i % 3}", f"V{1 + (i + 1) % 3}"],
+            }
             for i in range(1, 9)
         ],
     }

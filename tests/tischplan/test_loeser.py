@@ -22,8 +22,11 @@ def instanzen(draw: st.DrawFn) -> Instanz:
     zugang[0] = True
     tische = [Tisch(id=f"T{t}", plaetze=plaetze, barrierefrei=zugang[t]) for t in range(n_tische)]
     vereine = [
-        Verein(id=f"V{v}", thema=draw(st.sampled_from(["Sport", "Kultur"])),
-               barrierefrei_noetig=draw(st.booleans()) and v == 0)
+        Verein(
+            id=f"V{v}",
+            thema=draw(st.sampled_from(["Sport", "Kultur"])),
+            barrierefrei_noetig=draw(st.booleans()) and v == 0,
+        )
         for v in range(n_vereine)
     ]
     ids = [v.id for v in vereine]
