@@ -1,0 +1,114 @@
+"""Printable HTML of a plan: overview grid, table signs, route cards, guide briefings (pure).
+
+The template is ``vorlagen/tischplan/druck.html.j2`` (autoescape on). Each sign, card and briefing is
+one A4 page; the overview shows ``TISCHE_PRO_SEITE`` tables per page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from automation.resources import vorlagen_dir
+from automation.tischplan.ausgabe import anzeigename
+from automation.tischplan.modell import Instanz, Plan
+
+TISCHE_PRO_SEITE = 5
+
+
+@dataclass
+class Station:
+    runde: int
+    tisch: str
+    vereine: list[str]
+    leute: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Karte:
+    name: str
+    stationen: list[Station]
+
+
+def _umgebung() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(str(vorlagen_dir())),
+        autoescape=select_autoescape(["html", "j2"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def seitenzahl(instanz: Instanz) -> int:
+    """Pages the print version has: overview pages, one sign per table, one card per person, one
+    briefing per guide."""
+    t = len(instanz.tische)
+    uebersicht = -(-t // TISCHE_PRO_SEITE)
+    lotsen = sum(1 for p in instanz.teilnehmende if p.lotse)
+    return uebersicht + t + len(instanz.teilnehmende) + lotsen
+
+
+def druckfassung(instanz: Instanz, plan: Plan) -> str:
+    """Render the print version of a plan as one HTML document."""
+    vereine = {v.id: v for v in instanz.vereine}
+    personen = {p.id: p for p in instanz.teilnehmende}
+    anzeige = {p.id: anzeigename(p.name, p.id) for p in instanz.teilnehmende}
+    vereine_am = {t.id: [vereine[v].name or v for v in t.vereine if v in vereine] for t in plan.tische}
+    themen_am = {
+        t.id: sorted({vereine[v].thema for v in t.vereine if v in vereine and vereine[v].thema})
+        for t in plan.tische
+    }
+    tisch_ids = [t.id for t in instanz.tische]
+    belegung: dict[tuple[int, str], list[str]] = {}
+    stationen: dict[str, list[Station]] = {p: [] for p in personen}
+    for runde in plan.runden:
+        for rt in runde.tische:
+            belegung[(runde.runde, rt.id)] = rt.teilnehmende
+            for pid in rt.teilnehmende:
+                if pid in stationen:
+                    andere = [anzeige[x] for x in rt.teilnehmende if x != pid and x in anzeige]
+                    stationen[pid].append(Station(runde.runde, rt.id, vereine_am.get(rt.id, []), andere))
+    seiten = [tisch_ids[i : i + TISCHE_PRO_SEITE] for i in range(0, len(tisch_ids), TISCHE_PRO_SEITE)]
+    raster = [
+        {
+            "tische": seite,
+            "zeilen": [
+                {
+                    "runde": runde.runde,
+                    "zellen": [
+                        [
+                            anzeige[p] + (" (Lotse)" if personen[p].lotse else "")
+                            for p in belegung.get((runde.runde, t), [])
+                            if p in personen
+                        ]
+                        for t in seite
+                    ],
+                }
+                for runde in plan.runden
+            ],
+        }
+        for seite in seiten
+    ]
+    karten = [
+        Karte(anzeige[p.id], sorted(stationen[p.id], key=lambda s: s.runde)) for p in instanz.teilnehmende
+    ]
+    briefings = [
+        Karte(anzeige[p.id], sorted(stationen[p.id], key=lambda s: s.runde))
+        for p in instanz.teilnehmende
+        if p.lotse
+    ]
+    schilder = [
+        {"id": t, "vereine": vereine_am.get(t, []), "themen": themen_am.get(t, [])} for t in tisch_ids
+    ]
+    return (
+        _umgebung()
+        .get_template("tischplan/druck.html.j2")
+        .render(
+            raster=raster,
+            vereine_am=vereine_am,
+            schilder=schilder,
+            karten=karten,
+            briefings=briefings,
+        )
+    )

@@ -1,0 +1,129 @@
+"""``plane``: the whole table planner (pure: no I/O, deterministic for a seed and iteration budget).
+
+Stage 1 places the clubs, stage 2 seats the participants (greedy start, then annealing). The quality
+figure used everywhere is the *coverage ratio* ``interessen_abgedeckt ÷ interessen_schranke`` (1 when
+the instance has no interests); the other soft goals are reported as achieved value next to their
+lower bound (``Schranken``).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from automation.errors import InfeasibleError
+from automation.tischplan.kennzahlen import berechne_kennzahlen
+from automation.tischplan.machbarkeit import pruefe_machbarkeit
+from automation.tischplan.modell import Instanz, Plan, PlanRunde, PlanTisch, RundenTisch
+from automation.tischplan.problem import Problem, kompiliere
+from automation.tischplan.schranken import Schranken, berechne_schranken
+from automation.tischplan.sitzplan import Sitzplan
+from automation.tischplan.start import baue_start
+from automation.tischplan.suche import Budget, anneal
+from automation.tischplan.vereine import platziere_vereine
+
+Meldung = Callable[[float, int, int, int], None]
+"""Progress: (fraction done, covered interests, coverage bound, repeats)."""
+
+
+@dataclass
+class Ergebnis:
+    """A plan with its bounds and notes for the coordinator."""
+
+    plan: Plan
+    schranken: Schranken
+    hinweise: list[str] = field(default_factory=list)
+
+    @property
+    def abdeckung_quote(self) -> float:
+        """Covered interests ÷ coverage bound (1.0 when there is nothing to cover)."""
+        k = self.plan.kennzahlen
+        return k.interessen_abgedeckt / k.interessen_schranke if k.interessen_schranke else 1.0
+
+
+def _plan_aus(pr: Problem, clubs_at: list[list[int]], seat: list[list[int]]) -> Plan:
+    tische = [
+        PlanTisch(id=pr.table_ids[t], vereine=[pr.club_ids[v] for v in clubs_at[t]]) for t in range(pr.T)
+    ]
+    runden = []
+    for r in range(pr.R):
+        at: list[list[str]] = [[] for _ in range(pr.T)]
+        for p in pr.attendees[r]:
+            at[seat[r][p]].append(pr.person_ids[p])
+        runden.append(
+            PlanRunde(
+                runde=r + 1,
+                tische=[RundenTisch(id=pr.table_ids[t], teilnehmende=at[t]) for t in range(pr.T)],
+            )
+        )
+    return Plan(tische=tische, runden=runden)
+
+
+def _start(pr: Problem, clubs_at: list[list[int]], rng: random.Random) -> Sitzplan:
+    probleme: list[str] = []
+    for _versuch in range(20):
+        sp = Sitzplan(pr, clubs_at)
+        probleme = baue_start(sp, rng)
+        if not probleme:
+            return sp
+    raise InfeasibleError(
+        "Es wurde keine gültige Sitzordnung gefunden (" + "; ".join(probleme[:3]) + "). "
+        "Meist fehlen Tische ohne Verein oder Plätze: ein Tisch mit Vereinen darf niemand zweimal besuchen."
+    )
+
+
+def plane(
+    instanz: Instanz,
+    seed: int = 0,
+    iterationen: int | None = None,
+    sekunden: float | None = None,
+    meldung: Meldung | None = None,
+) -> Ergebnis:
+    """Plan an instance. Raises InfeasibleError with a German cause for impossible instances."""
+    pr = kompiliere(instanz)
+    pruefe_machbarkeit(pr)
+    rng = random.Random(seed)
+    clubs_at = platziere_vereine(pr, rng)
+    _pruefe_besuche(pr, clubs_at)
+    schranken = berechne_schranken(pr, clubs_at)
+    sp = _start(pr, clubs_at, rng)
+    if iterationen is None and sekunden is None:
+        iterationen = 200 * sum(len(a) for a in pr.attendees) + 20_000
+
+    def fortschritt(frac: float, s: Sitzplan) -> None:
+        if meldung is not None:
+            meldung(frac, s.cover_count, schranken.abdeckung, s.repeats)
+
+    seat = anneal(sp, rng, Budget(iterationen, sekunden), fortschritt)
+    plan = _plan_aus(pr, clubs_at, seat)
+    plan.kennzahlen = berechne_kennzahlen(instanz, plan, schranken.abdeckung)
+    return Ergebnis(plan=plan, schranken=schranken, hinweise=hinweise(schranken))
+
+
+def _pruefe_besuche(pr: Problem, clubs_at: list[list[int]]) -> None:
+    """Somebody attending k rounds needs k different tables when every table has clubs."""
+    free = [t for t in range(pr.T) if not clubs_at[t]]
+    for p in range(pr.N):
+        allowed = [t for t in range(pr.T) if pr.table_access[t] or not pr.needs_access[p]]
+        if any(t in free for t in allowed):
+            continue
+        if len(allowed) < len(pr.rounds_of[p]):
+            raise InfeasibleError(
+                f"{pr.person_ids[p]} nimmt an {len(pr.rounds_of[p])} Runden teil, es gibt aber nur "
+                f"{len(allowed)} passende Tische, und niemand darf einen Tisch mit Vereinen "
+                "zweimal besuchen. "
+                "Bitte Tische ergänzen oder Runden verringern."
+            )
+
+
+def hinweise(schranken: Schranken) -> list[str]:
+    """Notes for the coordinator: oversubscribed clubs with a suggestion."""
+    out = []
+    for verein, nachfrage, kapazitaet in schranken.ueberbucht:
+        out.append(
+            f"Verein {verein} ist überbucht: {nachfrage} Interessierte, aber nur {kapazitaet} Besuche "
+            "möglich. "
+            "Vorschlag: einen zweiten Stand aufstellen (anzahl_tische: 2) oder eine Runde ergänzen."
+        )
+    return out

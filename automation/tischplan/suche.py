@@ -1,0 +1,139 @@
+"""Stage 2 improvement: simulated annealing over exchanges of blocks between tables in one round.
+
+Each step picks a round, a person (and with them their ``zusammen`` block) and a random seat at another
+table: an empty seat means a move, an occupied one an exchange with that person's block. Steps that
+would break a hard constraint are never taken; the others are scored in O(table size) and accepted by
+the Metropolis rule. The temperature falls geometrically over the budget (iterations when given, else
+seconds), so for a given seed and iteration budget the result is always the same.
+
+When repeats are the main problem (Social Golfer instances) a share of steps starts from a person who
+meets somebody for the second time at their table ("conflict-directed" steps).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from automation.tischplan.sitzplan import Sitzplan
+
+Fortschritt = Callable[[float, Sitzplan], None]
+
+
+@dataclass
+class Budget:
+    """Iterations (deterministic) and/or seconds (a wall-clock cap)."""
+
+    iterationen: int | None = None
+    sekunden: float | None = None
+
+
+def anneal(
+    sp: Sitzplan,
+    rng: random.Random,
+    budget: Budget,
+    fortschritt: Fortschritt | None = None,
+    t_start: float = 3.0,
+    t_ende: float = 0.03,
+    fokus: float = 0.6,
+    ziel: float = 0.3,
+) -> list[list[int]]:
+    """Improve ``sp`` in place; return the seats of the best state seen (at checkpoints)."""
+    pr = sp.pr
+    slots = [(r, p) for r in range(pr.R) for p in pr.attendees[r]]
+    if not slots or pr.T < 2:
+        return sp.kopie_sitze()
+    block_of: list[dict[int, list[int]]] = []
+    for r in range(pr.R):
+        d: dict[int, list[int]] = {}
+        for b in pr.blocks(r):
+            for a in b:
+                d[a] = b
+        block_of.append(d)
+    access_tables = [t for t in range(pr.T) if pr.table_access[t]]
+    needs_access = {p for p in range(pr.N) if pr.needs_access[p]}
+    max_iter = budget.iterationen
+    max_sec = budget.sekunden
+    if max_iter is None and max_sec is None:
+        max_iter = 100_000
+    start = time.perf_counter()
+    last_report = start
+    best_energy = sp.energie()
+    best = sp.kopie_sitze()
+    temp = t_start
+    ratio = t_ende / t_start
+    seat, members, meet, unit = sp.seat, sp.members, sp.meet, pr.unit
+    n_slots = len(slots)
+    covc, iat = sp.covc, sp.iat
+    wants = [p for p in range(pr.N) if iat[p]]
+    T = pr.T
+    it = 0
+    while True:
+        if it % 512 == 0:
+            now = time.perf_counter()
+            frac = 0.0
+            if max_iter is not None:
+                frac = it / max_iter
+            if max_sec is not None:
+                frac = max(frac, (now - start) / max_sec)
+            if frac >= 1.0:
+                break
+            temp = t_start * ratio**frac
+            energy = sp.energie()
+            if energy < best_energy - 1e-9:
+                best_energy = energy
+                best = sp.kopie_sitze()
+            if fortschritt is not None and now - last_report > 0.25:
+                last_report = now
+                fortschritt(frac, sp)
+        it += 1
+        if wants and rng.random() < ziel:
+            # interest-directed: send someone to the table of an interest not yet covered
+            p = wants[rng.randrange(len(wants))]
+            cv = covc[p]
+            missing = [u for u, hits in iat[p].items() if any(cv[i] == 0 for i, _w in hits)]
+            if not missing:
+                continue
+            u = missing[rng.randrange(len(missing))]
+            rs = pr.rounds_of[p]
+            r = rs[rng.randrange(len(rs))]
+            t = seat[r][p]
+            if t == u:
+                continue
+        else:
+            r, p = slots[rng.randrange(n_slots)]
+            t = seat[r][p]
+            u = -1
+        if u < 0 and fokus and sp.repeats and rng.random() < fokus:
+            # conflict-directed: look for someone at a table with a repeat in this round
+            occ = members[r][t]
+            mp = meet[p]
+            if not any(mp[x] >= 2 and unit[x] != unit[p] for x in occ):
+                continue
+        A = block_of[r][p]
+        if u >= 0:
+            pass
+        elif p in needs_access or (len(A) > 1 and any(a in needs_access for a in A)):
+            if len(access_tables) < 2:
+                continue
+            u = access_tables[rng.randrange(len(access_tables))]
+            if u == t:
+                continue
+        else:
+            u = rng.randrange(T - 1)
+            if u >= t:
+                u += 1
+        k = rng.randrange(pr.seats[u])
+        occ_u = members[r][u]
+        B = block_of[r][occ_u[k]] if k < len(occ_u) else []
+        if not sp.pruefe_tausch(r, A, t, B, u):
+            continue
+        de = sp.bewerte_tausch(r, A, t, B, u).energy()
+        if de <= 0 or rng.random() < math.exp(-de / temp):
+            sp.tausche(r, A, t, B, u)
+    if sp.energie() < best_energy - 1e-9:
+        best = sp.kopie_sitze()
+    return best

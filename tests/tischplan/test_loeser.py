@@ -1,0 +1,104 @@
+"""The solver: valid plans for any valid instance, determinism, and quality on a known instance."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from automation.tischplan import Instanz, plane, verletzungen
+from automation.tischplan.beispiele import golfer, markt
+from automation.tischplan.modell import Teilnehmende, Tisch, Verein
+
+
+@st.composite
+def instanzen(draw: st.DrawFn) -> Instanz:
+    """Valid instances: enough seats, a club-free table or enough tables for the rounds."""
+    runden = draw(st.integers(1, 3))
+    n_tische = draw(st.integers(runden + 1, 6))
+    plaetze = draw(st.integers(3, 5))
+    n_vereine = draw(st.integers(0, n_tische))
+    n_personen = draw(st.integers(1, n_tische * plaetze))
+    zugang = draw(st.lists(st.booleans(), min_size=n_tische, max_size=n_tische))
+    zugang[0] = True
+    tische = [Tisch(id=f"T{t}", plaetze=plaetze, barrierefrei=zugang[t]) for t in range(n_tische)]
+    vereine = [
+        Verein(
+            id=f"V{v}",
+            thema=draw(st.sampled_from(["Sport", "Kultur"])),
+            barrierefrei_noetig=draw(st.booleans()) and v == 0,
+        )
+        for v in range(n_vereine)
+    ]
+    ids = [v.id for v in vereine]
+    leute = []
+    for p in range(n_personen):
+        interessen = draw(st.lists(st.sampled_from(ids), max_size=3, unique=True)) if ids else []
+        runden_p = draw(st.one_of(st.none(), st.lists(st.integers(1, runden), min_size=1, unique=True)))
+        leute.append(
+            Teilnehmende(
+                id=f"K{p}",
+                gruppe=draw(st.sampled_from(["Incoming", "Outgoing", "Einheimisch"])),
+                kommune=draw(st.sampled_from(["A", "B"])),
+                interessen=interessen,
+                lotse=p > 1 and draw(st.booleans()),
+                runden=runden_p,
+            )
+        )
+    zusammen = [["K0", "K1"]] if n_personen >= 2 and draw(st.booleans()) else []
+    getrennt = [["K2", "K3"]] if n_personen >= 4 and draw(st.booleans()) else []
+    return Instanz(
+        runden=runden,
+        vereine_pro_tisch_max=2,
+        gemeinde_max_pro_tisch=draw(st.one_of(st.none(), st.integers(1, 3))),
+        tische=tische,
+        vereine=vereine,
+        teilnehmende=leute,
+        zusammen=zusammen,
+        getrennt=getrennt,
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instanzen(), st.integers(0, 3))
+def test_every_valid_instance_gets_a_plan_without_violations(instanz: Instanz, seed: int) -> None:
+    ergebnis = plane(instanz, seed=seed, iterationen=1500)
+    assert verletzungen(instanz, ergebnis.plan) == []
+    assert ergebnis.plan.kennzahlen.verletzungen == 0
+    for person in instanz.teilnehmende:
+        for runde in ergebnis.plan.runden:
+            sitze = [rt.id for rt in runde.tische if person.id in rt.teilnehmende]
+            assert len(sitze) == (1 if runde.runde in instanz.runden_von(person) else 0)
+    k = ergebnis.plan.kennzahlen
+    assert k.interessen_abgedeckt <= k.interessen_schranke
+    assert k.wiederholungen >= ergebnis.schranken.wiederholungen
+    assert k.fehlende_gruppen >= ergebnis.schranken.fehlende_gruppen
+    assert k.gemeinde_ueberschuss >= ergebnis.schranken.gemeinde
+
+
+def test_same_seed_and_budget_give_the_same_plan() -> None:
+    instanz = markt(3)
+    a = plane(instanz, seed=5, iterationen=5000)
+    b = plane(instanz, seed=5, iterationen=5000)
+    assert a.plan == b.plan
+
+
+def test_market_of_60_reaches_most_of_the_bound() -> None:
+    instanz = markt(1)
+    ergebnis = plane(instanz, seed=0, iterationen=60_000)
+    assert ergebnis.plan.kennzahlen.verletzungen == 0
+    assert ergebnis.abdeckung_quote >= 0.97
+
+
+def test_small_social_golfer_without_repeats() -> None:
+    instanz = golfer(4, 3, 3)
+    ergebnis = plane(instanz, seed=0, iterationen=40_000)
+    assert ergebnis.plan.kennzahlen.wiederholungen == 0
+    assert verletzungen(instanz, ergebnis.plan) == []
+
+
+def test_oversubscribed_club_is_named_with_a_suggestion() -> None:
+    instanz = markt(2, personen=60, vereine=15)
+    for person in instanz.teilnehmende:
+        person.interessen = ["V1", *[v for v in person.interessen if v != "V1"]][:3]
+    ergebnis = plane(instanz, seed=0, iterationen=2000)
+    assert any("V1 ist überbucht" in h and "zweiten Stand" in h for h in ergebnis.hinweise)
