@@ -17,9 +17,12 @@ from typing import Any, TypeVar
 import click
 
 from automation import __version__
+from automation.cli import deutsch
 from automation.errors import GespraechsrundeError
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+deutsch.install()
 
 
 @dataclass
@@ -30,8 +33,24 @@ class CliContext:
     verbose: bool = False
 
 
+class _Command(click.Command):
+    """A command with German placeholders in its usage line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPTIONEN]")
+        super().__init__(*args, **kwargs)
+
+
 class _Group(click.Group):
     """Turns domain errors into one German message instead of a traceback."""
+
+    command_class = _Command
+    group_class = type
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[OPTIONEN]")
+        kwargs.setdefault("subcommand_metavar", "BEFEHL [ARGUMENTE]...")
+        super().__init__(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
