@@ -75,7 +75,8 @@ def install() -> None:
         type_.name = name
     for name in _MODULES:
         module = importlib.import_module(f"click.{name}")
-        if hasattr(module, "_"):
-            module._ = translate
-        if hasattr(module, "ngettext"):
-            module.ngettext = translate_plural
+        namespace = vars(module)
+        if "_" in namespace:
+            namespace["_"] = translate
+        if "ngettext" in namespace:
+            namespace["ngettext"] = translate_plural
