@@ -100,9 +100,7 @@ class GoogleWorkspace:
 
 
 @pytest.fixture
-def google_workspace(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Callable[..., GoogleWorkspace]]:
+def google_workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., GoogleWorkspace]]:
     """Factory: ``google_workspace(ordner=None, fake=None, **google_settings) -> GoogleWorkspace``."""
     sleeps: list[float] = []
     monkeypatch.setattr(wiring, "SLEEP", sleeps.append)

@@ -401,7 +401,7 @@ class FakeGoogle:
         if name == "addSheet":
             props = spec.get("properties", {})
             if any(s.title == props["title"] for s in self.sheets):
-                raise FakeError(400, f"A sheet with the name \"{props['title']}\" already exists.")
+                raise FakeError(400, f'A sheet with the name "{props["title"]}" already exists.')
             grid = props.get("gridProperties", {})
             sheet = self.add_sheet(props["title"])
             sheet.row_count = grid.get("rowCount", 1000)
