@@ -231,7 +231,7 @@ class FakeGoogle:
         call = Call(method.upper(), path, params, data)
         with self._lock:
             self.calls.append(call)
-            if self.fail_next:
+            if self.fail_next and call.kind != "token":
                 failure = self.fail_next.pop(0)
                 if isinstance(failure, Exception):
                     raise failure
