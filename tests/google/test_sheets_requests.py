@@ -155,7 +155,7 @@ def test_retries_are_bounded_then_german_error_and_nothing_written(
     gw.fake.fail_next = [503, 503, 503]  # wiederholungen = 2: three attempts in all
     with pytest.raises(GoogleApiError, match="nach 3 Versuchen"):
         store.apply(ds.changes())
-    assert len(gw.fake.calls) - start == 3
+    assert gw.fake.count(start) == 3
     assert gw.fake.sheet("Kontakte").rows == before
     backoffs = [s for s in gw.sleeps if s >= 0.5]
     assert len(backoffs) == 2 and backoffs[1] >= backoffs[0] * 0.5  # exponential with jitter
@@ -181,7 +181,7 @@ def test_forbidden_is_a_german_hint_without_retry(google_workspace: Callable[...
     start = len(gw.fake.calls)
     with pytest.raises(GoogleApiError, match="Dienstkontos"):
         store.read()
-    assert len(gw.fake.calls) - start == 1
+    assert gw.fake.count(start) == 1
 
 
 def test_calls_carry_the_service_account_token(google_workspace: Callable[..., GoogleWorkspace]) -> None:
