@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
@@ -42,6 +42,9 @@ from automation.store.base import (
     Table,
     find_header,
 )
+
+if TYPE_CHECKING:
+    from automation.einrichten import TabLayout
 
 MIN_COLUMNS = 26
 NEW_TAB_ROWS = 1000
@@ -405,6 +408,12 @@ class GoogleSheetsStore:
         self.api.batch_update(self._structure(plans))
         self.api.update_values(data)
         return [n for n in names if n not in sheets]
+
+    def format_tabs(self, layouts: list[TabLayout]) -> list[str]:
+        """Dropdowns, frozen header rows, warning-only protection of job tabs (see ``sheet_setup``)."""
+        from automation.google.sheet_setup import format_tabs
+
+        return format_tabs(self.api, layouts)
 
 
 def _append_dimension(sheet_id: int, dimension: str, length: int) -> dict[str, Any]:
