@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from automation.dataset import Dataset
 from automation.matching import fold
 from automation.records import Kommune, Termin, Verein
 
@@ -26,11 +27,11 @@ def termin_option_text(termin: Termin) -> str:
     return f"{when} – {termin.titel}{place} [{termin.termin_id}]"
 
 
-def termin_id_from_option(text: str, termine: Iterable[Termin]) -> str | None:
+def termin_id_from_option(text: str, termine: Iterable[Termin] = ()) -> str | None:
     """The Termin-ID an answer names: by the ID in brackets, the bare ID, or an unambiguous date."""
     known = {t.termin_id: t for t in termine}
-    match = _ID_AT_END.search(text)
-    if match and match.group(1).strip() in known:
+    match = _ID_AT_END.search(text or "")
+    if match and (not known or match.group(1).strip() in known):
         return match.group(1).strip()
     if text.strip() in known:
         return text.strip()
@@ -64,3 +65,14 @@ def vereine_options(vereine: Iterable[Verein]) -> list[str]:
 
 def kommunen_options(kommunen: Iterable[Kommune]) -> list[str]:
     return [k.name for k in kommunen]
+
+
+def options_from_data(dataset: Dataset) -> dict[str, list[str]]:
+    """Choice texts for ``optionen_aus``: termine, themen, vereine, kommunen."""
+    vereine = dataset.all(Verein)
+    return {
+        "termine": [termin_option_text(t) for t in open_termine(dataset.all(Termin))],
+        "themen": themen_options(vereine),
+        "vereine": vereine_options(vereine),
+        "kommunen": kommunen_options(dataset.all(Kommune)),
+    }

@@ -42,7 +42,10 @@ class Scale(_Strict):
 
 class Question(_Strict):
     schluessel: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Fester Name der Frage im Programm.")
-    frage_id: str = Field(pattern=r"^[0-9a-f]{8}$", description="Feste Frage-ID im Google-Formular.")
+    frage_id: str = Field(
+        pattern=r"^[0-7][0-9a-f]{7}$",
+        description="Feste Frage-ID im Google-Formular (8 Hex-Ziffern, höchstens 7fffffff).",
+    )
     titel: str
     hilfe: str | None = None
     typ: QuestionType

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -92,6 +93,8 @@ def integer(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellError(f"»{value}« ist keine Zahl.", "Bitte eine ganze Zahl eintragen, z. B. 2.")
         if value.is_integer():
             return int(value)
         raise CellError(f"»{value}« ist keine ganze Zahl.", f"Bitte runden, z. B. {round(value)}.")
@@ -197,7 +200,8 @@ def timestamp(value: Any) -> dt.datetime | None:
     except ValueError:
         pass
     day = date(raw.split(" ")[0].split("T")[0])
-    assert day is not None
+    if day is None:
+        raise CellError(f"»{raw}« ist kein Zeitpunkt.", "Bitte in der Form 12.03.2027 18:30 eintragen.")
     match = _TIME_PATTERN.search(raw)
     if not match:
         if re.fullmatch(r"[\d./-]+", raw):

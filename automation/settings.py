@@ -31,6 +31,8 @@ SECRETS = {
     "GOOGLE_DIENSTKONTO_JSON": "Inhalt der JSON-Schlüsseldatei des Google-Dienstkontos",
 }
 _FORBIDDEN_KEYS = ("passwort", "password", "secret", "token", "private_key", "geheim")
+# Settings whose names contain such a word but hold no secret (an address, a file name).
+_HARMLESS_KEYS = ("google.token_url", "google.oauth_token_datei")
 
 
 class _Section(BaseModel):
@@ -133,7 +135,7 @@ def _forbidden_secret_keys(data: Any, prefix: str = "") -> list[str]:
     if isinstance(data, dict):
         for key, value in data.items():
             path = f"{prefix}{key}"
-            if any(word in str(key).lower() for word in _FORBIDDEN_KEYS):
+            if path not in _HARMLESS_KEYS and any(word in str(key).lower() for word in _FORBIDDEN_KEYS):
                 found.append(path)
             found += _forbidden_secret_keys(value, path + ".")
     return found

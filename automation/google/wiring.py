@@ -1,20 +1,72 @@
-"""Builds the Google store and answer source from a workspace's settings."""
+"""Builds the Google store and answer source from a workspace's settings (the one place they are wired)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from automation.errors import ConfigError
+from automation.form_state import load_form_states
+from automation.google.auth import authorized_session, credentials
+from automation.google.http import HttplibAdapter, Transport, gspread_client_class
 
 if TYPE_CHECKING:
     from automation.answers.base import AnswerSource
-    from automation.store.base import Store
+    from automation.google.sheets_store import GoogleSheetsStore
     from automation.workspace import Workspace
 
+# How the transport waits (backoff, pace); tests replace it so that nothing really sleeps.
+SLEEP: Callable[[float], None] = time.sleep
 
-def open_store(workspace: Workspace) -> Store:
-    raise ConfigError("Der Google-Speicher ist in dieser Fassung noch nicht verfügbar; bitte speicher = »lokal«.")
+
+def transport(workspace: Workspace, interactive: bool = False) -> Transport:
+    """The one HTTP stack for every Google call of this workspace."""
+    settings = workspace.settings.google
+    creds = credentials(settings, workspace.folder, interactive)
+    return Transport(
+        authorized_session(creds, settings.zeitlimit_sekunden),
+        timeout=settings.zeitlimit_sekunden,
+        retries=settings.wiederholungen,
+        per_minute=settings.anfragen_pro_minute,
+        bases={"sheets": settings.sheets_url, "forms": settings.forms_url, "drive": settings.drive_url},
+        sleep=lambda seconds: SLEEP(seconds),
+    )
 
 
-def open_answer_source(workspace: Workspace) -> AnswerSource:
-    raise ConfigError("Google Forms ist in dieser Fassung noch nicht verfügbar; bitte speicher = »lokal«.")
+def open_store(workspace: Workspace, via: Transport | None = None) -> GoogleSheetsStore:
+    import gspread
+
+    from automation.google.sheets_store import GoogleSheetsStore, SheetsApi
+
+    spreadsheet_id = workspace.settings.google.tabelle.strip()
+    if not spreadsheet_id:
+        raise ConfigError(
+            "In gespraechsrunde.toml fehlt unter [google] »tabelle« (die ID der Google-Tabelle: der Teil ihrer "
+            "Adresse zwischen /d/ und /edit). Anleitung: docs/google-einrichtung.md"
+        )
+    via = via or transport(workspace)
+    auth = via.session.credentials  # type: ignore[attr-defined]
+    client = gspread.Client(auth=auth, session=via.session, http_client=gspread_client_class(via))
+    return GoogleSheetsStore(SheetsApi(client.http_client, spreadsheet_id))
+
+
+def forms_service(workspace: Workspace, via: Transport | None = None, interactive: bool = False) -> Any:
+    """The Forms API client (google-api-python-client, static discovery) over the same HTTP stack."""
+    from googleapiclient.discovery import build
+
+    via = via or transport(workspace, interactive)
+    return build(
+        "forms",
+        "v1",
+        http=HttplibAdapter(via),
+        static_discovery=True,
+        cache_discovery=False,
+        client_options={"api_endpoint": workspace.settings.google.forms_url.rstrip("/") + "/"},
+    )
+
+
+def open_answer_source(workspace: Workspace, via: Transport | None = None) -> AnswerSource:
+    from automation.google.forms_source import GoogleFormsSource
+
+    return GoogleFormsSource(forms_service(workspace, via), load_form_states(workspace.folder))

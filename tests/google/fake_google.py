@@ -1,0 +1,644 @@
+"""A stateful in-memory stand-in for the Sheets, Forms and token endpoints the Google backend uses.
+
+The real gspread and google-api-python-client code runs against it: behind ``responses`` callbacks
+(:meth:`FakeGoogle.install`) or as a loopback HTTP server (:func:`serve`). Response shapes follow Google's
+(a ValueRange has ``majorDimension``; trailing empty cells and rows are left out; list results omit
+``formId``). Every request is logged in ``calls``; ``fail_next`` queues error answers; ``before`` runs a
+callback before a request is handled (a person editing the sheet between the job's read and write).
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import http.server
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+TOKEN = "fake-zugangstoken"
+
+
+class FakeError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class Formula:
+    """What USER_ENTERED makes of text starting with ``=`` (the job must never cause this)."""
+
+    text: str
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    params: dict[str, list[str]]
+    body: Any
+
+    @property
+    def kind(self) -> str:
+        """A short name: ``values:batchGet``, ``spreadsheets:batchUpdate``, ``forms.get`` …"""
+        p = self.path
+        if p.endswith("/token"):
+            return "token"
+        if p.startswith("/v4/spreadsheets/"):
+            if p.endswith("values:batchGet"):
+                return "values:batchGet"
+            if p.endswith("values:batchUpdate"):
+                return "values:batchUpdate"
+            if p.endswith("values:batchClear"):
+                return "values:batchClear"
+            if p.endswith(":append"):
+                return "values:append"
+            if p.endswith(":batchUpdate"):
+                return "spreadsheets:batchUpdate"
+            if "/values/" in p:
+                return "values:get"
+            return "spreadsheets.get"
+        if p == "/v1/forms":
+            return "forms.create"
+        if p.endswith("/responses"):
+            return "responses.list"
+        if p.endswith(":batchUpdate"):
+            return "forms.batchUpdate"
+        if p.endswith(":setPublishSettings"):
+            return "forms.setPublishSettings"
+        return "forms.get"
+
+
+@dataclass
+class FakeSheet:
+    sheet_id: int
+    title: str
+    rows: list[list[Any]] = field(default_factory=list)
+    row_count: int = 1000
+    column_count: int = 26
+    frozen_rows: int = 0
+    validations: dict[int, tuple[int, int, dict[str, Any]]] = field(default_factory=dict)
+    protected: list[dict[str, Any]] = field(default_factory=list)
+
+    def cell(self, row: int, column: int) -> Any:
+        """1-based row, 0-based column; "" when empty."""
+        if row - 1 < len(self.rows) and column < len(self.rows[row - 1]):
+            return self.rows[row - 1][column]
+        return ""
+
+    def set(self, row: int, column: int, value: Any) -> None:
+        if row > self.row_count or column >= self.column_count:
+            raise FakeError(400, f"Range ('{self.title}'!R{row}C{column + 1}) exceeds grid limits.")
+        while len(self.rows) < row:
+            self.rows.append([])
+        line = self.rows[row - 1]
+        while len(line) <= column:
+            line.append("")
+        line[column] = value
+
+    def last_row(self) -> int:
+        for number in range(len(self.rows), 0, -1):
+            if any(v not in ("", None) for v in self.rows[number - 1]):
+                return number
+        return 0
+
+    def header_index(self, header: str) -> int:
+        return list(self.rows[0]).index(header)
+
+    def find_row(self, column_header: str, value: str) -> int:
+        col = self.header_index(column_header)
+        for number in range(2, len(self.rows) + 1):
+            if str(self.cell(number, col)) == value:
+                return number
+        raise KeyError(value)
+
+    def records(self) -> list[dict[str, Any]]:
+        """Non-empty rows as header → value (for assertions)."""
+        headers = list(self.rows[0]) if self.rows else []
+        result = []
+        for line in self.rows[1:]:
+            if any(v not in ("", None) for v in line):
+                result.append({h: (line[i] if i < len(line) else "") for i, h in enumerate(headers) if h})
+        return result
+
+
+_RANGE = re.compile(r"^(?:'((?:[^']|'')*)'|([^!']+))(?:!(.*))?$")
+_CELLS = re.compile(r"^([A-Z]*)(\d*)(?::([A-Z]*)(\d*))?$")
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def parse_range(text: str) -> tuple[str, int, int, int | None, int | None]:
+    """``'Tab'!B2:C`` → (tab, first row (1-based), first column (0-based), last row, last column)."""
+    match = _RANGE.match(text)
+    if not match:
+        raise FakeError(400, f"Unable to parse range: {text}")
+    title = match.group(1).replace("''", "'") if match.group(1) is not None else match.group(2)
+    part = match.group(3) or ""
+    cells = _CELLS.match(part)
+    if not cells:
+        raise FakeError(400, f"Unable to parse range: {text}")
+    c1, r1, c2, r2 = cells.groups()
+    first_row = int(r1) if r1 else 1
+    first_col = _col(c1) if c1 else 0
+    if part and ":" not in part:
+        return title, first_row, first_col, (int(r1) if r1 else None), (_col(c1) if c1 else None)
+    return title, first_row, first_col, (int(r2) if r2 else None), (_col(c2) if c2 else None)
+
+
+def _formatted(value: Any) -> str:
+    if isinstance(value, Formula):
+        return "#FORMEL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    return str(value)
+
+
+def _zulu(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class FakeGoogle:
+    """One spreadsheet and any number of forms, in memory."""
+
+    def __init__(self, spreadsheet_id: str = "tabelle-test") -> None:
+        self.spreadsheet_id = spreadsheet_id
+        self.sheets: list[FakeSheet] = []
+        self.forms: dict[str, dict[str, Any]] = {}
+        self.form_responses: dict[str, list[dict[str, Any]]] = {}
+        self.calls: list[Call] = []
+        self.fail_next: list[int | Exception] = []
+        self.before: Callable[[Call], None] | None = None
+        self.require_auth = True
+        self._next_sheet_id = 100
+        self._next_form = 1
+        self._lock = threading.RLock()
+
+    # -- helpers for tests -----------------------------------------------------------------------
+
+    def add_sheet(self, title: str, rows: list[list[Any]] | None = None, **kwargs: Any) -> FakeSheet:
+        sheet = FakeSheet(self._next_sheet_id, title, [list(r) for r in rows or []], **kwargs)
+        sheet.row_count = max(sheet.row_count, len(sheet.rows))
+        self._next_sheet_id += 1
+        self.sheets.append(sheet)
+        return sheet
+
+    def sheet(self, title: str) -> FakeSheet:
+        for sheet in self.sheets:
+            if sheet.title == title:
+                return sheet
+        raise FakeError(400, f"Unable to parse range: '{title}'")
+
+    def kinds(self, since: int = 0) -> list[str]:
+        return [c.kind for c in self.calls[since:]]
+
+    def count(self, since: int = 0, exclude: tuple[str, ...] = ("token",)) -> int:
+        return sum(1 for kind in self.kinds(since) if kind not in exclude)
+
+    def writes(self, since: int = 0) -> list[Call]:
+        return [c for c in self.calls[since:] if c.method != "GET" and c.kind != "token"]
+
+    def add_form_response(self, form_id: str, response: dict[str, Any]) -> None:
+        self.form_responses.setdefault(form_id, []).append(response)
+
+    # -- dispatch --------------------------------------------------------------------------------
+
+    def handle(self, method: str, url: str, headers: dict[str, str], body: bytes | None) -> tuple[int, str]:
+        parts = urlsplit(url)
+        path = unquote(parts.path)
+        params = parse_qs(parts.query, keep_blank_values=True)
+        data: Any = None
+        if body:
+            text = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError:
+                data = parse_qs(text)
+        call = Call(method.upper(), path, params, data)
+        with self._lock:
+            self.calls.append(call)
+            if self.fail_next and call.kind != "token":
+                failure = self.fail_next.pop(0)
+                if isinstance(failure, Exception):
+                    raise failure
+                return failure, json.dumps({"error": {"code": failure, "message": "simulierter Fehler"}})
+            if self.before is not None:
+                self.before(call)
+            try:
+                if call.kind != "token" and self.require_auth:
+                    auth = {k.lower(): v for k, v in headers.items()}.get("authorization", "")
+                    if auth != f"Bearer {TOKEN}":
+                        raise FakeError(401, "Request had invalid authentication credentials.")
+                result = self._route(call)
+                return 200, json.dumps(result)
+            except FakeError as exc:
+                return exc.status, json.dumps({"error": {"code": exc.status, "message": exc.message}})
+
+    def _route(self, call: Call) -> Any:
+        kind = call.kind
+        if kind == "token":
+            return {"access_token": TOKEN, "expires_in": 3600, "token_type": "Bearer"}
+        if call.path.startswith("/v4/spreadsheets/"):
+            sid = call.path.split("/")[3].split(":")[0]
+            if sid != self.spreadsheet_id:
+                raise FakeError(404, "Requested entity was not found.")
+            handler = {
+                "spreadsheets.get": self._metadata,
+                "values:batchGet": self._batch_get,
+                "values:batchUpdate": self._values_batch_update,
+                "values:append": self._append,
+                "values:batchClear": self._batch_clear,
+                "spreadsheets:batchUpdate": self._batch_update,
+            }.get(kind)
+            if handler is None:
+                raise FakeError(400, f"nicht nachgebildet: {kind}")
+            return handler(call)
+        return self._forms(call)
+
+    # -- Sheets ----------------------------------------------------------------------------------
+
+    def _sheet_json(self, sheet: FakeSheet, index: int) -> dict[str, Any]:
+        return {
+            "properties": {
+                "sheetId": sheet.sheet_id,
+                "title": sheet.title,
+                "index": index,
+                "sheetType": "GRID",
+                "gridProperties": {
+                    "rowCount": sheet.row_count,
+                    "columnCount": sheet.column_count,
+                    **({"frozenRowCount": sheet.frozen_rows} if sheet.frozen_rows else {}),
+                },
+            },
+            **({"protectedRanges": copy.deepcopy(sheet.protected)} if sheet.protected else {}),
+        }
+
+    def _metadata(self, call: Call) -> Any:
+        sheets = []
+        grid = call.params.get("includeGridData", ["false"])[0] == "true"
+        wanted = [parse_range(r) for r in call.params.get("ranges", [])] if grid else []
+        for index, sheet in enumerate(self.sheets):
+            item = self._sheet_json(sheet, index)
+            for title, row, _c, _r2, _c2 in wanted:
+                if title != sheet.title:
+                    continue
+                values = []
+                for column in range(sheet.column_count):
+                    rule = sheet.validations.get(column)
+                    values.append({"dataValidation": rule[2]} if rule and rule[0] <= row - 1 < rule[1] else {})
+                while values and not values[-1]:
+                    values.pop()
+                item.setdefault("data", []).append({"startRow": row - 1, "rowData": [{"values": values}]})
+            sheets.append(item)
+        return {"spreadsheetId": self.spreadsheet_id, "properties": {"title": "Gesprächsrunde"}, "sheets": sheets}
+
+    def _batch_get(self, call: Call) -> Any:
+        render = call.params.get("valueRenderOption", ["FORMATTED_VALUE"])[0]
+        out = []
+        for text in call.params.get("ranges", []):
+            title, r1, c1, r2, c2 = parse_range(text)
+            sheet = self.sheet(title)
+            last_row = min(r2 or sheet.row_count, len(sheet.rows))
+            values = []
+            for number in range(r1, last_row + 1):
+                line = sheet.rows[number - 1][c1 : (c2 + 1) if c2 is not None else None]
+                line = [v if render != "FORMATTED_VALUE" else _formatted(v) for v in line]
+                while line and line[-1] in ("", None):
+                    line.pop()
+                values.append(line)
+            while values and not values[-1]:
+                values.pop()
+            vr: dict[str, Any] = {"range": text, "majorDimension": "ROWS"}
+            if values:
+                vr["values"] = values
+            out.append(vr)
+        return {"spreadsheetId": self.spreadsheet_id, "valueRanges": out}
+
+    def _input(self, value: Any, option: str) -> Any:
+        if option == "USER_ENTERED" and isinstance(value, str) and value.startswith("="):
+            return Formula(value)
+        return value
+
+    def _write(self, text: str, values: list[list[Any]], option: str) -> int:
+        title, r1, c1, _r2, _c2 = parse_range(text)
+        sheet = self.sheet(title)
+        count = 0
+        for i, line in enumerate(values):
+            for j, value in enumerate(line):
+                sheet.set(r1 + i, c1 + j, self._input(value, option))
+                count += 1
+        return count
+
+    def _atomic(self, func: Callable[[], Any]) -> Any:
+        saved = copy.deepcopy(self.sheets)
+        try:
+            return func()
+        except FakeError:
+            self.sheets = saved
+            raise
+
+    def _values_batch_update(self, call: Call) -> Any:
+        option = call.body.get("valueInputOption")
+        if option not in ("RAW", "USER_ENTERED"):
+            raise FakeError(400, "Invalid valueInputOption")
+        data = call.body.get("data", [])
+        total = self._atomic(lambda: sum(self._write(d["range"], d["values"], option) for d in data))
+        return {"spreadsheetId": self.spreadsheet_id, "totalUpdatedCells": total}
+
+    def _append(self, call: Call) -> Any:
+        text = call.path.split("/values/", 1)[1].rsplit(":append", 1)[0]
+        option = call.params.get("valueInputOption", [""])[0]
+        if option not in ("RAW", "USER_ENTERED"):
+            raise FakeError(400, "Invalid valueInputOption")
+        title, *_ = parse_range(text)
+        sheet = self.sheet(title)
+        rows = call.body.get("values", [])
+        end = sheet.last_row()
+        if call.params.get("insertDataOption", ["OVERWRITE"])[0] == "INSERT_ROWS":
+            for offset, _ in enumerate(rows):
+                sheet.rows.insert(end + offset, [])
+            sheet.row_count += len(rows)
+        for i, line in enumerate(rows):
+            for j, value in enumerate(line):
+                sheet.set(end + 1 + i, j, self._input(value, option))
+        return {"spreadsheetId": self.spreadsheet_id, "updates": {"updatedRows": len(rows)}}
+
+    def _batch_clear(self, call: Call) -> Any:
+        for text in call.body.get("ranges", []):
+            title, r1, c1, r2, c2 = parse_range(text)
+            sheet = self.sheet(title)
+            for number in range(r1, min(r2 or len(sheet.rows), len(sheet.rows)) + 1):
+                line = sheet.rows[number - 1]
+                for j in range(c1, min((c2 + 1) if c2 is not None else len(line), len(line))):
+                    line[j] = ""
+        return {"spreadsheetId": self.spreadsheet_id}
+
+    def _by_id(self, sheet_id: int) -> FakeSheet:
+        for sheet in self.sheets:
+            if sheet.sheet_id == sheet_id:
+                return sheet
+        raise FakeError(400, f"No grid with id: {sheet_id}")
+
+    def _batch_update(self, call: Call) -> Any:
+        return self._atomic(lambda: {"replies": [self._one_update(r) for r in call.body.get("requests", [])]})
+
+    def _one_update(self, request: dict[str, Any]) -> dict[str, Any]:
+        (name, spec), *_ = request.items()
+        if name == "addSheet":
+            props = spec.get("properties", {})
+            if any(s.title == props["title"] for s in self.sheets):
+                raise FakeError(400, f'A sheet with the name "{props["title"]}" already exists.')
+            grid = props.get("gridProperties", {})
+            sheet = self.add_sheet(props["title"])
+            sheet.row_count = grid.get("rowCount", 1000)
+            sheet.column_count = grid.get("columnCount", 26)
+            sheet.frozen_rows = grid.get("frozenRowCount", 0)
+            return {"addSheet": self._sheet_json(sheet, len(self.sheets) - 1)}
+        if name == "appendDimension":
+            sheet = self._by_id(spec["sheetId"])
+            if spec["dimension"] == "ROWS":
+                sheet.row_count += spec["length"]
+            else:
+                sheet.column_count += spec["length"]
+            return {}
+        if name == "deleteDimension":
+            rng = spec["range"]
+            sheet = self._by_id(rng["sheetId"])
+            if rng["dimension"] != "ROWS":
+                raise FakeError(400, "nicht nachgebildet")
+            del sheet.rows[rng["startIndex"] : rng["endIndex"]]
+            sheet.row_count -= rng["endIndex"] - rng["startIndex"]
+            return {}
+        if name == "updateSheetProperties":
+            props = spec["properties"]
+            sheet = self._by_id(props["sheetId"])
+            if "frozenRowCount" in props.get("gridProperties", {}):
+                sheet.frozen_rows = props["gridProperties"]["frozenRowCount"]
+            return {}
+        if name == "setDataValidation":
+            rng = spec["range"]
+            sheet = self._by_id(rng["sheetId"])
+            for column in range(rng["startColumnIndex"], rng["endColumnIndex"]):
+                sheet.validations[column] = (rng.get("startRowIndex", 0), rng.get("endRowIndex", 10**9), spec["rule"])
+            return {}
+        if name == "addProtectedRange":
+            pr = copy.deepcopy(spec["protectedRange"])
+            sheet = self._by_id(pr["range"]["sheetId"])
+            pr["protectedRangeId"] = 1000 + len(sheet.protected)
+            sheet.protected.append(pr)
+            return {"addProtectedRange": {"protectedRange": pr}}
+        raise FakeError(400, f"nicht nachgebildet: {name}")
+
+    # -- Forms -----------------------------------------------------------------------------------
+
+    def _form(self, form_id: str) -> dict[str, Any]:
+        if form_id not in self.forms:
+            raise FakeError(404, f"Requested entity was not found: {form_id}")
+        return self.forms[form_id]
+
+    def _public(self, form: dict[str, Any]) -> dict[str, Any]:
+        out = copy.deepcopy(form)
+        if not out.get("items"):
+            out.pop("items", None)
+        return out
+
+    def _forms(self, call: Call) -> Any:
+        kind = call.kind
+        if kind == "forms.create":
+            if set(call.body) - {"info"} or set(call.body.get("info", {})) - {"title", "documentTitle"}:
+                raise FakeError(400, "Only info.title and info.documentTitle may be set on create.")
+            form_id = f"formular-{self._next_form}"
+            self._next_form += 1
+            title = call.body["info"]["title"]
+            self.forms[form_id] = {
+                "formId": form_id,
+                "info": {"title": title, "documentTitle": call.body["info"].get("documentTitle", title)},
+                "revisionId": "00000001",
+                "responderUri": f"https://docs.google.com/forms/d/e/{form_id}-antwort/viewform",
+                "items": [],
+                "publishSettings": {"publishState": {"isPublished": False, "isAcceptingResponses": False}},
+            }
+            return self._public(self.forms[form_id])
+        form_id = call.path.split("/")[3].split(":")[0]
+        form = self._form(form_id)
+        if kind == "forms.get":
+            return self._public(form)
+        if kind == "forms.setPublishSettings":
+            state = call.body["publishSettings"]["publishState"]
+            if state.get("isAcceptingResponses") and not state.get("isPublished"):
+                raise FakeError(400, "isAcceptingResponses needs isPublished")
+            form["publishSettings"] = {"publishState": dict(state)}
+            return {"formId": form_id, "publishSettings": form["publishSettings"]}
+        if kind == "forms.batchUpdate":
+            saved = copy.deepcopy(form)
+            try:
+                replies = [self._form_update(form, r) for r in call.body.get("requests", [])]
+            except FakeError:
+                self.forms[form_id] = saved
+                raise
+            form["revisionId"] = f"{int(form['revisionId']) + 1:08d}"
+            return {"replies": replies, "writeControl": {"requiredRevisionId": form["revisionId"]}}
+        if kind == "responses.list":
+            return self._list_responses(form_id, call.params)
+        raise FakeError(400, f"nicht nachgebildet: {kind}")
+
+    def _check_item(self, form: dict[str, Any], item: dict[str, Any], ignore: dict[str, Any] | None) -> None:
+        question = item.get("questionItem", {}).get("question")
+        if question is None:
+            raise FakeError(400, "nur questionItem nachgebildet")
+        qid = question.get("questionId")
+        if qid is not None:
+            if not re.fullmatch(r"[0-9a-f]{8}", qid) or int(qid, 16) > 0x7FFFFFFF:
+                raise FakeError(400, f"Invalid question ID: {qid}")
+            for other in form["items"]:
+                if other is not ignore and other["questionItem"]["question"].get("questionId") == qid:
+                    raise FakeError(400, f"Question ID {qid} is already in use.")
+        else:
+            question["questionId"] = f"{0x10000000 + len(form['items']) * 7919:08x}"
+        choice = question.get("choiceQuestion")
+        if choice is not None and not choice.get("options"):
+            raise FakeError(400, "choiceQuestion needs options")
+        if not item.get("title"):
+            raise FakeError(400, "item needs a title")
+
+    def _form_update(self, form: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+        (name, spec), *_ = request.items()
+        items = form["items"]
+        if name == "updateFormInfo":
+            mask = spec["updateMask"]
+            fields = list(spec["info"]) if mask == "*" else mask.split(",")
+            for key in fields:
+                if key in spec["info"]:
+                    form["info"][key] = spec["info"][key]
+                else:
+                    form["info"].pop(key, None)
+            return {}
+        if name == "createItem":
+            index = spec["location"]["index"]
+            if not 0 <= index <= len(items):
+                raise FakeError(400, f"Index {index} out of range")
+            item = copy.deepcopy(spec["item"])
+            self._check_item(form, item, None)
+            item.setdefault("itemId", f"{0x20000000 + len(items) * 104729 + index:08x}")
+            items.insert(index, item)
+            qid = item["questionItem"]["question"]["questionId"]
+            return {"createItem": {"itemId": item["itemId"], "questionId": [qid]}}
+        if name == "updateItem":
+            index = spec["location"]["index"]
+            if not 0 <= index < len(items):
+                raise FakeError(400, f"Index {index} out of range")
+            old = items[index]
+            new = copy.deepcopy(spec["item"])
+            mask = spec["updateMask"]
+            fields = ["title", "description", "questionItem"] if mask == "*" else mask.split(",")
+            merged = copy.deepcopy(old)
+            for key in fields:
+                if key in new:
+                    merged[key] = new[key]
+                else:
+                    merged.pop(key, None)
+            self._check_item(form, merged, old)
+            items[index] = merged
+            return {}
+        if name == "deleteItem":
+            index = spec["location"]["index"]
+            if not 0 <= index < len(items):
+                raise FakeError(400, f"Index {index} out of range")
+            del items[index]
+            return {}
+        if name == "moveItem":
+            src, dst = spec["originalLocation"]["index"], spec["newLocation"]["index"]
+            if not (0 <= src < len(items) and 0 <= dst < len(items)):
+                raise FakeError(400, "Index out of range")
+            items.insert(dst, items.pop(src))
+            return {}
+        raise FakeError(400, f"nicht nachgebildet: {name}")
+
+    def _list_responses(self, form_id: str, params: dict[str, list[str]]) -> Any:
+        found = list(self.form_responses.get(form_id, []))
+        text = params.get("filter", [""])[0]
+        if text:
+            match = re.fullmatch(r"timestamp\s*(>=|>)\s*(\S+)", text)
+            if not match:
+                raise FakeError(400, f"Invalid filter: {text}")
+            op, when = match.group(1), _zulu(match.group(2))
+            found = [
+                r for r in found
+                if (_zulu(r["lastSubmittedTime"]) >= when if op == ">=" else _zulu(r["lastSubmittedTime"]) > when)
+            ]  # fmt: skip
+        found.sort(key=lambda r: _zulu(r["lastSubmittedTime"]))
+        size = int(params.get("pageSize", ["5000"])[0]) or 5000
+        token = params.get("pageToken", [""])[0]
+        start = 0
+        if token:
+            seen_filter, offset = token.split("|", 1)
+            if seen_filter != text:
+                raise FakeError(400, "pageToken belongs to another filter")
+            start = int(offset)
+        page = [{k: v for k, v in r.items() if k != "formId"} for r in found[start : start + size]]
+        result: dict[str, Any] = {}
+        if page:
+            result["responses"] = page
+        if start + size < len(found):
+            result["nextPageToken"] = f"{text}|{start + size}"
+        return result
+
+    # -- wiring ----------------------------------------------------------------------------------
+
+    def install(self, rsps: Any, bases: tuple[str, ...]) -> None:
+        """Answer every request to these base addresses through ``responses`` callbacks."""
+
+        def callback(request: Any) -> tuple[int, dict[str, str], str]:
+            status, text = self.handle(request.method, request.url, dict(request.headers), request.body)
+            return status, {"Content-Type": "application/json; charset=UTF-8"}, text
+
+        for base in bases:
+            pattern = re.compile("^" + re.escape(base.rstrip("/")) + "/.*")
+            for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+                rsps.add_callback(method, pattern, callback=callback)
+
+
+@contextmanager
+def serve(fake: FakeGoogle) -> Iterator[str]:
+    """Run the fake as an HTTP server on 127.0.0.1 (free port); yields its base address."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else None
+            status, text = fake.handle(self.command, self.path, dict(self.headers.items()), body)
+            payload = text.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
