@@ -1,6 +1,14 @@
 """Command line ``gespraechsrunde``: each command in its own module, registered here."""
 
-from automation.cli import einrichten, formulare, person, pruefen, sync, tischplan  # noqa: F401  (registers them)
+from automation.cli import (  # noqa: F401  (registers the commands)
+    demo,
+    einrichten,
+    formulare,
+    person,
+    pruefen,
+    sync,
+    tischplan,
+)
 from automation.cli.app import main
 
 __all__ = ["main"]

@@ -27,6 +27,7 @@ from automation.store.base import (
     Snapshot,
     Table,
     find_header,
+    header_key,
 )
 
 
@@ -159,12 +160,19 @@ class WorkbookStore:
             return result
         wb = self._load_for_write()
         by_tab_key: dict[tuple[str, str], dict[str, int]] = {}
+        # Header rows per tab for this call: reading row 1 scans every cell in openpyxl, which made
+        # many appends quadratic. Refreshed only when a header has to be added.
+        known_headers: dict[str, list[str]] = {}
+        known_keys: dict[str, set[str]] = {}
 
         def sheet(name: str, needed: list[str]) -> tuple[Worksheet, list[str]]:
             if name not in wb.sheetnames:
                 wb.create_sheet(name)
             ws = wb[name]
-            return ws, self._add_headers(ws, needed)
+            if name not in known_headers or any(header_key(h) not in known_keys[name] for h in needed):
+                known_headers[name] = self._add_headers(ws, needed)
+                known_keys[name] = {header_key(h) for h in known_headers[name]}
+            return ws, known_headers[name]
 
         def row_index(name: str, key_column: str) -> dict[str, int]:
             if (name, key_column) not in by_tab_key:
@@ -202,7 +210,7 @@ class WorkbookStore:
                 for header, value in values.items():
                     col = find_header(headers, header)
                     if col is None:
-                        headers = self._add_headers(ws, [header])
+                        ws, headers = sheet(replace.tab, [header])
                         col = len(headers) - 1
                     _set(ws.cell(number, col + 1), value)
 

@@ -1,0 +1,1 @@
+"""Benchmarks: large invented workspaces and timing scripts."""
