@@ -164,7 +164,14 @@ class Dataset:
         return result
 
     def commit(self) -> None:
-        """Take the current records as the new baseline (after the store wrote the changes)."""
+        """Take the current records as the new baseline (after the store wrote the changes).
+
+        Cells the job did not change keep the value as the person typed it (``0221/4710482``, not the
+        normalised ``+49 221 4710482``), so a later compare-and-set in the same run still matches the sheet.
+        """
+        pending = self.changes()
+        for change in pending.cells:
+            self.tabs[change.tab].raw[change.key][change.column] = change.new
         for state in self.tabs.values():
             if state.model.ID is None:
                 state.replaced = False
@@ -174,7 +181,8 @@ class Dataset:
                 state.raw.pop(key, None)
             state.deleted.clear()
             for key, record in state.records.items():
-                state.raw[key] = write_row(record)
+                if key not in state.raw:
+                    state.raw[key] = dict(write_row(record))
 
 
 def _same_rows(new: list[dict[str, Any]], old: list[dict[str, Any]]) -> bool:

@@ -174,3 +174,23 @@ def test_valid_record_survives_write_and_read(
     dataset.put(record)
     store.apply(dataset.changes())
     assert Dataset.from_snapshot(store.read()).all(Anmeldung) == [record]
+
+
+def test_a_second_change_in_the_same_run_is_no_conflict(tmp_path: Path) -> None:
+    """After one save, the cells as typed stay the baseline (phone as ``0171/2345678``)."""
+    store = _store(tmp_path)
+    dataset = Dataset.from_snapshot(store.read())
+    dataset.put(_contact())
+    store.apply(dataset.changes())
+    wb = openpyxl.load_workbook(store.path)
+    wb["Kontakte"]["E2"] = "0171/2345678"  # typed by a person, same number as the record
+    wb.save(store.path)
+
+    dataset = Dataset.from_snapshot(store.read())
+    dataset.put(dataset.all(Kontakt)[0].model_copy(update={"nachname": "Eins"}))
+    assert store.apply(dataset.changes()).conflicts == []
+    dataset.commit()
+    dataset.put(dataset.all(Kontakt)[0].model_copy(update={"telefon": "+49 30 1234567"}))
+    result = store.apply(dataset.changes())
+    assert result.conflicts == []
+    assert Dataset.from_snapshot(store.read()).all(Kontakt)[0].telefon == "+49 30 1234567"
