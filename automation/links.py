@@ -89,9 +89,9 @@ class LinkBuilder:
                 "abmeldung", {"anmelde_id": anmelde_id, "kontakt_id": kontakt_id, "wunsch": _WISH_CANCEL}
             ) or mailto_url(self.coordination, f"Absage {anmelde_id}")
             feedback = self._form_link("feedback", {"anmelde_id": anmelde_id})
-        abmelden = self._form_link(
-            "abmeldung", {"kontakt_id": kontakt_id, "wunsch": _WISH_UNSUBSCRIBE}
-        ) or mailto_url(self.coordination, f"Abmelden {kontakt_id}")
+        abmelden = self._form_link("abmeldung", {"kontakt_id": kontakt_id, "wunsch": _WISH_UNSUBSCRIBE}) or mailto_url(
+            self.coordination, f"Abmelden {kontakt_id}"
+        )
         anmeldung = self._form_link("anmeldung", {})
         return PersonalLinks(absage=absage, abmelden=abmelden, feedback=feedback, anmeldung=anmeldung)
 

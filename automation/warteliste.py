@@ -52,13 +52,16 @@ def assign_places(dataset: Dataset, today: dt.date) -> tuple[list[Anmeldung], li
         if used > termin.plaetze:
             findings.append(
                 Hinweis(
-                    tabelle="Termine", zeile=dataset.row_number(Termin, termin.termin_id), id=termin.termin_id,
-                    spalte="Plätze", schwere="Warnung",
+                    tabelle="Termine",
+                    zeile=dataset.row_number(Termin, termin.termin_id),
+                    id=termin.termin_id,
+                    spalte="Plätze",
+                    schwere="Warnung",
                     hinweis=f"{termin.termin_id} ist überbucht: {used} Personen haben eine Zusage, "
                     f"aber nur {termin.plaetze} Plätze sind eingetragen. Niemandem wird abgesagt.",
                     vorschlag="Plätze erhöhen oder mit einzelnen Personen sprechen.",
                 )
-            )  # fmt: skip
+            )
         kept_ids = {a.anmelde_id for a in kept}
         for anmeldung in active:
             if anmeldung.anmelde_id in kept_ids:

@@ -132,10 +132,12 @@ class Dispatcher:
                 unclear.append(row.schluessel)
         for key in unclear:
             self._finding(
-                "Warnung", key, "Spalte »Status«",
+                "Warnung",
+                key,
+                "Spalte »Status«",
                 f"Nachricht {key}: {UNCLEAR_HINT.format(key=key)}",
                 "Nichts wird automatisch erneut gesendet.",
-            )  # fmt: skip
+            )
             self.ctx.report.say(f"Unklar, ob angekommen: {key} (wird nicht automatisch erneut gesendet)")
         self.ctx.report.count("Nachrichten unklar", len(unclear))
         if not self.ctx.dry_run:
@@ -151,20 +153,29 @@ class Dispatcher:
 
     def _finding(self, severity: str, key: str, column: str, message: str, suggestion: str) -> None:
         self.ctx.report.findings.append(
-            Hinweis(tabelle="Versand", id=key, spalte=column.removeprefix("Spalte »").rstrip("«"),
-                    schwere=severity, hinweis=message, vorschlag=suggestion)
-        )  # fmt: skip
+            Hinweis(
+                tabelle="Versand",
+                id=key,
+                spalte=column.removeprefix("Spalte »").rstrip("«"),
+                schwere=severity,
+                hinweis=message,
+                vorschlag=suggestion,
+            )
+        )
 
     def _address_finding(self, kontakt: Kontakt, problem: str) -> None:
         self.ctx.report.findings.append(
             Hinweis(
-                tabelle="Kontakte", zeile=self.ctx.dataset.row_number(Kontakt, kontakt.kontakt_id),
-                id=kontakt.kontakt_id, spalte="E-Mail", schwere="Fehler",
+                tabelle="Kontakte",
+                zeile=self.ctx.dataset.row_number(Kontakt, kontakt.kontakt_id),
+                id=kontakt.kontakt_id,
+                spalte="E-Mail",
+                schwere="Fehler",
                 hinweis=f"{problem}; {kontakt.kontakt_id} bekommt deshalb keine Nachricht.",
                 vorschlag="Eine gültige Adresse in der Form name@beispiel.de eintragen (ohne Namen, Kommas, "
                 "Zeilenumbrüche); die Nachricht folgt im nächsten Lauf.",
             )
-        )  # fmt: skip
+        )
 
     def _tables(self, due: DueMessage) -> list[tuple[int, str]]:
         if due.art is not Art.ERINNERUNG:
@@ -202,9 +213,13 @@ class Dispatcher:
             address = recipient.addr_spec
             if row is None:
                 row = Versand(
-                    schluessel=key, art=item.art.value, termin_id=item.termin.termin_id,
-                    kontakt_id=item.kontakt.kontakt_id, adresse=address, status="geplant",
-                )  # fmt: skip
+                    schluessel=key,
+                    art=item.art.value,
+                    termin_id=item.termin.termin_id,
+                    kontakt_id=item.kontakt.kontakt_id,
+                    adresse=address,
+                    status="geplant",
+                )
             else:
                 row = self._update(row, adresse=address)
             if not self.ctx.dry_run:
@@ -227,16 +242,21 @@ class Dispatcher:
         attachments: tuple[Attachment, ...] = ()
         if item.art in _WITH_CALENDAR and item.anmeldung is not None:
             ics = calendar_file(item.termin, item.anmeldung, self.from_address.addr_spec, links.absage, self.ctx.now)
-            attachments = (Attachment("termin.ics", "text", "calendar", ics,
-                                      (("method", "PUBLISH"),)),)  # fmt: skip
+            attachments = (Attachment("termin.ics", "text", "calendar", ics, (("method", "PUBLISH"),)),)
         unsubscribe = [self.links.unsubscribe_mailto(item.kontakt.kontakt_id)]
         if links.abmelden.startswith("https://"):
             unsubscribe.append(links.abmelden)
         return compose(
-            sender=self.from_address, recipient=recipient, reply_to=self.reply_to, rendered=rendered,
-            key=str(item.key), unsubscribe=unsubscribe, one_click=links.one_click, now=self.ctx.now,
+            sender=self.from_address,
+            recipient=recipient,
+            reply_to=self.reply_to,
+            rendered=rendered,
+            key=str(item.key),
+            unsubscribe=unsubscribe,
+            one_click=links.one_click,
+            now=self.ctx.now,
             attachments=attachments,
-        )  # fmt: skip
+        )
 
     # -- sending ------------------------------------------------------------------------------------
 
@@ -248,8 +268,10 @@ class Dispatcher:
         report = self.ctx.report
         if self.ctx.dry_run:
             for item in prepared:
-                report.say(f"Würde senden: {item.due.art.value} an {item.row.adresse} ({item.key}) – "
-                           f"»{item.message['Subject']}«")  # fmt: skip
+                report.say(
+                    f"Würde senden: {item.due.art.value} an {item.row.adresse} ({item.key}) – "
+                    f"»{item.message['Subject']}«"
+                )
             report.count("Nachrichten (Probelauf)", len(prepared))
             return summary
         allowed = len(prepared)
@@ -274,9 +296,14 @@ class Dispatcher:
         if summary.stopped:
             report.say(f"Versand abgebrochen: {summary.stopped}")
             report.findings.append(
-                Hinweis(tabelle="Versand", spalte="Status", schwere="Fehler", hinweis=summary.stopped,
-                        vorschlag="Die übrigen Nachrichten bleiben »geplant« und gehen im nächsten Lauf hinaus.")
-            )  # fmt: skip
+                Hinweis(
+                    tabelle="Versand",
+                    spalte="Status",
+                    schwere="Fehler",
+                    hinweis=summary.stopped,
+                    vorschlag="Die übrigen Nachrichten bleiben »geplant« und gehen im nächsten Lauf hinaus.",
+                )
+            )
         self.ctx.save()
         self.journal.clear()
         self._count(summary)

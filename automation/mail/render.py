@@ -25,9 +25,19 @@ from automation.settings import Settings
 
 _WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 _MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni",
-    "Juli", "August", "September", "Oktober", "November", "Dezember",
-)  # fmt: skip
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
@@ -148,11 +158,12 @@ PLACEHOLDERS: dict[str, str] = {
     "erinnerung_tage": "Tage vor dem Termin, an denen erinnert wird",
     "person.name / person.vorname": "Name der Person",
     "termin.id / titel / datum / uhrzeit / ort / adresse / anmeldeschluss": "der Termin",
-    "anmeldung.id / personen / begleitpersonen / interessen / barrierefreiheit / kinderbetreuung / bemerkung":
-        "die Anmeldung (leer bei Einladungen)",
+    "anmeldung.id / personen / begleitpersonen / interessen / barrierefreiheit / kinderbetreuung / bemerkung": (
+        "die Anmeldung (leer bei Einladungen)"
+    ),
     "links.absage / abmelden / feedback / anmeldung": "persönliche Links",
     "tische": "Liste von {runde, tisch} aus dem Tischplan (nur Erinnerung, wenn der Plan steht)",
-}  # fmt: skip
+}
 
 
 def sample_records() -> tuple[Kontakt, Termin, Anmeldung, PersonalLinks, list[tuple[int, str]]]:
@@ -161,16 +172,27 @@ def sample_records() -> tuple[Kontakt, Termin, Anmeldung, PersonalLinks, list[tu
         kontakt_id="K-0000BEISPIEL", vorname="Jördis", nachname="Müller-Lüdenscheidt", email="joerdis@example.org"
     )
     termin = Termin(
-        termin_id="T-2027-1", titel="Markt der Möglichkeiten", datum=dt.date(2027, 3, 13),
-        beginn=dt.time(10, 0), ende=dt.time(13, 0), ort="Bürgerhaus am Markt",
+        termin_id="T-2027-1",
+        titel="Markt der Möglichkeiten",
+        datum=dt.date(2027, 3, 13),
+        beginn=dt.time(10, 0),
+        ende=dt.time(13, 0),
+        ort="Bürgerhaus am Markt",
         adresse="Marktplatz 1, 12345 Musterstadt",
-        anmeldeschluss=dt.date(2027, 3, 6), plaetze=60, status="Anmeldung offen",
-    )  # fmt: skip
+        anmeldeschluss=dt.date(2027, 3, 6),
+        plaetze=60,
+        status="Anmeldung offen",
+    )
     anmeldung = Anmeldung(
-        anmelde_id="A-0000BEISPIEL", termin_id=termin.termin_id, kontakt_id=kontakt.kontakt_id, personen=2,
-        interessen=["Sport", "Kultur & Musik"], barrierefreiheit="Rollstuhl", kinderbetreuung=True,
+        anmelde_id="A-0000BEISPIEL",
+        termin_id=termin.termin_id,
+        kontakt_id=kontakt.kontakt_id,
+        personen=2,
+        interessen=["Sport", "Kultur & Musik"],
+        barrierefreiheit="Rollstuhl",
+        kinderbetreuung=True,
         bemerkung="Wir kommen etwas später.",
-    )  # fmt: skip
+    )
     links = PersonalLinks(
         absage="https://docs.google.com/forms/d/e/BEISPIEL/viewform?usp=pp_url&entry.201326593=A-0000BEISPIEL",
         abmelden="https://docs.google.com/forms/d/e/BEISPIEL/viewform?usp=pp_url&entry.201326594=K-0000BEISPIEL",
@@ -183,6 +205,10 @@ def sample_records() -> tuple[Kontakt, Termin, Anmeldung, PersonalLinks, list[tu
 def sample_context(settings: Settings, art: Art) -> dict[str, Any]:
     kontakt, termin, anmeldung, links, tables = sample_records()
     return build_context(
-        settings, kontakt, termin, None if art is Art.EINLADUNG else anmeldung, links,
+        settings,
+        kontakt,
+        termin,
+        None if art is Art.EINLADUNG else anmeldung,
+        links,
         tables if art is Art.ERINNERUNG else None,
-    )  # fmt: skip
+    )
