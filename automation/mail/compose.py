@@ -19,7 +19,8 @@ from email.utils import format_datetime, make_msgid
 
 from automation.mail.render import Rendered, one_line
 
-_PLAIN_ADDRESS = re.compile(r"^[^\s@<>(),;:\"\[\]\\]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+# ASCII local part without quoting (no SMTPUTF8); the domain in its IDNA form
+_PLAIN_ADDRESS = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]{2,}$")
 KEY_HEADER = "X-Gespraechsrunde-Schluessel"
 
 
@@ -83,7 +84,14 @@ def compose(
     message.set_content(rendered.text, subtype="plain", charset="utf-8")
     message.add_alternative(rendered.html, subtype="html", charset="utf-8")
     for item in attachments:
-        message.add_attachment(
-            item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename, params=dict(item.params)
-        )
+        if item.maintype == "text":  # text attachments (.ics) carry charset=utf-8
+            message.add_attachment(
+                item.content.decode("utf-8"), subtype=item.subtype, charset="utf-8", filename=item.filename,
+                params=dict(item.params),
+            )  # fmt: skip
+        else:
+            message.add_attachment(
+                item.content, maintype=item.maintype, subtype=item.subtype, filename=item.filename,
+                params=dict(item.params),
+            )  # fmt: skip
     return message
