@@ -85,7 +85,7 @@ class Dispatcher:
         settings = ctx.workspace.settings
         self.settings = settings
         self.sender = sender or open_sender(settings.mail, ctx.workspace.path(settings.mail.ausgang))
-        self.batch_size = batch_size or (min(settings.mail.pro_minute, 25) if self.sender.paced else 50)
+        self.batch_size = batch_size or (min(settings.mail.pro_minute, 50) if self.sender.paced else 100)
         self.sleep = sleep
         self.clock = clock
         self.journal = Journal(ctx.workspace.folder, enabled=not ctx.dry_run)

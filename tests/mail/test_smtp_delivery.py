@@ -43,7 +43,7 @@ def test_confirmation_over_smtp_has_both_parts_calendar_and_links(make_space: An
     assert str(event["summary"]) == "Markt der Möglichkeiten"
     assert event.decoded("dtstart").isoformat() == "2027-03-13T10:00:00+01:00"
     assert event.decoded("dtend").isoformat() == "2027-03-13T13:00:00+01:00"
-    assert "Bürgerhaus, Marktplatz 1" == str(event["location"])
+    assert str(event["location"]) == "Bürgerhaus, Marktplatz 1"
     alarms = list(event.walk("VALARM"))
     assert len(alarms) == 1 and str(alarms[0].decoded("trigger")) == "-1 day, 0:00:00"
     row = space.versand()[f"Bestätigung|{TERMIN}|K-0001"]
