@@ -2,12 +2,15 @@
 
 from automation.cli import (  # noqa: F401  (registers the commands)
     demo,
+    einladen,
     einrichten,
     formulare,
     person,
     pruefen,
     sync,
     tischplan,
+    versand,
+    vorlagen,
 )
 from automation.cli.app import main
 

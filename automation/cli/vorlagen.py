@@ -1,0 +1,31 @@
+"""``gespraechsrunde vorlagen [ZIEL]``: every message template rendered with sample data, for a preview."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from automation.cli.app import CliContext, main
+from automation.mail.commands import render_previews
+from automation.settings import SETTINGS_FILE, Settings
+from automation.workspace import Workspace
+
+
+@main.command("vorlagen")
+@click.argument("ziel", type=click.Path(file_okay=False, path_type=Path), default="vorschau", required=False)
+@click.pass_obj
+def vorlagen(obj: CliContext, ziel: Path) -> None:
+    """Alle Nachrichten-Vorlagen mit Beispieldaten in den Ordner ZIEL schreiben (Voreinstellung: vorschau).
+
+    Eigene Vorlagen im Ordner »vorlagen/mail/« des Arbeitsordners haben Vorrang vor den mitgelieferten.
+    Die .html-Dateien im Browser öffnen, die .txt-Dateien zeigen die Textfassung.
+    """
+    folder = obj.ordner.resolve()
+    if (folder / SETTINGS_FILE).is_file():
+        workspace = Workspace.open(folder)
+        settings, own = workspace.settings, workspace.folder
+    else:
+        settings, own = Settings(), None
+    written = render_previews(settings, own, ziel)
+    click.echo(f"{len(written)} Dateien in {ziel} geschrieben, z. B. {written[0].name}.")

@@ -1,0 +1,32 @@
+"""Job step of ``sync``: send every message that is due (if ``[mail] senden_bei_sync`` is on)."""
+
+from __future__ import annotations
+
+from automation.job.runner import JobContext
+from automation.lock import workspace_lock
+from automation.mail.dispatch import Dispatcher, progress_reporter
+from automation.mail.due import due_messages
+from automation.mail.senders import Sender
+
+
+class SendMessagesStep:
+    """Settles interrupted sends, chooses what is due (``automation.mail.due``) and sends it."""
+
+    name = "Nachrichten"
+
+    def __init__(self, sender: Sender | None = None, *, batch_size: int | None = None) -> None:
+        self.sender = sender
+        self.batch_size = batch_size
+
+    def run(self, ctx: JobContext) -> None:
+        settings = ctx.workspace.settings.mail
+        if not settings.senden_bei_sync:
+            ctx.report.say("Nachrichten werden bei »sync« nicht gesendet ([mail] senden_bei_sync = false).")
+            return
+        with workspace_lock(ctx.workspace.folder):  # re-entrant: a no-op when the job already holds it
+            dispatcher = Dispatcher(ctx, self.sender, batch_size=self.batch_size)
+            dispatcher.reconcile()
+            due = due_messages(ctx.dataset, ctx.now.date(), settings.erinnerung_tage_vorher)
+            prepared = dispatcher.prepare(due)
+            with progress_reporter(len(prepared), ctx.interactive) as progress:
+                dispatcher.send(prepared, progress=progress)
