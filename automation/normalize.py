@@ -63,7 +63,8 @@ def text(value: Any) -> str | None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFC", str(value)).strip()
+    cleaned = unicodedata.normalize("NFC", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    return cleaned.strip()
 
 
 def boolean(value: Any) -> bool | None:

@@ -163,7 +163,7 @@ def test_valid_record_survives_write_and_read(
 
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    bemerkung = ILLEGAL_CHARACTERS_RE.sub("", unicodedata.normalize("NFC", bemerkung)).strip() or "x"
+    bemerkung = normalize.text(ILLEGAL_CHARACTERS_RE.sub("", bemerkung)) or "x"
     vorname = unicodedata.normalize("NFC", vorname)
     store = _store(tmp_path_factory.mktemp("rt"))
     dataset = Dataset.from_snapshot(store.read())

@@ -40,8 +40,7 @@ def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
     k = ergebnis.plan.kennzahlen
     s = ergebnis.schranken
     zeilen = [
-        f"Tischplan: {len(instanz.teilnehmende)} Teilnehmende, {len(instanz.tische)} Tische, "
-        f"{instanz.runden} Runden.",
+        f"Tischplan: {len(instanz.teilnehmende)} Teilnehmende, {len(instanz.tische)} Tische, {instanz.runden} Runden.",
         f"  Interessen abgedeckt:       {k.interessen_abgedeckt} von höchstens {k.interessen_schranke} "
         f"({_prozent(ergebnis.abdeckung_quote)} der Schranke)",
         f"  Wiederholte Begegnungen:    {k.wiederholungen} (mindestens {s.wiederholungen})",

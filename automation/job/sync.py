@@ -8,15 +8,20 @@ from automation.answers.intake import FetchAnswersStep
 from automation.answers.processing import ProcessAnswersStep
 from automation.dataset import Dataset
 from automation.job.runner import JobContext, Report, Step, run_steps
+from automation.lock import workspace_lock
+from automation.mail.step import SendMessagesStep
 from automation.records import TABS, Hinweis, headers
 from automation.store.base import ChangeSet
 from automation.validation import WriteFindingsStep
+from automation.warteliste import WaitlistStep
 from automation.workspace import Workspace
 
 
 def sync_steps(workspace: Workspace) -> list[Step]:
     """The steps of one ``sync`` run, in order."""
-    steps: list[Step] = [FetchAnswersStep(), ProcessAnswersStep()]
+    steps: list[Step] = [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()]
+    if workspace.settings.mail.senden_bei_sync:
+        steps.append(SendMessagesStep())
     steps.append(WriteFindingsStep())
     return steps
 
@@ -32,16 +37,22 @@ def _context(workspace: Workspace, now: dt.datetime | None, dry_run: bool, inter
 def run_sync(
     workspace: Workspace, *, now: dt.datetime | None = None, dry_run: bool = False, interactive: bool = False
 ) -> Report:
-    """Fetch and process answers, then whatever later steps are configured; write ``Hinweise``."""
-    ctx = _context(workspace, now, dry_run, interactive)
-    return run_steps(ctx, sync_steps(workspace))
+    """Fetch and process answers, keep the waiting list, send what is due, write ``Hinweise``.
+
+    Holds the workspace lock for the whole run: a second ``sync`` (cron and a person at once) stops
+    with a clear message instead of processing or sending in parallel.
+    """
+    with workspace_lock(workspace.folder):
+        ctx = _context(workspace, now, dry_run, interactive)
+        return run_steps(ctx, sync_steps(workspace))
 
 
 def run_check(workspace: Workspace, *, now: dt.datetime | None = None) -> Report:
     """Validate every tab and the pending answers; write only the ``Hinweise`` tab."""
-    ctx = _context(workspace, now, dry_run=True, interactive=False)
-    report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WriteFindingsStep()])
-    hinweise = [r for r in ctx.dataset.changes().replaces if r.tab == Hinweis.TAB]
-    if hinweise:
-        ctx.store.apply(ChangeSet(replaces=hinweise))
-    return report
+    with workspace_lock(workspace.folder):
+        ctx = _context(workspace, now, dry_run=True, interactive=False)
+        report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep(), WriteFindingsStep()])
+        hinweise = [r for r in ctx.dataset.changes().replaces if r.tab == Hinweis.TAB]
+        if hinweise:
+            ctx.store.apply(ChangeSet(replaces=hinweise))
+        return report

@@ -56,8 +56,7 @@ def druckfassung(instanz: Instanz, plan: Plan) -> str:
     anzeige = {p.id: anzeigename(p.name, p.id) for p in instanz.teilnehmende}
     vereine_am = {t.id: [vereine[v].name or v for v in t.vereine if v in vereine] for t in plan.tische}
     themen_am = {
-        t.id: sorted({vereine[v].thema for v in t.vereine if v in vereine and vereine[v].thema})
-        for t in plan.tische
+        t.id: sorted({vereine[v].thema for v in t.vereine if v in vereine and vereine[v].thema}) for t in plan.tische
     }
     tisch_ids = [t.id for t in instanz.tische]
     belegung: dict[tuple[int, str], list[str]] = {}
@@ -90,17 +89,11 @@ def druckfassung(instanz: Instanz, plan: Plan) -> str:
         }
         for seite in seiten
     ]
-    karten = [
-        Karte(anzeige[p.id], sorted(stationen[p.id], key=lambda s: s.runde)) for p in instanz.teilnehmende
-    ]
+    karten = [Karte(anzeige[p.id], sorted(stationen[p.id], key=lambda s: s.runde)) for p in instanz.teilnehmende]
     briefings = [
-        Karte(anzeige[p.id], sorted(stationen[p.id], key=lambda s: s.runde))
-        for p in instanz.teilnehmende
-        if p.lotse
+        Karte(anzeige[p.id], sorted(stationen[p.id], key=lambda s: s.runde)) for p in instanz.teilnehmende if p.lotse
     ]
-    schilder = [
-        {"id": t, "vereine": vereine_am.get(t, []), "themen": themen_am.get(t, [])} for t in tisch_ids
-    ]
+    schilder = [{"id": t, "vereine": vereine_am.get(t, []), "themen": themen_am.get(t, [])} for t in tisch_ids]
     return (
         _umgebung()
         .get_template("tischplan/druck.html.j2")

@@ -43,9 +43,7 @@ class Ergebnis:
 
 
 def _plan_aus(pr: Problem, clubs_at: list[list[int]], seat: list[list[int]]) -> Plan:
-    tische = [
-        PlanTisch(id=pr.table_ids[t], vereine=[pr.club_ids[v] for v in clubs_at[t]]) for t in range(pr.T)
-    ]
+    tische = [PlanTisch(id=pr.table_ids[t], vereine=[pr.club_ids[v] for v in clubs_at[t]]) for t in range(pr.T)]
     runden = []
     for r in range(pr.R):
         at: list[list[str]] = [[] for _ in range(pr.T)]

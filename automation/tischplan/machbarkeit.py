@@ -79,13 +79,11 @@ def _pruefe_vereine(pr: Problem) -> None:
             )
         if pr.club_booths[v] > pr.T:
             raise InfeasibleError(
-                f"Verein »{ids[v]}« soll an {pr.club_booths[v]} Tischen sitzen, es gibt aber nur "
-                f"{pr.T} Tische."
+                f"Verein »{ids[v]}« soll an {pr.club_booths[v]} Tischen sitzen, es gibt aber nur {pr.T} Tische."
             )
         if pr.club_access[v] and pr.club_booths[v] > hat_barrierefrei:
             raise InfeasibleError(
-                f"Verein »{ids[v]}« braucht {pr.club_booths[v]} barrierefreie Tische, es gibt nur "
-                f"{hat_barrierefrei}."
+                f"Verein »{ids[v]}« braucht {pr.club_booths[v]} barrierefreie Tische, es gibt nur {hat_barrierefrei}."
             )
     stände = sum(pr.club_booths)
     if stände > pr.T * pr.vpt_max:

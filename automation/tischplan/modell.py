@@ -127,9 +127,7 @@ def pruefe_verweise(instanz: Instanz) -> None:
         gesehen: set[str] = set()
         for ident in ids:
             if ident in gesehen:
-                raise ConfigError(
-                    f"{art} »{ident}« kommt in der Instanz doppelt vor; IDs müssen eindeutig sein."
-                )
+                raise ConfigError(f"{art} »{ident}« kommt in der Instanz doppelt vor; IDs müssen eindeutig sein.")
             gesehen.add(ident)
     vereine = {v.id for v in instanz.vereine}
     personen = {p.id for p in instanz.teilnehmende}
@@ -137,14 +135,12 @@ def pruefe_verweise(instanz: Instanz) -> None:
         for interesse in person.interessen:
             if interesse not in vereine:
                 raise ConfigError(
-                    f"Teilnehmende »{person.id}« nennt das Interesse »{interesse}«, "
-                    "aber keinen Verein mit dieser ID."
+                    f"Teilnehmende »{person.id}« nennt das Interesse »{interesse}«, aber keinen Verein mit dieser ID."
                 )
         for runde in person.runden or []:
             if not 1 <= runde <= instanz.runden:
                 raise ConfigError(
-                    f"Teilnehmende »{person.id}« nennt Runde {runde}; es gibt nur die Runden 1 bis "
-                    f"{instanz.runden}."
+                    f"Teilnehmende »{person.id}« nennt Runde {runde}; es gibt nur die Runden 1 bis {instanz.runden}."
                 )
     for feld, gruppen, bekannt in (
         ("zusammen", instanz.zusammen, personen),

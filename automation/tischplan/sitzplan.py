@@ -83,9 +83,7 @@ class Sitzplan:
         """Seat an unseated block at table t in round r (used while building)."""
         self._join(r, block, t, ())
 
-    def _join(
-        self, r: int, A: list[int] | tuple[int, ...], t: int, exclude: tuple[int, ...] | list[int]
-    ) -> None:
+    def _join(self, r: int, A: list[int] | tuple[int, ...], t: int, exclude: tuple[int, ...] | list[int]) -> None:
         pr = self.pr
         occ = self.members[r][t]
         K = self.K_r[r]
