@@ -32,6 +32,7 @@ class TabState:
     raw: dict[str, dict[str, Any]] = field(default_factory=dict)
     row_numbers: dict[str, int] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
+    dirty: set[str] = field(default_factory=set)  # keys put since the last commit
     replaced: bool = False
 
 
@@ -129,6 +130,7 @@ class Dataset:
         key = record.key()
         state.deleted.discard(key)
         state.records[key] = record
+        state.dirty.add(key)
 
     def delete(self, model: type[Record], key: str) -> None:
         state = self.tabs[model.TAB]
@@ -152,6 +154,8 @@ class Dataset:
                     result.replaces.append(Replace(model.TAB, headers(model), rows))
                 continue
             for key, record in state.records.items():
+                if key not in state.dirty:
+                    continue
                 if key not in state.raw:
                     result.appends.append(Append(model.TAB, write_row(record)))
                     continue
@@ -180,9 +184,11 @@ class Dataset:
             for key in state.deleted:
                 state.raw.pop(key, None)
             state.deleted.clear()
-            for key, record in state.records.items():
-                if key not in state.raw:
+            for key in state.dirty:
+                record = state.records.get(key)
+                if record is not None and key not in state.raw:
                     state.raw[key] = dict(write_row(record))
+            state.dirty.clear()
 
 
 def _same_rows(new: list[dict[str, Any]], old: list[dict[str, Any]]) -> bool:

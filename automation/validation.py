@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from automation.answers.processing import answer_warnings
 from automation.dataset import Dataset
 from automation.job.runner import JobContext
-from automation.records import Angebot, Anmeldung, Hinweis, Kontakt, Schwere, Termin, Verein
+from automation.records import MODEL_BY_TAB, Angebot, Anmeldung, Eingang, Hinweis, Kontakt, Schwere, Termin, Verein
+from automation.store.base import ChangeSet
 
 _SEVERITY_ORDER = {"Fehler": 0, "Warnung": 1, "Info": 2}
 
@@ -110,12 +112,40 @@ def sorted_findings(findings: Iterable[Hinweis]) -> list[Hinweis]:
     )
 
 
-class WriteFindingsStep:
-    name = "Hinweise schreiben"
+def _with_rows(dataset: Dataset, findings: list[Hinweis]) -> list[Hinweis]:
+    """Row numbers as they are in the store now (a row appended in this run has one only after saving)."""
+    result = []
+    for finding in findings:
+        model = MODEL_BY_TAB.get(finding.tabelle)
+        if finding.id and model is not None and model.ID is not None:
+            row = dataset.row_number(model, finding.id)
+            if row is not None and row != finding.zeile:
+                finding = finding.model_copy(update={"zeile": row})
+        result.append(finding)
+    return result
 
-    def run(self, ctx: JobContext) -> None:
-        findings = sorted_findings(
-            [*ctx.dataset.findings, *ctx.report.findings, *cross_checks(ctx.dataset, ctx.now.date())]
+
+def write_findings(ctx: JobContext, *, write: bool) -> list[Hinweis]:
+    """Compute every finding from the state of the store (after this run's writes) and put them into
+    ``Hinweise``, replacing the old ones. Running the job again on the same state gives the same findings.
+    """
+    current = ctx.dataset if ctx.dry_run else Dataset.from_snapshot(ctx.store.read())
+    eingang = ctx.dataset.all(Eingang)
+    findings = sorted_findings(
+        _with_rows(
+            current,
+            [
+                *current.findings,
+                *ctx.report.findings,
+                *cross_checks(current, ctx.now.date()),
+                *answer_warnings(eingang),
+            ],
         )
-        ctx.report.findings = findings
-        ctx.dataset.replace(Hinweis, findings)
+    )
+    ctx.report.findings = findings
+    if write:
+        current.replace(Hinweis, findings)
+        hinweise = [r for r in current.changes().replaces if r.tab == Hinweis.TAB]
+        if hinweise:
+            ctx.store.apply(ChangeSet(replaces=hinweise))
+    return findings

@@ -10,9 +10,8 @@ from automation.dataset import Dataset
 from automation.job.runner import JobContext, Report, Step, run_steps
 from automation.lock import workspace_lock
 from automation.mail.step import SendMessagesStep
-from automation.records import TABS, Hinweis, headers
-from automation.store.base import ChangeSet
-from automation.validation import WriteFindingsStep
+from automation.records import TABS, headers
+from automation.validation import write_findings
 from automation.warteliste import WaitlistStep
 from automation.workspace import Workspace
 
@@ -22,7 +21,6 @@ def sync_steps(workspace: Workspace) -> list[Step]:
     steps: list[Step] = [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()]
     if workspace.settings.mail.senden_bei_sync:
         steps.append(SendMessagesStep())
-    steps.append(WriteFindingsStep())
     return steps
 
 
@@ -44,15 +42,16 @@ def run_sync(
     """
     with workspace_lock(workspace.folder):
         ctx = _context(workspace, now, dry_run, interactive)
-        return run_steps(ctx, sync_steps(workspace))
+        report = run_steps(ctx, sync_steps(workspace))
+        write_findings(ctx, write=not dry_run)
+        return report
 
 
 def run_check(workspace: Workspace, *, now: dt.datetime | None = None) -> Report:
     """Validate every tab and the pending answers; write only the ``Hinweise`` tab."""
     with workspace_lock(workspace.folder):
         ctx = _context(workspace, now, dry_run=True, interactive=False)
-        report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep(), WriteFindingsStep()])
-        hinweise = [r for r in ctx.dataset.changes().replaces if r.tab == Hinweis.TAB]
-        if hinweise:
-            ctx.store.apply(ChangeSet(replaces=hinweise))
+        report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()])
+        ctx.dry_run = False  # findings about the real state; only the Hinweise tab is written
+        write_findings(ctx, write=True)
         return report
