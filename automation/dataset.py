@@ -76,7 +76,7 @@ class Dataset:
             return state
         for row in table.rows:
             values = {canonical.get(h, h): v for h, v in row.values.items()}
-            record, findings = read_row(model, values, row.number)
+            record, findings = _read_row_cached(model, values, row.number)
             self.findings += findings
             if record is None:
                 continue
@@ -189,6 +189,27 @@ class Dataset:
                 if record is not None and key not in state.raw:
                     state.raw[key] = dict(write_row(record))
             state.dirty.clear()
+
+
+_PARSED: dict[tuple[type[Record], tuple[tuple[str, Any], ...]], tuple[Record | None, list[Hinweis]]] = {}
+
+
+def _read_row_cached(
+    model: type[Record], values: dict[str, Any], row_number: int
+) -> tuple[Record | None, list[Hinweis]]:
+    """``read_row``, remembered per tab and cell values: a run reads the store again after writing (for the
+    Hinweise), and most rows are unchanged. Records are never changed in place, so sharing them is safe."""
+    try:
+        key = (model, tuple(sorted(values.items())))
+        cached = _PARSED.get(key)
+    except TypeError:  # an unhashable cell value
+        return read_row(model, values, row_number)
+    if cached is None:
+        if len(_PARSED) > 200_000:
+            _PARSED.clear()
+        cached = _PARSED[key] = read_row(model, values, row_number)
+    record, findings = cached
+    return record, [f if f.zeile == row_number else f.model_copy(update={"zeile": row_number}) for f in findings]
 
 
 def _same_rows(new: list[dict[str, Any]], old: list[dict[str, Any]]) -> bool:

@@ -38,46 +38,62 @@ class Match:
 
 
 class ContactIndex:
-    """Lookup of contacts by e-mail, phone and name + municipality."""
+    """Lookup of contacts by e-mail, phone and name + municipality (buckets hold Kontakt-IDs)."""
 
     def __init__(self, contacts: Iterable[Kontakt]) -> None:
-        self.by_email: dict[str, list[Kontakt]] = {}
-        self.by_phone: dict[str, list[Kontakt]] = {}
-        self.by_name: dict[tuple[str, str, str], list[Kontakt]] = {}
+        self.contacts: dict[str, Kontakt] = {}
+        self.by_email: dict[str, list[str]] = {}
+        self.by_phone: dict[str, list[str]] = {}
+        self.by_name: dict[tuple[str, str, str], list[str]] = {}
         for contact in contacts:
             self.add(contact)
 
+    @staticmethod
+    def _keys(contact: Kontakt) -> tuple[str, str, tuple[str, str, str]]:
+        name = (fold(contact.vorname), fold(contact.nachname), fold(contact.kommune))
+        return (contact.email or "").casefold(), contact.telefon or "", name
+
+    def _buckets(self, contact: Kontakt) -> list[list[str]]:
+        email, telefon, name = self._keys(contact)
+        buckets = []
+        if email:
+            buckets.append(self.by_email.setdefault(email, []))
+        if telefon:
+            buckets.append(self.by_phone.setdefault(telefon, []))
+        if name[0] and name[1]:
+            buckets.append(self.by_name.setdefault(name, []))
+        return buckets
+
     def add(self, contact: Kontakt) -> None:
-        if contact.email:
-            self.by_email.setdefault(contact.email.casefold(), []).append(contact)
-        if contact.telefon:
-            self.by_phone.setdefault(contact.telefon, []).append(contact)
-        key = (fold(contact.vorname), fold(contact.nachname), fold(contact.kommune))
-        if key[0] and key[1]:
-            self.by_name.setdefault(key, []).append(contact)
+        self.contacts[contact.kontakt_id] = contact
+        for bucket in self._buckets(contact):
+            bucket.append(contact.kontakt_id)
 
     def replace(self, old: Kontakt, new: Kontakt) -> None:
-        for bucket in (*self.by_email.values(), *self.by_phone.values(), *self.by_name.values()):
-            if old in bucket:
-                bucket.remove(old)
+        for bucket in self._buckets(old):
+            if old.kontakt_id in bucket:
+                bucket.remove(old.kontakt_id)
         self.add(new)
+
+    def _get(self, ids: list[str]) -> list[Kontakt]:
+        return [self.contacts[i] for i in ids]
 
     def match(self, candidate: Kontakt) -> Match:
         """Find the contact this answer belongs to (``candidate`` carries the answer's data)."""
         email = (candidate.email or "").casefold()
         suspect: Kontakt | None = None
         if email:
-            for known in self.by_email.get(email, []):
+            for known in self._get(self.by_email.get(email, [])):
                 if _first_names_agree(known.vorname, candidate.vorname):
                     return Match(known, "E-Mail")
                 suspect = suspect or known
         if candidate.telefon:
-            for known in self.by_phone.get(candidate.telefon, []):
+            for known in self._get(self.by_phone.get(candidate.telefon, [])):
                 if _first_names_agree(known.vorname, candidate.vorname) and not _emails_differ(known, candidate):
                     return Match(known, "Telefon")
                 suspect = suspect or known
         key = (fold(candidate.vorname), fold(candidate.nachname), fold(candidate.kommune))
-        for known in self.by_name.get(key, []):
+        for known in self._get(self.by_name.get(key, [])):
             if not _emails_differ(known, candidate):
                 return Match(known, "Name und Kommune")
             suspect = suspect or known

@@ -194,3 +194,39 @@ def test_a_second_change_in_the_same_run_is_no_conflict(tmp_path: Path) -> None:
     result = store.apply(dataset.changes())
     assert result.conflicts == []
     assert Dataset.from_snapshot(store.read()).all(Kontakt)[0].telefon == "+49 30 1234567"
+
+
+def test_missing_columns_are_added_and_saved(tmp_path: Path) -> None:
+    store = WorkbookStore(tmp_path / "daten.xlsx")
+    store.ensure_tabs({"Kontakte": ["Kontakt-ID", "Vorname"]})
+    assert store.ensure_tabs({"Kontakte": headers(Kontakt)}) == []
+    assert WorkbookStore(store.path).read()["Kontakte"].headers == headers(Kontakt)
+
+
+def test_failed_save_leaves_nothing_half_written_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _store(tmp_path)
+    store.read()  # the store now keeps the workbook in memory
+    original = openpyxl.Workbook.save
+
+    def crash(self: openpyxl.Workbook, filename: str) -> None:
+        raise OSError("Platte voll")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", crash)
+    with pytest.raises(OSError):
+        store.apply(ChangeSet(appends=[Append("Kontakte", {"Kontakt-ID": "K-9"})]))
+    monkeypatch.setattr(openpyxl.Workbook, "save", original)
+    assert store.read()["Kontakte"].rows == []  # the unsaved row is not served from memory
+
+
+def test_deferred_writes_save_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = _store(tmp_path)
+    saves: list[str] = []
+    original = openpyxl.Workbook.save
+    monkeypatch.setattr(openpyxl.Workbook, "save", lambda self, f: (saves.append(str(f)), original(self, f))[1])
+    with store.deferred():
+        store.apply(ChangeSet(appends=[Append("Kontakte", {"Kontakt-ID": "K-1"})]))
+        assert [r.values["Kontakt-ID"] for r in store.read()["Kontakte"].rows] == ["K-1"]
+        store.apply(ChangeSet(appends=[Append("Kontakte", {"Kontakt-ID": "K-2"})]))
+        assert saves == []
+    assert len(saves) == 1
+    assert [r.values["Kontakt-ID"] for r in WorkbookStore(store.path).read()["Kontakte"].rows] == ["K-1", "K-2"]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -228,6 +229,10 @@ class GoogleSheetsStore:
 
     def __init__(self, api: SheetsApi) -> None:
         self.api = api
+
+    def deferred(self) -> AbstractContextManager[None]:
+        """Each ``apply`` is already one batch of requests; nothing to collect."""
+        return nullcontext()
 
     def describe(self) -> str:
         return f"Google-Tabelle {self.api.spreadsheet_id}"

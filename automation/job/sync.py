@@ -11,6 +11,7 @@ from automation.job.runner import JobContext, Report, Step, run_steps
 from automation.lock import workspace_lock
 from automation.mail.step import SendMessagesStep
 from automation.records import TABS, headers
+from automation.store.base import find_header
 from automation.validation import write_findings
 from automation.warteliste import WaitlistStep
 from automation.workspace import Workspace
@@ -26,9 +27,16 @@ def sync_steps(workspace: Workspace) -> list[Step]:
 
 def _context(workspace: Workspace, now: dt.datetime | None, dry_run: bool, interactive: bool) -> JobContext:
     store = workspace.store()
-    if not dry_run:
-        store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
-    dataset = Dataset.from_snapshot(store.read())
+    snapshot = store.read()
+    wanted = {spec.name: headers(spec.model) for spec in TABS}
+    incomplete = any(
+        name not in snapshot or any(find_header(snapshot[name].headers, h) is None for h in columns)
+        for name, columns in wanted.items()
+    )
+    if incomplete and not dry_run:
+        store.ensure_tabs(wanted)
+        snapshot = store.read()
+    dataset = Dataset.from_snapshot(snapshot)
     return JobContext(workspace, store, dataset, now or dt.datetime.now().replace(microsecond=0), dry_run, interactive)
 
 
@@ -42,8 +50,9 @@ def run_sync(
     """
     with workspace_lock(workspace.folder):
         ctx = _context(workspace, now, dry_run, interactive)
-        report = run_steps(ctx, sync_steps(workspace))
-        write_findings(ctx, write=not dry_run)
+        with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
+            report = run_steps(ctx, sync_steps(workspace))
+            write_findings(ctx, write=not dry_run)
         return report
 
 

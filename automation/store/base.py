@@ -15,6 +15,7 @@ Text is always written as a plain value, never as a formula.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -134,6 +135,10 @@ class Store(Protocol):
 
     def ensure_tabs(self, tabs: dict[str, list[str]]) -> list[str]:
         """Create missing tabs with these headers and add missing headers; returns what was created."""
+        ...
+
+    def deferred(self) -> AbstractContextManager[None]:
+        """Within this block, several ``apply`` calls may be written together when it ends."""
         ...
 
 

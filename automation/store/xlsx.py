@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +62,41 @@ class WorkbookStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # The workbook as last loaded or saved, with the file's signature then: reused while the file is
+        # unchanged, so a run loads the file once instead of at every write.
+        self._cache: tuple[tuple[int, int, int], openpyxl.Workbook] | None = None
+        self._deferred = 0
+        self._pending: openpyxl.Workbook | None = None
+        self._broken = False
+
+    def _signature(self) -> tuple[int, int, int] | None:
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+
+    def _cached(self) -> openpyxl.Workbook | None:
+        if self._pending is not None:
+            return self._pending
+        if self._cache is not None and self._cache[0] == self._signature():
+            return self._cache[1]
+        self._cache = None
+        return None
+
+    @contextmanager
+    def deferred(self) -> Iterator[None]:
+        """Collect the writes of several ``apply`` calls into one save at the end (one file write)."""
+        self._deferred += 1
+        try:
+            yield
+        finally:
+            self._deferred -= 1
+            if self._deferred == 0:
+                pending, self._pending = self._pending, None
+                if pending is not None and not self._broken:
+                    self._save(pending)
+                self._broken = False
 
     def describe(self) -> str:
         return f"Arbeitsmappe {self.path.name}"
@@ -69,30 +106,36 @@ class WorkbookStore:
         return self.path.with_name(self.path.stem + ".vorher" + self.path.suffix)
 
     def read(self) -> Snapshot:
-        if not self.path.exists():
-            return {}
+        wb = self._cached()
+        if wb is None:
+            if not self.path.exists():
+                return {}
+            wb = self._load()
+        snapshot: Snapshot = {}
+        for ws in wb.worksheets:
+            rows = ws.iter_rows(values_only=True)
+            header_row = next(rows, None) or ()
+            headers = [str(h).strip() if h is not None else "" for h in header_row]
+            table = Table(ws.title, headers)
+            for number, values in enumerate(rows, start=2):
+                if not any(v not in (None, "") for v in values):
+                    continue
+                table.rows.append(Row(number, {h: v for h, v in zip(headers, values, strict=False) if h}))
+            snapshot[ws.title] = table
+        return snapshot
+
+    def _load(self) -> openpyxl.Workbook:
+        signature = self._signature()
         try:
-            wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+            wb = openpyxl.load_workbook(self.path)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise StoreError(
                 f"Die Arbeitsmappe {self.path.name} lässt sich nicht lesen ({exc}). "
                 f"Die vorige Fassung liegt in {self.backup_path.name}."
             ) from exc
-        snapshot: Snapshot = {}
-        try:
-            for ws in wb.worksheets:
-                rows = ws.iter_rows(values_only=True)
-                header_row = next(rows, None) or ()
-                headers = [str(h).strip() if h is not None else "" for h in header_row]
-                table = Table(ws.title, headers)
-                for number, values in enumerate(rows, start=2):
-                    if not any(v not in (None, "") for v in values):
-                        continue
-                    table.rows.append(Row(number, {h: v for h, v in zip(headers, values, strict=False) if h}))
-                snapshot[ws.title] = table
-        finally:
-            wb.close()
-        return snapshot
+        if signature is not None:
+            self._cache = (signature, wb)
+        return wb
 
     def _check_unlocked(self) -> None:
         locks = lock_files(self.path)
@@ -105,14 +148,20 @@ class WorkbookStore:
 
     def _load_for_write(self) -> openpyxl.Workbook:
         self._check_unlocked()
+        cached = self._cached()
+        if cached is not None:
+            return cached
         if not self.path.exists():
             wb = openpyxl.Workbook()
             wb.remove(wb.active)
             return wb
-        return openpyxl.load_workbook(self.path)
+        return self._load()
 
     def _save(self, wb: openpyxl.Workbook) -> None:
         self._check_unlocked()
+        if self._deferred:
+            self._pending = wb
+            return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".speichern-", suffix=".xlsx", dir=self.path.parent)
         os.close(fd)
@@ -126,21 +175,26 @@ class WorkbookStore:
             if self.path.exists():
                 shutil.copy2(self.path, self.backup_path)
             os.replace(tmp, self.path)
+            signature = self._signature()
+            self._cache = (signature, wb) if signature is not None else None
         finally:
             tmp.unlink(missing_ok=True)
 
     def ensure_tabs(self, tabs: dict[str, list[str]]) -> list[str]:
         wb = self._load_for_write()
         created: list[str] = []
-        for name, headers in tabs.items():
-            if name not in wb.sheetnames:
-                ws = wb.create_sheet(name)
-                created.append(name)
-            else:
-                ws = wb[name]
-            self._add_headers(ws, headers)
-        if created or not self.path.exists():
-            self._save(wb)
+        with self._guard():
+            changed = False
+            for name, headers in tabs.items():
+                if name not in wb.sheetnames:
+                    ws = wb.create_sheet(name)
+                    created.append(name)
+                else:
+                    ws = wb[name]
+                before = ws.max_column if ws.cell(1, 1).value is not None else 0
+                changed |= len(self._add_headers(ws, headers)) != before
+            if created or changed or not self.path.exists():
+                self._save(wb)
         return created
 
     def _add_headers(self, ws: Worksheet, wanted: list[str]) -> list[str]:
@@ -155,24 +209,47 @@ class WorkbookStore:
         return headers
 
     def apply(self, changes: ChangeSet) -> ApplyResult:
-        result = ApplyResult()
         if not changes:
-            return result
+            return ApplyResult()
         wb = self._load_for_write()
+        with self._guard():
+            result = self._apply(wb, changes)
+            self._save(wb)
+        return result
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """On any failure, forget the workbook in memory (it may be half changed): nothing of it is saved."""
+        try:
+            yield
+        except BaseException:
+            self._cache = None
+            self._pending = None
+            self._broken = self._deferred > 0
+            raise
+
+    def _apply(self, wb: openpyxl.Workbook, changes: ChangeSet) -> ApplyResult:
+        result = ApplyResult()
         by_tab_key: dict[tuple[str, str], dict[str, int]] = {}
         # Header rows per tab for this call: reading row 1 scans every cell in openpyxl, which made
         # many appends quadratic. Refreshed only when a header has to be added.
         known_headers: dict[str, list[str]] = {}
-        known_keys: dict[str, set[str]] = {}
+        known_cols: dict[str, dict[str, int]] = {}  # header key → 0-based column index
 
         def sheet(name: str, needed: list[str]) -> tuple[Worksheet, list[str]]:
             if name not in wb.sheetnames:
                 wb.create_sheet(name)
             ws = wb[name]
-            if name not in known_headers or any(header_key(h) not in known_keys[name] for h in needed):
+            if name not in known_headers or any(header_key(h) not in known_cols[name] for h in needed):
                 known_headers[name] = self._add_headers(ws, needed)
-                known_keys[name] = {header_key(h) for h in known_headers[name]}
+                cols: dict[str, int] = {}
+                for index, header in enumerate(known_headers[name]):
+                    cols.setdefault(header_key(header), index)
+                known_cols[name] = cols
             return ws, known_headers[name]
+
+        def column(name: str, header: str) -> int:
+            return known_cols[name][header_key(header)]
 
         def row_index(name: str, key_column: str) -> dict[str, int]:
             if (name, key_column) not in by_tab_key:
@@ -193,9 +270,7 @@ class WorkbookStore:
             if number is None:
                 result.conflicts.append(Conflict(change.tab, change.key, "", change.old, None))
                 continue
-            col = find_header(headers, change.column)
-            assert col is not None
-            cell = ws.cell(number, col + 1)
+            cell = ws.cell(number, column(change.tab, change.column) + 1)
             if not same_cell(cell.value, change.old):
                 result.conflicts.append(Conflict(change.tab, change.key, change.column, change.old, cell.value))
                 continue
@@ -207,26 +282,22 @@ class WorkbookStore:
             if ws.max_row > 1:
                 ws.delete_rows(2, ws.max_row - 1)
             for number, values in enumerate(replace.rows, start=2):
+                ws, headers = sheet(replace.tab, list(values))
                 for header, value in values.items():
-                    col = find_header(headers, header)
-                    if col is None:
-                        ws, headers = sheet(replace.tab, [header])
-                        col = len(headers) - 1
-                    _set(ws.cell(number, col + 1), value)
+                    _set(ws.cell(number, column(replace.tab, header) + 1), value)
 
         appended_per_tab: dict[str, int] = {}
         for append in changes.appends:
-            ws, headers = sheet(append.tab, list(append.values))
+            ws, _ = sheet(append.tab, list(append.values))
             if append.tab not in appended_per_tab:
                 appended_per_tab[append.tab] = _last_used_row(ws)
             appended_per_tab[append.tab] += 1
             number = appended_per_tab[append.tab]
             for header, value in append.values.items():
-                col = find_header(headers, header)
-                assert col is not None
-                _set(ws.cell(number, col + 1), value)
-            by_tab_key.clear()
+                _set(ws.cell(number, column(append.tab, header) + 1), value)
             result.appended_rows += 1
+        if changes.appends:
+            by_tab_key.clear()
 
         for delete in sorted(changes.deletes, key=lambda d: d.tab):
             number = row_index(delete.tab, delete.key_column).get(delete.key)
@@ -234,6 +305,4 @@ class WorkbookStore:
                 wb[delete.tab].delete_rows(number, 1)
                 by_tab_key.clear()
                 result.deleted_rows += 1
-
-        self._save(wb)
         return result

@@ -49,9 +49,7 @@ def _brute_force(instanz: Instanz, clubs_at: list[list[int]]) -> tuple[int, int,
         ok = all(plan[0][p] != plan[1][p] or not clubs_at[plan[0][p]] for p in range(n))
         if not ok:
             continue
-        covered = sum(
-            len(interests[p] & {c for r in range(rounds) for c in club_names[plan[r][p]]}) for p in range(n)
-        )
+        covered = sum(len(interests[p] & {c for r in range(rounds) for c in club_names[plan[r][p]]}) for p in range(n))
         pairs: Counter[tuple[int, int]] = Counter()
         absent = excess = 0
         groups_all = {p.gruppe for p in instanz.teilnehmende}
@@ -61,9 +59,7 @@ def _brute_force(instanz: Instanz, clubs_at: list[list[int]]) -> tuple[int, int,
                 pairs.update(itertools.combinations(at, 2))
                 if at:
                     absent += len(groups_all) - len({instanz.teilnehmende[p].gruppe for p in at})
-                    excess += sum(
-                        max(0, c - 1) for c in Counter(instanz.teilnehmende[p].kommune for p in at).values()
-                    )
+                    excess += sum(max(0, c - 1) for c in Counter(instanz.teilnehmende[p].kommune for p in at).values())
         repeats = sum(c - 1 for c in pairs.values() if c > 1)
         best = [max(best[0], covered), min(best[1], repeats), min(best[2], absent), min(best[3], excess)]
     return best[0], best[1], best[2], best[3]
