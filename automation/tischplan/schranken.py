@@ -31,6 +31,8 @@ class Schranken:
     gemeinde: int
     personen_getroffen_max: int
     ueberbucht: list[tuple[str, int, int]] = field(default_factory=list)
+    abdeckung_lp: int | None = None
+    """The b-matching bound when the MIP proved a tighter one (then ``abdeckung`` is the MIP's)."""
 
 
 def abdeckung_schranke(pr: Problem, clubs_at: list[list[int]]) -> int:
