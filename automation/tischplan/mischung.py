@@ -20,6 +20,8 @@ with a few random swaps. Deterministic for a seed and an iteration budget.
 
 from __future__ import annotations
 
+import itertools
+import math
 import time
 from collections.abc import Callable
 
@@ -77,6 +79,27 @@ class _Zustand:
         self.meet = meet * self.mask
         self.cost = int(np.maximum(self.meet - 1.0, 0.0).sum() // 2)
 
+    def konflikt_deltas(self, w_frei: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For every player a in conflict in a free round w: Δ of swapping a with each player b.
+
+        Returns (rounds, players, Δ as rows × P); swaps within a table get +inf."""
+        e1 = (self.meet >= 1.0).astype(np.float64)
+        e2 = (self.meet >= 2.0).astype(np.float64)
+        L2 = e2 @ self.M
+        L = np.take_along_axis(L2, self.grp[:, :, None], axis=2)[:, :, 0]
+        wi, ai = np.nonzero((L > 0) & w_frei[:, None])
+        if len(wi) == 0:
+            return wi, ai, np.zeros((0, self.P))
+        J = e1 @ self.M  # W × P × T
+        g_w = self.grp[wi]  # rows × P: table of every b in that round
+        g_a = self.grp[wi, ai]  # rows
+        rows = np.arange(len(wi))[:, None]
+        j_a = J[wi, ai][rows, g_w]  # J[w, a, table(b)]
+        j_b = J[wi[:, None], np.arange(self.P)[None, :], g_a[:, None]]  # J[w, b, table(a)]
+        D = j_a + j_b - L[wi, ai][:, None] - L[wi] - 2.0 * e1[ai]
+        D[g_w == g_a[:, None]] = np.inf
+        return wi, ai, D
+
     def deltas(self) -> tuple[np.ndarray, np.ndarray]:
         """Δ of every swap (W × P × P) and L (W × P), the conflicts of each player."""
         e1 = (self.meet >= 1.0).astype(np.float64)
@@ -107,16 +130,26 @@ class _Zustand:
         self.M[w, b, ga] = 1.0
 
 
-def freiheits_start(W: int, T: int, s: int, n_real: int, rng: np.random.Generator) -> np.ndarray:
+def freiheits_start(
+    W: int, T: int, s: int, n_real: int, rng: np.random.Generator, vorgabe: np.ndarray | None = None
+) -> np.ndarray:
     """Greedy start after Triska & Musliu (2012): tables are filled by pairs of players, each time the pair
     that keeps the most *freedom* — the number of players who have met nobody at the table yet — avoiding
-    repeats first. Returns the table of each of the ``T·s`` players (phantoms last) in each round."""
+    repeats first. Returns the table of each of the ``T·s`` players (phantoms last) in each round; the
+    rounds of ``vorgabe`` (if given) are taken as they are and the greedy fills the others."""
     P = T * s
     real = np.zeros(P, dtype=bool)
     real[:n_real] = True
     met = np.zeros((P, P), dtype=bool)
     grp = np.zeros((W, P), dtype=np.int64)
-    for w in range(W):
+    fest = 0 if vorgabe is None else min(W, len(vorgabe))
+    if vorgabe is not None and fest:
+        grp[:fest] = vorgabe[:fest]
+        for w in range(fest):
+            gleich = grp[w][:, None] == grp[w][None, :]
+            met |= gleich & real[:, None] & real[None, :]
+        np.fill_diagonal(met, False)
+    for w in range(fest, W):
         frei = np.ones(P, dtype=bool)
         for k in range(T):
             tisch: list[int] = []
@@ -157,6 +190,74 @@ def freiheits_start(W: int, T: int, s: int, n_real: int, rng: np.random.Generato
     return grp
 
 
+def _teilraeume(n: int, k: int) -> list[frozenset[int]]:
+    """All k-dimensional subspaces of GF(2)^n, each as the set of its non-zero vectors (bit masks)."""
+    seen: set[frozenset[int]] = set()
+    raeume: list[frozenset[int]] = []
+    for basis in itertools.combinations(range(1, 2**n), k):
+        elemente = {0}
+        for b in basis:
+            elemente |= {e ^ b for e in elemente}
+        if len(elemente) != 2**k:
+            continue
+        raum = frozenset(elemente - {0})
+        if raum not in seen:
+            seen.add(raum)
+            raeume.append(raum)
+    return raeume
+
+
+def konstruktion(W: int, T: int, s: int, rng: np.random.Generator, knoten_max: int = 50_000) -> np.ndarray | None:
+    """Rounds without any repeat from design theory, when there are 2^n players at tables of 2^k.
+
+    Players are the vectors of GF(2)^n; a k-dimensional subspace V splits them into the 2^(n−k) cosets
+    x + V, one round. Two players x ≠ y meet in round V exactly when x − y ∈ V, so rounds from subspaces
+    that share only the zero vector (a *partial spread*) never repeat a meeting. A depth-first search
+    looks for W such subspaces (at most ``knoten_max`` nodes); returns the rounds found (perhaps fewer
+    than W), or None when the sizes do not fit.
+    """
+    n, k = (T * s).bit_length() - 1, s.bit_length() - 1
+    if T * s != 2**n or s != 2**k or k < 1 or k >= n or math.comb(2**n - 1, k) > 200_000:
+        return None
+    raeume = _teilraeume(n, k)
+    reihenfolge = [raeume[i] for i in rng.permutation(len(raeume))]
+    bestes: list[frozenset[int]] = []
+    gewaehlt: list[frozenset[int]] = []
+    knoten = 0
+
+    def suche(start: int, belegt: frozenset[int]) -> bool:
+        nonlocal knoten, bestes
+        if len(gewaehlt) > len(bestes):
+            bestes = list(gewaehlt)
+        if len(gewaehlt) >= W:
+            return True
+        frei = 2**n - 1 - len(belegt)
+        if frei < (W - len(gewaehlt)) * (2**k - 1):
+            return False
+        for i in range(start, len(reihenfolge)):
+            knoten += 1
+            if knoten > knoten_max:
+                return False
+            raum = reihenfolge[i]
+            if raum.isdisjoint(belegt):
+                gewaehlt.append(raum)
+                if suche(i + 1, belegt | raum):
+                    return True
+                gewaehlt.pop()
+        return False
+
+    suche(0, frozenset())
+    if not bestes:
+        return None
+    runden = np.zeros((len(bestes), T * s), dtype=np.int64)
+    for w, raum in enumerate(bestes):
+        elemente = [0, *raum]
+        vertreter = {x: min(x ^ v for v in elemente) for x in range(T * s)}
+        nummer = {r: i for i, r in enumerate(sorted(set(vertreter.values())))}
+        runden[w] = [nummer[vertreter[x]] for x in range(T * s)]
+    return runden
+
+
 def tabu_mischung(
     pr: Problem,
     seat: list[list[int]],
@@ -165,6 +266,7 @@ def tabu_mischung(
     ziel: int = 0,
     fortschritt: Fortschritt | None = None,
     stabil_max: int = 600,
+    tenure: tuple[int, int] = (4, 100),
 ) -> list[list[int]]:
     """Improve the seats ``seat[r][p]`` of a pure mixing instance; return the best seats found.
 
@@ -180,7 +282,8 @@ def tabu_mischung(
         frei = [t for t in range(T) for _ in range(s - seat[w].count(t))]
         grp[w, N:] = frei
     st = _Zustand(grp, N, T)
-    gierig = _Zustand(freiheits_start(W, T, s, N, rng), N, T)
+    vorgabe = konstruktion(W, T, s, rng) if N == P else None
+    gierig = _Zustand(freiheits_start(W, T, s, N, rng, vorgabe), N, T)
     if gierig.cost < st.cost:
         st = gierig
     best_cost = st.cost
@@ -212,23 +315,20 @@ def tabu_mischung(
                 last_report = now
                 fortschritt(frac, best_cost)
         it += 1
-        D, L = st.deltas()
-        konflikt = L > 0
-        erlaubt = (st.grp[:, :, None] != st.grp[:, None, :]) & (konflikt[:, :, None] | konflikt[:, None, :])
-        erlaubt &= w_frei[:, None, None]
-        if not erlaubt.any():
+        wi, ai, D = st.konflikt_deltas(w_frei)
+        if len(wi) == 0:
             break
-        offen = erlaubt & ((tabu <= it) | (st.cost + D < best_cost))
-        if not offen.any():
-            offen = erlaubt
-        wert = np.where(offen, D + rng.random(D.shape) * 0.5, np.inf)
-        flat = int(np.argmin(wert))
-        w, rest = divmod(flat, P * P)
-        a, b = divmod(rest, P)
-        st.cost += round(D[w, a, b])
+        # a swap is tabu when the same two players were swapped in that round recently
+        gesperrt = tabu[wi[:, None], ai[:, None], np.arange(P)[None, :]] > it
+        wert = np.where(gesperrt & (st.cost + D >= best_cost), np.inf, D)
+        if not np.isfinite(wert).any():
+            wert = D
+        wert = wert + rng.random(wert.shape) * 0.5
+        zeile, b = divmod(int(np.argmin(wert)), P)
+        w, a = int(wi[zeile]), int(ai[zeile])
+        st.cost += round(D[zeile, b])
         st.tausche(w, a, b)
-        dauer = int(rng.integers(4, 101))
-        tabu[w, a, b] = tabu[w, b, a] = it + dauer
+        tabu[w, a, b] = tabu[w, b, a] = it + int(rng.integers(tenure[0], tenure[1] + 1))
         if st.cost < best_cost:
             best_cost = st.cost
             best = st.grp.copy()
@@ -236,12 +336,12 @@ def tabu_mischung(
         else:
             stabil += 1
         if stabil > stabil_max:
+            # restart from the best state with a few random swaps
             st.setze(best)
             for _ in range(int(rng.integers(1, 4))):
                 w = int(rng.choice(np.flatnonzero(w_frei)))
                 a = int(rng.integers(P))
-                andere = np.flatnonzero(st.grp[w] != st.grp[w, a])
-                b = int(rng.choice(andere))
+                b = int(rng.choice(np.flatnonzero(st.grp[w] != st.grp[w, a])))
                 st.tausche(w, a, b)
             st.setze(st.grp)
             tabu[:] = 0
