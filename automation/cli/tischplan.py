@@ -50,6 +50,14 @@ def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
         f"{instanz.runden} Runden.",
         f"  Interessen abgedeckt:       {k.interessen_abgedeckt} von höchstens {k.interessen_schranke} "
         f"({_prozent(ergebnis.abdeckung_quote)} der Schranke)",
+        *(
+            [
+                f"    (Schranke genau berechnet: die einfache Abschätzung wäre {s.abdeckung_lp}, aber mehr als "
+                f"{s.abdeckung} sind bei dieser Vereinsverteilung nicht möglich.)"
+            ]
+            if s.abdeckung_lp is not None
+            else []
+        ),
         f"  Wiederholte Begegnungen:    {k.wiederholungen} (mindestens {s.wiederholungen})",
         f"  Fehlende Gruppen an Tischen: {k.fehlende_gruppen} (mindestens {s.fehlende_gruppen})",
         f"  Gemeinde-Überschuss:        {k.gemeinde_ueberschuss} (mindestens {s.gemeinde})",

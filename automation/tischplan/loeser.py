@@ -1,9 +1,17 @@
 """``plane``: the whole table planner (pure: no I/O, deterministic for a seed and iteration budget).
 
-Stage 1 places the clubs, stage 2 seats the participants (greedy start, then annealing). The quality
-figure used everywhere is the *coverage ratio* ``interessen_abgedeckt ÷ interessen_schranke`` (1 when
-the instance has no interests); the other soft goals are reported as achieved value next to their
-lower bound (``Schranken``).
+Stage 1 places the clubs, stage 2 seats the participants:
+
+- instances with interests whose MIP has at most ``ganzzahlig.VARIABLEN_MAX`` variables: a MIP finds the
+  seating of maximal coverage under all hard constraints (and so the exact coverage bound), then the
+  annealing mixes the tables at a low temperature with ordinary swaps and *round swaps* (a person visits
+  the same tables in another order), keeping the best state by coverage first;
+- pure mixing instances (only repeats matter, e.g. Social Golfer): the tabu search of ``mischung``;
+- everything else (big markets): greedy start, then annealing.
+
+The quality figure used everywhere is the *coverage ratio* ``interessen_abgedeckt ÷ interessen_schranke``
+(1 when the instance has no interests); the other soft goals are reported as achieved value next to
+their lower bound (``Schranken``).
 """
 
 from __future__ import annotations

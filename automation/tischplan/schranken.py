@@ -4,6 +4,12 @@
   (participant degree ≤ rounds attended, table degree ≤ rounds × seats, every participant–table edge
   at most once) solved as an LP (the bipartite incidence matrix is totally unimodular, so the LP optimum
   is integral). A club with two booths may be counted at both tables, which only loosens the bound.
+  The b-matching ignores rounds, couples, guides and step-free needs; by König's edge-colouring theorem it
+  is exact without them, but together they can make it loose: on the benchmark market of 60 people
+  (``markt(1)``) it says 179 while at most 178 are possible (the couple that must sit together and the
+  people who need one of the five step-free tables compete for the same seats; each alone leaves the
+  bound exact). ``plane`` therefore replaces it by the MIP's proven bound (``ganzzahlig``) where the MIP
+  is small enough, and keeps the b-matching value in ``abdeckung_lp``.
 - ``wiederholungen_schranke``: meetings forced by the table sizes beyond the pairs available.
 - ``fehlende_gruppen_schranke``, ``gemeinde_schranke``: per-round counting bounds (see each function).
 """
