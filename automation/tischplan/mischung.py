@@ -1,6 +1,6 @@
 """Tabu search for pure mixing instances (Social Golfer and the like), after Dotú & Van Hentenryck (2005).
 
-A *pure mixing* instance has nothing to optimise but repeat meetings: no interests, one Gruppe, no
+A *pure mixing* instance has nothing to optimise but repeat meetings: no clubs, one Gruppe, no
 municipality cap that could bite, no couples, ``getrennt`` pairs, guides or step-free needs, everybody in
 every round, all tables of the same size. Empty seats become *phantoms*, players whose meetings do not
 count (so moving to an empty seat is a swap with a phantom).
@@ -38,7 +38,7 @@ Fortschritt = Callable[[float, int], None]
 
 def ist_reine_mischung(pr: Problem) -> bool:
     """True when only repeat meetings matter and the tabu search applies."""
-    if pr.T < 2 or pr.R < 2 or pr.N < 2:
+    if pr.T < 2 or pr.R < 2 or pr.N < 2 or pr.C > 0:
         return False
     if any(pr.interests[p] for p in range(pr.N)):
         return False

@@ -161,7 +161,7 @@ def _rundentausch(
     if len(rs) < 2 or len(block_of[r1][p]) > 1:
         return
     r2 = rs[rng.randrange(len(rs))]
-    if r2 == r1:
+    if r2 == r1 or len(block_of[r2][p]) > 1:
         return
     t1, t2 = sp.seat[r1][p], sp.seat[r2][p]
     if t1 == t2:
