@@ -19,6 +19,7 @@ from automation.store.base import ChangeSet
 from automation.tischplan import Ergebnis, Instanz, lies_instanz, plane
 from automation.tischplan.arbeitsordner import ersetze_termin_zeilen, instanz_aus_arbeitsordner, tischplan_zeilen
 from automation.tischplan.ausgabe import plan_json
+from automation.tischplan.kennzahlen import themen_passung
 from automation.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,9 @@ def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
         f"  Gemeinde-Überschuss:        {k.gemeinde_ueberschuss} (mindestens {s.gemeinde})",
         f"  Verletzte Pflichtregeln:    {k.verletzungen}",
     ]
+    gleich, paare = themen_passung(instanz, ergebnis.plan)
+    if paare:
+        zeilen.insert(-1, f"  Gleiches Thema am Tisch:    {gleich} von {paare} Vereinspaaren")
     zeilen.extend(f"Hinweis: {h}" for h in ergebnis.hinweise)
     return zeilen
 

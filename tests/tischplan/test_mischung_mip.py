@@ -91,3 +91,18 @@ def test_mip_closes_the_gap_of_the_b_matching_bound() -> None:
     assert plan.schranken.abdeckung <= plan.schranken.abdeckung_lp or plan.schranken.abdeckung_lp is None
     assert plan.abdeckung_quote == 1.0
     assert plan.plan.kennzahlen.verletzungen == 0
+
+
+def test_theme_fit_counts_pairs_of_clubs_at_a_table() -> None:
+    from automation.tischplan.kennzahlen import themen_passung
+    from automation.tischplan.modell import Plan, PlanTisch, Verein
+
+    instanz = Instanz(
+        runden=1,
+        tische=[Tisch(id="T1", plaetze=2), Tisch(id="T2", plaetze=2)],
+        vereine=[Verein(id="A", thema="Sport"), Verein(id="B", thema="Sport"), Verein(id="C", thema="Musik"),
+                 Verein(id="D")],
+        teilnehmende=[],
+    )  # fmt: skip
+    plan = Plan(tische=[PlanTisch(id="T1", vereine=["A", "B"]), PlanTisch(id="T2", vereine=["C", "D"])], runden=[])
+    assert themen_passung(instanz, plan) == (1, 2)
