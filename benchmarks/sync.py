@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.gross import create_large_workspace  # noqa: E402
+from benchmarks.gross import create_large_workspace
 
 
 def run_sync(folder: Path, *extra_env: tuple[str, str]) -> tuple[float, float, int]:

@@ -83,9 +83,7 @@ def _peak_mb() -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--schnell", action="store_true", help="ein Fünftel der Rechenzeit")
     args = parser.parse_args()
     faktor = 0.2 if args.schnell else 1.0

@@ -16,16 +16,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aiosmtpd.controller import Controller  # noqa: E402
+from aiosmtpd.controller import Controller
 
-from automation.cells import write_row  # noqa: E402
-from automation.dataset import Dataset  # noqa: E402
-from automation.job.runner import JobContext  # noqa: E402
-from automation.mail.step import SendMessagesStep  # noqa: E402
-from automation.records import TABS, Kontakt, Termin, Versand, headers  # noqa: E402
-from automation.store.base import Append, ChangeSet  # noqa: E402
-from automation.store.xlsx import WorkbookStore  # noqa: E402
-from automation.workspace import Workspace  # noqa: E402
+from automation.cells import write_row
+from automation.dataset import Dataset
+from automation.job.runner import JobContext
+from automation.mail.step import SendMessagesStep
+from automation.records import TABS, Kontakt, Termin, Versand, headers
+from automation.store.base import Append, ChangeSet
+from automation.store.xlsx import WorkbookStore
+from automation.workspace import Workspace
 
 N = 1000
 NOW = dt.datetime(2027, 3, 1, 9, 0)
@@ -34,7 +34,7 @@ NOW = dt.datetime(2027, 3, 1, 9, 0)
 class _Sink:
     count = 0
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         _Sink.count += 1
         return "250 OK"
 

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
 
 import click
 
-from automation.cli.app import is_terminal, main
+from automation.cli.app import CliContext, dry_run_option, is_terminal, main
+from automation.dataset import Dataset
 from automation.errors import ConfigError
+from automation.records import TABS, TischplanZeile, headers
+from automation.store.base import ChangeSet
 from automation.tischplan import Ergebnis, Instanz, lies_instanz, plane
+from automation.tischplan.arbeitsordner import ersetze_termin_zeilen, instanz_aus_arbeitsordner, tischplan_zeilen
 from automation.tischplan.ausgabe import plan_json
+from automation.tischplan.kennzahlen import themen_passung
+from automation.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +50,22 @@ def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
         f"Tischplan: {len(instanz.teilnehmende)} Teilnehmende, {len(instanz.tische)} Tische, {instanz.runden} Runden.",
         f"  Interessen abgedeckt:       {k.interessen_abgedeckt} von höchstens {k.interessen_schranke} "
         f"({_prozent(ergebnis.abdeckung_quote)} der Schranke)",
+        *(
+            [
+                f"    (Schranke genau berechnet: die einfache Abschätzung wäre {s.abdeckung_lp}, aber mehr als "
+                f"{s.abdeckung} sind bei dieser Vereinsverteilung nicht möglich.)"
+            ]
+            if s.abdeckung_lp is not None
+            else []
+        ),
         f"  Wiederholte Begegnungen:    {k.wiederholungen} (mindestens {s.wiederholungen})",
         f"  Fehlende Gruppen an Tischen: {k.fehlende_gruppen} (mindestens {s.fehlende_gruppen})",
         f"  Gemeinde-Überschuss:        {k.gemeinde_ueberschuss} (mindestens {s.gemeinde})",
         f"  Verletzte Pflichtregeln:    {k.verletzungen}",
     ]
+    gleich, paare = themen_passung(instanz, ergebnis.plan)
+    if paare:
+        zeilen.insert(-1, f"  Gleiches Thema am Tisch:    {gleich} von {paare} Vereinspaaren")
     zeilen.extend(f"Hinweis: {h}" for h in ergebnis.hinweise)
     return zeilen
 
@@ -86,7 +104,11 @@ class _Protokoll:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Eigenständige Instanz als JSON-Datei (Format siehe TISCHPLAN.md).",
 )
-@click.option("--termin", help="Termin-ID: die Instanz aus dem Arbeitsordner bilden (noch nicht verfügbar).")
+@click.option(
+    "--termin",
+    help="Termin-ID: die Instanz aus dem Arbeitsordner bilden (Anmeldungen, Vereine, Kontakte); schreibt "
+    "Plan und Druckfassung nach ausgabe/ und die Zeilen des Termins in die Tabelle »Tischplan«.",
+)
 @click.option(
     "--json",
     "json_datei",
@@ -102,9 +124,9 @@ class _Protokoll:
 @click.option(
     "--sekunden",
     type=click.FloatRange(min=0.1),
-    default=10.0,
-    show_default=True,
-    help="Rechenzeit für die Optimierung in Sekunden.",
+    default=None,
+    help="Rechenzeit für die Optimierung in Sekunden (Voreinstellung: 10, mit --termin der Wert "
+    "»tischplan.sekunden« aus gespraechsrunde.toml).",
 )
 @click.option(
     "--seed",
@@ -113,13 +135,17 @@ class _Protokoll:
     show_default=True,
     help="Startwert des Zufalls (gleicher Seed, gleicher Lauf).",
 )
+@dry_run_option
+@click.pass_obj
 def tischplan(
+    obj: CliContext,
     instanz_datei: Path | None,
     termin: str | None,
     json_datei: Path | None,
     html_datei: Path | None,
-    sekunden: float,
+    sekunden: float | None,
     seed: int,
+    dry_run: bool,
 ) -> None:
     """Tischplan für den Markt der Möglichkeiten erstellen.
 
@@ -127,14 +153,31 @@ def tischplan(
     Pflichtregeln ein und zeigt die Qualität im Verhältnis zur bestmöglichen Schranke. Ist die Instanz
     unlösbar, nennt der Befehl die Ursache, endet mit Code 1 und schreibt keinen Plan.
     """
-    if termin is not None:
-        raise ConfigError(
-            "--termin ist noch nicht verfügbar: die Instanz aus dem Arbeitsordner folgt später. "
-            "Bitte vorerst --instanz DATEI verwenden."
-        )
-    if instanz_datei is None:
+    if termin is not None and instanz_datei is not None:
+        raise ConfigError("Bitte entweder --instanz DATEI oder --termin ID angeben, nicht beides.")
+    if termin is None and instanz_datei is None:
         raise ConfigError("Bitte --instanz DATEI oder --termin ID angeben.")
-    instanz = lies_instanz(instanz_datei.read_text(encoding="utf-8"))
+    namen: dict[str, str] | None = None
+    workspace: Workspace | None = None
+    dataset: Dataset | None = None
+    if termin is not None:
+        workspace = Workspace.open(obj.ordner)
+        dataset = Dataset.from_snapshot(workspace.store().read())
+        instanz, namen = instanz_aus_arbeitsordner(dataset, termin, workspace.settings.tischplan)
+        if sekunden is None:
+            sekunden = workspace.settings.tischplan.sekunden
+        if not dry_run:
+            ausgabe = workspace.folder / "ausgabe"
+            datei = re.sub(r"[^A-Za-z0-9._-]+", "_", termin.strip())
+            json_datei = json_datei or ausgabe / f"tischplan-{datei}.json"
+            html_datei = html_datei or ausgabe / f"tischplan-{datei}.html"
+    else:
+        assert instanz_datei is not None
+        instanz = lies_instanz(instanz_datei.read_text(encoding="utf-8"))
+    if sekunden is None:
+        sekunden = 10.0
+    if dry_run:
+        json_datei = html_datei = None
     terminal = is_terminal()
     meldung = _meldung_fuer_terminal if terminal else _Protokoll()
     log.info("Tischplan: %d Teilnehmende, %d Sekunden", len(instanz.teilnehmende), sekunden)
@@ -146,10 +189,24 @@ def tischplan(
     if html_datei is not None:
         from automation.tischplan.druck import druckfassung
 
-        _schreibe(html_datei, druckfassung(instanz, ergebnis.plan))
+        _schreibe(html_datei, druckfassung(instanz, ergebnis.plan, namen))
+    zeilen = 0
+    if termin is not None and workspace is not None and dataset is not None and not dry_run:
+        neu = tischplan_zeilen(termin.strip(), instanz, ergebnis.plan, namen or {})
+        zeilen = len(neu)
+        ersetze_termin_zeilen(dataset, termin.strip(), neu)
+        store = workspace.store()
+        store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+        ersetzt = [r for r in dataset.changes().replaces if r.tab == TischplanZeile.TAB]
+        if ersetzt:
+            store.apply(ChangeSet(replaces=ersetzt))
+    if dry_run:
+        click.echo("Probelauf (nichts geschrieben):")
     for zeile in zusammenfassung(instanz, ergebnis):
         click.echo(zeile)
     if json_datei is not None:
         click.echo(f"Plan geschrieben: {json_datei}")
     if html_datei is not None:
         click.echo(f"Druckfassung geschrieben: {html_datei}")
+    if zeilen:
+        click.echo(f"Tabelle »Tischplan«: {zeilen} Zeilen für Termin {termin.strip() if termin else ''} geschrieben.")

@@ -282,7 +282,7 @@ class WorkbookStore:
             if ws.max_row > 1:
                 ws.delete_rows(2, ws.max_row - 1)
             for number, values in enumerate(replace.rows, start=2):
-                ws, headers = sheet(replace.tab, list(values))
+                ws, _ = sheet(replace.tab, list(values))
                 for header, value in values.items():
                     _set(ws.cell(number, column(replace.tab, header) + 1), value)
 

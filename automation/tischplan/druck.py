@@ -49,11 +49,16 @@ def seitenzahl(instanz: Instanz) -> int:
     return uebersicht + t + len(instanz.teilnehmende) + lotsen
 
 
-def druckfassung(instanz: Instanz, plan: Plan) -> str:
-    """Render the print version of a plan as one HTML document."""
+def druckfassung(instanz: Instanz, plan: Plan, namen: dict[str, str] | None = None) -> str:
+    """Render the print version of a plan as one HTML document.
+
+    ``namen`` gives the printed name of a participant as is (e.g. ``Begleitung von Anna B.``); without
+    it, the first name and the initial of the last name of ``name`` are printed.
+    """
     vereine = {v.id: v for v in instanz.vereine}
     personen = {p.id: p for p in instanz.teilnehmende}
-    anzeige = {p.id: anzeigename(p.name, p.id) for p in instanz.teilnehmende}
+    namen = namen or {}
+    anzeige = {p.id: namen.get(p.id) or anzeigename(p.name, p.id) for p in instanz.teilnehmende}
     vereine_am = {t.id: [vereine[v].name or v for v in t.vereine if v in vereine] for t in plan.tische}
     themen_am = {
         t.id: sorted({vereine[v].thema for v in t.vereine if v in vereine and vereine[v].thema}) for t in plan.tische

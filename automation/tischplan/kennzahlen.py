@@ -59,3 +59,18 @@ def bekannte_personen(plan: Plan) -> dict[str, int]:
             for a in rt.teilnehmende:
                 met.setdefault(a, set()).update(x for x in rt.teilnehmende if x != a)
     return {p: len(s) for p, s in met.items()}
+
+
+def themen_passung(instanz: Instanz, plan: Plan) -> tuple[int, int]:
+    """Theme fit: (pairs of clubs at one table with the same theme, all pairs of clubs at one table).
+
+    Not part of the ``kennzahlen`` block (its format is fixed); shown in the summary.
+    """
+    thema = {v.id: v.thema for v in instanz.vereine}
+    gleich = paare = 0
+    for tisch in plan.tische:
+        for i, a in enumerate(tisch.vereine):
+            for b in tisch.vereine[i + 1 :]:
+                paare += 1
+                gleich += bool(thema.get(a)) and thema.get(a) == thema.get(b)
+    return gleich, paare

@@ -1,20 +1,31 @@
 """``plane``: the whole table planner (pure: no I/O, deterministic for a seed and iteration budget).
 
-Stage 1 places the clubs, stage 2 seats the participants (greedy start, then annealing). The quality
-figure used everywhere is the *coverage ratio* ``interessen_abgedeckt ÷ interessen_schranke`` (1 when
-the instance has no interests); the other soft goals are reported as achieved value next to their
-lower bound (``Schranken``).
+Stage 1 places the clubs, stage 2 seats the participants:
+
+- instances with interests whose MIP has at most ``ganzzahlig.VARIABLEN_MAX`` variables: a MIP finds the
+  seating of maximal coverage under all hard constraints (and so the exact coverage bound), then the
+  annealing mixes the tables at a low temperature with ordinary swaps and *round swaps* (a person visits
+  the same tables in another order), keeping the best state by coverage first;
+- pure mixing instances (only repeats matter, e.g. Social Golfer): the tabu search of ``mischung``;
+- everything else (big markets): greedy start, then annealing.
+
+The quality figure used everywhere is the *coverage ratio* ``interessen_abgedeckt ÷ interessen_schranke``
+(1 when the instance has no interests); the other soft goals are reported as achieved value next to
+their lower bound (``Schranken``).
 """
 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from automation.errors import InfeasibleError
+from automation.tischplan.ganzzahlig import VARIABLEN_MAX, loese_abdeckung, mip_groesse
 from automation.tischplan.kennzahlen import berechne_kennzahlen
 from automation.tischplan.machbarkeit import pruefe_machbarkeit
+from automation.tischplan.mischung import ist_reine_mischung, tabu_mischung
 from automation.tischplan.modell import Instanz, Plan, PlanRunde, PlanTisch, RundenTisch
 from automation.tischplan.problem import Problem, kompiliere
 from automation.tischplan.schranken import Schranken, berechne_schranken
@@ -22,6 +33,17 @@ from automation.tischplan.sitzplan import Sitzplan
 from automation.tischplan.start import baue_start
 from automation.tischplan.suche import Budget, anneal
 from automation.tischplan.vereine import platziere_vereine
+
+MIP_ANTEIL = 0.6
+"""Share of the time the MIP may take; the annealing gets the rest."""
+MIP_KNOTEN = 2_000
+"""Branch-and-bound nodes of the MIP when only an iteration budget is given (deterministic)."""
+
+T_START_MIP = 1.0
+"""Starting temperature of the annealing after the MIP: low, so that the covered interests stay."""
+
+RUNDENTAUSCH = 0.5
+"""Share of round swaps in the annealing after the MIP (they keep the covered interests)."""
 
 Meldung = Callable[[float, int, int, int], None]
 """Progress: (fraction done, covered interests, coverage bound, repeats)."""
@@ -71,6 +93,14 @@ def _start(pr: Problem, clubs_at: list[list[int]], rng: random.Random) -> Sitzpl
     )
 
 
+def _sitzplan_aus(pr: Problem, clubs_at: list[list[int]], seat: list[list[int]]) -> Sitzplan:
+    sp = Sitzplan(pr, clubs_at)
+    for r in range(pr.R):
+        for block in pr.blocks(r):
+            sp.setze(r, block, seat[r][block[0]])
+    return sp
+
+
 def plane(
     instanz: Instanz,
     seed: int = 0,
@@ -78,14 +108,20 @@ def plane(
     sekunden: float | None = None,
     meldung: Meldung | None = None,
 ) -> Ergebnis:
-    """Plan an instance. Raises InfeasibleError with a German cause for impossible instances."""
+    """Plan an instance. Raises InfeasibleError with a German cause for impossible instances.
+
+    Pure mixing instances (only repeats matter) go to the tabu search of ``mischung``. Otherwise, when
+    the model is small enough, a MIP (``ganzzahlig``) first finds the seating of maximal coverage, which
+    is also the exact coverage bound; the annealing then mixes the tables, keeping the best state by
+    coverage first. The greedy start is the fallback for big instances and when the MIP finds nothing.
+    """
+    beginn = time.perf_counter()
     pr = kompiliere(instanz)
     pruefe_machbarkeit(pr)
     rng = random.Random(seed)
     clubs_at = platziere_vereine(pr, rng)
     _pruefe_besuche(pr, clubs_at)
     schranken = berechne_schranken(pr, clubs_at)
-    sp = _start(pr, clubs_at, rng)
     if iterationen is None and sekunden is None:
         iterationen = 200 * sum(len(a) for a in pr.attendees) + 20_000
 
@@ -93,10 +129,48 @@ def plane(
         if meldung is not None:
             meldung(frac, s.cover_count, schranken.abdeckung, s.repeats)
 
-    seat = anneal(sp, rng, Budget(iterationen, sekunden), fortschritt)
+    def rest() -> float | None:
+        return None if sekunden is None else max(0.05, sekunden - (time.perf_counter() - beginn))
+
+    if ist_reine_mischung(pr):
+        sp = _start(pr, clubs_at, rng)
+
+        def tabu_fortschritt(frac: float, wiederholungen: int) -> None:
+            if meldung is not None:
+                meldung(frac, 0, 0, wiederholungen)
+
+        budget = Budget(None if iterationen is None else max(500, iterationen // 40), rest())
+        seat = tabu_mischung(
+            pr, sp.kopie_sitze(), rng.randrange(2**31), budget, schranken.wiederholungen, tabu_fortschritt
+        )
+    else:
+        mip_sp = _mip_start(pr, clubs_at, schranken, sekunden)
+        if mip_sp is None:
+            seat = anneal(_start(pr, clubs_at, rng), rng, Budget(iterationen, rest()), fortschritt)
+        else:
+            seat = anneal(
+                mip_sp, rng, Budget(iterationen, rest()), fortschritt, t_start=T_START_MIP, rundentausch=RUNDENTAUSCH
+            )
     plan = _plan_aus(pr, clubs_at, seat)
     plan.kennzahlen = berechne_kennzahlen(instanz, plan, schranken.abdeckung)
     return Ergebnis(plan=plan, schranken=schranken, hinweise=hinweise(schranken))
+
+
+def _mip_start(pr: Problem, clubs_at: list[list[int]], schranken: Schranken, sekunden: float | None) -> Sitzplan | None:
+    """The seating of maximal coverage from the MIP (None when the model is too big or nothing was
+    found in time); tightens ``schranken.abdeckung`` to the MIP's proven bound."""
+    if not any(pr.interests) or mip_groesse(pr) > VARIABLEN_MAX:
+        return None
+    if sekunden is None:
+        ergebnis = loese_abdeckung(pr, clubs_at, knoten=MIP_KNOTEN)
+    else:
+        ergebnis = loese_abdeckung(pr, clubs_at, sekunden=MIP_ANTEIL * sekunden)
+    if ergebnis.schranke is not None and ergebnis.schranke < schranken.abdeckung:
+        schranken.abdeckung_lp = schranken.abdeckung
+        schranken.abdeckung = ergebnis.schranke
+    if ergebnis.seat is None:
+        return None
+    return _sitzplan_aus(pr, clubs_at, ergebnis.seat)
 
 
 def _pruefe_besuche(pr: Problem, clubs_at: list[list[int]]) -> None:

@@ -4,8 +4,15 @@
   (participant degree ≤ rounds attended, table degree ≤ rounds × seats, every participant–table edge
   at most once) solved as an LP (the bipartite incidence matrix is totally unimodular, so the LP optimum
   is integral). A club with two booths may be counted at both tables, which only loosens the bound.
+  The b-matching ignores rounds, couples, guides and step-free needs; by König's edge-colouring theorem it
+  is exact without them, but together they can make it loose: on the benchmark market of 60 people
+  (``markt(1)``) it says 179 while at most 178 are possible (the couple that must sit together and the
+  people who need one of the five step-free tables compete for the same seats; each alone leaves the
+  bound exact). ``plane`` therefore replaces it by the MIP's proven bound (``ganzzahlig``) where the MIP
+  is small enough, and keeps the b-matching value in ``abdeckung_lp``.
 - ``wiederholungen_schranke``: meetings forced by the table sizes beyond the pairs available.
-- ``fehlende_gruppen_schranke``, ``gemeinde_schranke``: per-round counting bounds (see each function).
+- ``fehlende_gruppen_schranke``, ``gemeinde_schranke``: per-round max-flow bounds, exact for a round on
+  its own (see each function).
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import coo_matrix, vstack
+from scipy.sparse import coo_matrix, csr_matrix, vstack
+from scipy.sparse.csgraph import maximum_flow
 
 from automation.tischplan.problem import Problem
 
@@ -31,6 +39,8 @@ class Schranken:
     gemeinde: int
     personen_getroffen_max: int
     ueberbucht: list[tuple[str, int, int]] = field(default_factory=list)
+    abdeckung_lp: int | None = None
+    """The b-matching bound when the MIP proved a tighter one (then ``abdeckung`` is the MIP's)."""
 
 
 def abdeckung_schranke(pr: Problem, clubs_at: list[list[int]]) -> int:
@@ -101,10 +111,25 @@ def wiederholungen_schranke(pr: Problem) -> int:
     return max(0, meetings - available)
 
 
+def _max_flow(sources: list[int], caps_between: int | None, sinks: list[int]) -> int:
+    """Max flow source → left node i (capacity ``sources[i]``) → every right node j (``caps_between``
+    each, unbounded when None) → sink (capacity ``sinks[j]``), on a complete bipartite graph."""
+    a, b = len(sources), len(sinks)
+    if not a or not b:
+        return 0
+    between = caps_between if caps_between is not None else max(sum(sources), 1)
+    n = a + b + 2
+    rows = [0] * a + [1 + i for i in range(a) for _ in range(b)] + [1 + a + j for j in range(b)]
+    cols = [1 + i for i in range(a)] + [1 + a + j for _ in range(a) for j in range(b)] + [n - 1] * b
+    vals = list(sources) + [between] * (a * b) + list(sinks)
+    graph = csr_matrix((np.array(vals, dtype=np.int32), (rows, cols)), shape=(n, n))
+    return int(maximum_flow(graph, 0, n - 1).flow_value)
+
+
 def fehlende_gruppen_schranke(pr: Problem) -> int:
-    """Per round, minimised over the number of occupied tables T_o, the larger of
-    Σ_k max(0, T_o − n_k) (a Gruppe of n_k people is at no more than n_k tables) and
-    max(T_o·K − N_r, Σ_{T_o largest tables} max(0, K − seats)) (a table of s people misses K − s)."""
+    """Exact per round (ignoring couples, guides and the like), minimised over the number T_o of occupied
+    tables (the T_o largest): T_o·K minus the most (Gruppe, table) incidences a flow can place — source
+    → Gruppe k (its n_k people) → table (one incidence per Gruppe) → sink (the table's seats)."""
     total = 0
     caps = sorted(pr.seats, reverse=True)
     for r in range(pr.R):
@@ -121,16 +146,16 @@ def fehlende_gruppen_schranke(pr: Problem) -> int:
             t_min += 1
         best = None
         for t_occ in range(t_min, min(pr.T, n) + 1):
-            by_groups = sum(max(0, t_occ - c) for c in counts.values())
-            by_tables = max(t_occ * K - n, sum(max(0, K - s) for s in caps[:t_occ]))
-            value = max(by_groups, by_tables)
+            value = t_occ * K - _max_flow(list(counts.values()), 1, caps[:t_occ])
             best = value if best is None else min(best, value)
         total += best or 0
     return total
 
 
 def gemeinde_schranke(pr: Problem) -> int:
-    """Per round Σ_m max(0, n_m − cap · T): a municipality cannot spread over more than T tables."""
+    """Exact per round (ignoring the other rules): the people a flow cannot seat within the cap — source
+    → municipality m (its n_m people) → table (at most ``gemeinde_max_pro_tisch``) → sink (seats) — each
+    exceed the cap somewhere."""
     if pr.gemeinde_cap is None:
         return 0
     total = 0
@@ -138,7 +163,8 @@ def gemeinde_schranke(pr: Problem) -> int:
         counts: dict[int, int] = {}
         for p in pr.attendees[r]:
             counts[pr.kommune[p]] = counts.get(pr.kommune[p], 0) + 1
-        total += sum(max(0, c - pr.gemeinde_cap * pr.T) for c in counts.values())
+        n = len(pr.attendees[r])
+        total += max(0, n - _max_flow(list(counts.values()), pr.gemeinde_cap, list(pr.seats)))
     return total
 
 

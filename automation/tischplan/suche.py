@@ -40,8 +40,11 @@ def anneal(
     t_ende: float = 0.03,
     fokus: float = 0.6,
     ziel: float = 0.3,
+    rundentausch: float = 0.0,
 ) -> list[list[int]]:
-    """Improve ``sp`` in place; return the seats of the best state seen (at checkpoints)."""
+    """Improve ``sp`` in place; return the seats of the best state seen (at checkpoints): most covered
+    interests first, then the lowest energy. ``rundentausch`` is the share of round swaps (see
+    ``_rundentausch``)."""
     pr = sp.pr
     slots = [(r, p) for r in range(pr.R) for p in pr.attendees[r]]
     if not slots or pr.T < 2:
@@ -61,7 +64,8 @@ def anneal(
         max_iter = 100_000
     start = time.perf_counter()
     last_report = start
-    best_energy = sp.energie()
+    # the best state is chosen coverage first (the first soft goal), then by energy
+    best_key = (-sp.cover_count, sp.energie())
     best = sp.kopie_sitze()
     temp = t_start
     ratio = t_ende / t_start
@@ -82,14 +86,17 @@ def anneal(
             if frac >= 1.0:
                 break
             temp = t_start * ratio**frac
-            energy = sp.energie()
-            if energy < best_energy - 1e-9:
-                best_energy = energy
+            key = (-sp.cover_count, sp.energie() - 1e-9)
+            if key < best_key:
+                best_key = (-sp.cover_count, sp.energie())
                 best = sp.kopie_sitze()
             if fortschritt is not None and now - last_report > 0.25:
                 last_report = now
                 fortschritt(frac, sp)
         it += 1
+        if rundentausch and rng.random() < rundentausch:
+            _rundentausch(sp, rng, slots[rng.randrange(n_slots)], block_of, temp)
+            continue
         if wants and rng.random() < ziel:
             # interest-directed: send someone to the table of an interest not yet covered
             p = wants[rng.randrange(len(wants))]
@@ -134,6 +141,52 @@ def anneal(
         de = sp.bewerte_tausch(r, A, t, B, u).energy()
         if de <= 0 or rng.random() < math.exp(-de / temp):
             sp.tausche(r, A, t, B, u)
-    if sp.energie() < best_energy - 1e-9:
+    if (-sp.cover_count, sp.energie() - 1e-9) < best_key:
         best = sp.kopie_sitze()
     return best
+
+
+def _rundentausch(
+    sp: Sitzplan, rng: random.Random, slot: tuple[int, int], block_of: list[dict[int, list[int]]], temp: float
+) -> None:
+    """Round swap: p visits its tables t1 (round r1) and t2 (round r2) the other way round.
+
+    p exchanges seats with q (at t2 in r1) and with q2 (at t1 in r2); p keeps the set of tables it visits,
+    so its covered interests stay, while the people it meets change. Only for single people of the same
+    guide status (seat and guide counts stay as they are); q and q2 must be allowed at their new tables.
+    """
+    pr = sp.pr
+    r1, p = slot
+    rs = pr.rounds_of[p]
+    if len(rs) < 2 or len(block_of[r1][p]) > 1:
+        return
+    r2 = rs[rng.randrange(len(rs))]
+    if r2 == r1 or len(block_of[r2][p]) > 1:
+        return
+    t1, t2 = sp.seat[r1][p], sp.seat[r2][p]
+    if t1 == t2:
+        return
+    occ1, occ2 = sp.members[r1][t2], sp.members[r2][t1]
+    if not occ1 or not occ2:
+        return
+    q = occ1[rng.randrange(len(occ1))]
+    q2 = occ2[rng.randrange(len(occ2))]
+    if q == p or q2 == p or len(block_of[r1][q]) > 1 or len(block_of[r2][q2]) > 1:
+        return
+    if pr.guide[q] != pr.guide[p] or pr.guide[q2] != pr.guide[p]:
+        return
+    for x, neu in ((q, t1), (q2, t2)):
+        if (sp.clubbed[neu] and sp.visits[x][neu]) or (pr.needs_access[x] and not pr.table_access[neu]):
+            return
+    for r, x, neu, weg in ((r1, p, t2, q), (r1, q, t1, p), (r2, p, t1, q2), (r2, q2, t2, p)):
+        for y in pr.getrennt_of[x]:
+            if sp.seat[r][y] == neu and y != weg:
+                return
+    vorher = sp.energie()
+    sp.tausche(r1, [p], t1, [q], t2)
+    sp.tausche(r2, [p], t2, [q2], t1)
+    de = sp.energie() - vorher
+    if de <= 0 or rng.random() < math.exp(-de / temp):
+        return
+    sp.tausche(r2, [p], t1, [q2], t2)
+    sp.tausche(r1, [p], t2, [q], t1)

@@ -78,10 +78,12 @@ def test_broken_instance_file_is_a_configuration_error(tmp_path: Path) -> None:
     assert "unbekannt" in result.output
 
 
-def test_termin_is_not_available_yet() -> None:
-    result = CliRunner().invoke(main, ["tischplan", "--termin", "T-2027-1"])
+def test_instance_and_termin_together_is_a_usage_error(tmp_path: Path) -> None:
+    instanz_datei = tmp_path / "instanz.json"
+    instanz_datei.write_text(json.dumps(instanz_daten()), encoding="utf-8")
+    result = CliRunner().invoke(main, ["tischplan", "--instanz", str(instanz_datei), "--termin", "T-2027-1"])
     assert result.exit_code == 2
-    assert "noch nicht verfügbar" in result.output
+    assert "nicht beides" in result.output
 
 
 def test_help_is_german_and_lists_the_options() -> None:

@@ -74,8 +74,9 @@ def test_bounds_hold_against_brute_force(seed: int) -> None:
     # with one club per table and a free table the b-matching bound is exact (König)
     assert abdeckung_schranke(pr, clubs_at) == cover
     assert wiederholungen_schranke(pr) <= repeats
-    assert fehlende_gruppen_schranke(pr) <= absent
-    assert gemeinde_schranke(pr) <= excess
+    # the flow bounds are exact here: each round on its own can reach them, and so can both rounds together
+    assert fehlende_gruppen_schranke(pr) == absent
+    assert gemeinde_schranke(pr) == excess
 
 
 def test_repeat_bound_is_positive_when_tables_force_meetings() -> None:
