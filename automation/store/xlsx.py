@@ -265,7 +265,7 @@ class WorkbookStore:
             return by_tab_key[(name, key_column)]
 
         for change in changes.cells:
-            ws, headers = sheet(change.tab, [change.key_column, change.column])
+            ws, _ = sheet(change.tab, [change.key_column, change.column])
             number = row_index(change.tab, change.key_column).get(change.key)
             if number is None:
                 result.conflicts.append(Conflict(change.tab, change.key, "", change.old, None))
@@ -278,7 +278,7 @@ class WorkbookStore:
             result.written_cells += 1
 
         for replace in changes.replaces:
-            ws, headers = sheet(replace.tab, replace.headers)
+            ws, _ = sheet(replace.tab, replace.headers)
             if ws.max_row > 1:
                 ws.delete_rows(2, ws.max_row - 1)
             for number, values in enumerate(replace.rows, start=2):
