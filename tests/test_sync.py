@@ -72,3 +72,39 @@ def test_formula_like_text_stays_text(make_workspace) -> None:
     texts |= {c.value: c.data_type for row in wb["Kontakte"].iter_rows() for c in row if c.value}
     for value in (hostile, "+Plus", "@home"):
         assert texts[value] == "s"
+
+
+class _Killed(BaseException):
+    """Stands for the process dying (power cut, kill -9) in the middle of sending."""
+
+
+def test_sync_writes_versand_rows_before_it_sends(make_workspace, monkeypatch) -> None:
+    from automation.mail.senders import OutboxSender
+    from automation.records import Versand
+
+    folder = make_workspace()
+    write_answers(folder, "anmeldung", [
+        ("01.02.2027 10:00:00", registration()),
+        ("01.02.2027 11:00:00", registration("Eva", "Zwei", "eva@beispiel.example")),
+    ])  # fmt: skip
+    original = OutboxSender.send
+    seen_in_file: list[set[str]] = []
+
+    def send_then_die(self: OutboxSender, message, key: str) -> None:
+        # what is in the workbook on disk at the moment a message leaves
+        seen_in_file.append({v.status for v in read_dataset(folder).all(Versand) if v.schluessel == key})
+        original(self, message, key)
+        raise _Killed
+
+    monkeypatch.setattr(OutboxSender, "send", send_then_die)
+    try:
+        run_cli("-C", str(folder), "sync")
+    except _Killed:
+        pass
+    assert seen_in_file == [{"wird gesendet"}]
+    monkeypatch.setattr(OutboxSender, "send", original)
+    run_cli("-C", str(folder), "sync")
+    statuses = sorted(v.status for v in read_dataset(folder).all(Versand))
+    assert "unklar" in statuses  # the interrupted one is reported, never resent by itself
+    sent = list((folder / "ausgang").glob("*.eml"))
+    assert len(sent) == len({p.name for p in sent}) == statuses.count("gesendet") + statuses.count("unklar")

@@ -1,4 +1,4 @@
-"""Runs the job's steps in order over one dataset and writes the changes to the store at the end.
+"""Runs the job's steps in order over one dataset; the changes are written to the store at the end.
 
 A step changes records in ``ctx.dataset`` and reports what it did in ``ctx.report``. One write at the end
 keeps a run fast and quota-friendly; if a run dies before it, nothing is lost, because the answers are
@@ -75,13 +75,10 @@ class Step(Protocol):
 
 
 def run_steps(ctx: JobContext, steps: Sequence[Step]) -> Report:
-    """Run every step in order, then write what they changed."""
+    """Run every step in order; the caller writes what they changed (``ctx.save()``)."""
     for step in steps:
         started = time.perf_counter()
         log.info("Schritt %s beginnt", step.name)
         step.run(ctx)
         ctx.report.step_seconds[step.name] = round(time.perf_counter() - started, 3)
-    started = time.perf_counter()
-    ctx.save()
-    ctx.report.step_seconds["Speichern"] = round(time.perf_counter() - started, 3)
     return ctx.report

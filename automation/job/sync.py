@@ -50,8 +50,10 @@ def run_sync(
     """
     with workspace_lock(workspace.folder):
         ctx = _context(workspace, now, dry_run, interactive)
+        # Steps that act outside (sending) write their state themselves, immediately, before they act.
+        report = run_steps(ctx, sync_steps(workspace))
         with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
-            report = run_steps(ctx, sync_steps(workspace))
+            ctx.save()
             write_findings(ctx, write=not dry_run)
         return report
 
