@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 
@@ -97,10 +98,8 @@ def test_sync_writes_versand_rows_before_it_sends(make_workspace, monkeypatch) -
         raise _Killed
 
     monkeypatch.setattr(OutboxSender, "send", send_then_die)
-    try:
+    with contextlib.suppress(_Killed):
         run_cli("-C", str(folder), "sync")
-    except _Killed:
-        pass
     assert seen_in_file == [{"wird gesendet"}]
     monkeypatch.setattr(OutboxSender, "send", original)
     run_cli("-C", str(folder), "sync")
