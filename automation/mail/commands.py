@@ -108,7 +108,8 @@ def invite(
         dispatcher = Dispatcher(ctx, sender)
         dispatcher.reconcile()
         outcome = Outcome(ctx)
-        outcome.prepared = dispatcher.prepare(invitations(ctx.dataset, ctx.now.date(), [termin_id]))
+        limit = None if dry_run else dispatcher.remaining_today()
+        outcome.prepared = dispatcher.prepare(invitations(ctx.dataset, ctx.now.date(), [termin_id]), limit=limit)
         with progress_reporter(len(outcome.prepared), interactive and not dry_run, "Einladungen") as progress:
             outcome.summary = dispatcher.send(outcome.prepared, progress=progress)
         return outcome

@@ -33,7 +33,7 @@ from automation.mail.journal import Journal
 from automation.mail.kinds import Art
 from automation.mail.render import Renderer, build_context
 from automation.mail.senders import Deferred, Refused, Sender, Unavailable, Uncertain, open_sender
-from automation.records import Hinweis, Kontakt, TischplanZeile, Versand
+from automation.records import Hinweis, Kontakt, Schwere, TischplanZeile, Versand
 
 log = logging.getLogger("gespraechsrunde")
 
@@ -85,7 +85,9 @@ class Dispatcher:
         settings = ctx.workspace.settings
         self.settings = settings
         self.sender = sender or open_sender(settings.mail, ctx.workspace.path(settings.mail.ausgang))
-        self.batch_size = batch_size or (min(settings.mail.pro_minute, 50) if self.sender.paced else 100)
+        # The journal records every hand-over, so a batch only sets how often Versand is saved: an outbox folder
+        # is local and fast (large batches), an SMTP server is paced (batches of at most a minute).
+        self.batch_size = batch_size or (min(settings.mail.pro_minute, 50) if self.sender.paced else 500)
         self.sleep = sleep
         self.clock = clock
         self.journal = Journal(ctx.workspace.folder, enabled=not ctx.dry_run)
@@ -163,17 +165,22 @@ class Dispatcher:
             )
         )
 
-    def _address_finding(self, kontakt: Kontakt, problem: str) -> None:
+    def _address_finding(self, kontakt: Kontakt, problem: str, severity: Schwere = "Fehler") -> None:
         self.ctx.report.findings.append(
             Hinweis(
                 tabelle="Kontakte",
                 zeile=self.ctx.dataset.row_number(Kontakt, kontakt.kontakt_id),
                 id=kontakt.kontakt_id,
                 spalte="E-Mail",
-                schwere="Fehler",
+                schwere=severity,
                 hinweis=f"{problem}; {kontakt.kontakt_id} bekommt deshalb keine Nachricht.",
-                vorschlag="Eine gültige Adresse in der Form name@beispiel.de eintragen (ohne Namen, Kommas, "
-                "Zeilenumbrüche); die Nachricht folgt im nächsten Lauf.",
+                vorschlag=(
+                    "Die Person anrufen oder per Brief benachrichtigen; oder eine Adresse eintragen, dann folgt die "
+                    "Nachricht im nächsten Lauf."
+                    if severity == "Info"
+                    else "Eine gültige Adresse in der Form name@beispiel.de eintragen (ohne Namen, Kommas, "
+                    "Zeilenumbrüche); die Nachricht folgt im nächsten Lauf."
+                ),
             )
         )
 
@@ -184,10 +191,19 @@ class Dispatcher:
         rows = [r for r in self.ctx.dataset.all(TischplanZeile) if r.termin_id == due.termin.termin_id]
         return sorted((r.runde, r.tisch) for r in rows if ids & set(r.teilnehmende))
 
-    def prepare(self, due: Sequence[DueMessage], *, resend: bool = False) -> list[Prepared]:
-        """Render and address each message; skip (and report) what must not or cannot go out."""
+    def remaining_today(self) -> int:
+        """How many messages the daily limit still allows."""
+        return max(0, self.settings.mail.tageslimit - self.sent_today())
+
+    def prepare(self, due: Sequence[DueMessage], *, resend: bool = False, limit: int | None = None) -> list[Prepared]:
+        """Render and address each message; skip (and report) what must not or cannot go out.
+
+        With ``limit``, only that many are prepared (rendered, given a ``Versand`` row); the rest stay due
+        and are counted in ``self.beyond_limit``: they go out in a later run, without rows planned today.
+        """
         existing = self.rows()
-        result = []
+        result: list[Prepared] = []
+        self.beyond_limit = 0
         for item in due:
             key = str(item.key)
             problem = consent_problem(item.art, item.kontakt)
@@ -200,7 +216,7 @@ class Dispatcher:
                 continue
             if not item.kontakt.email:
                 if item.art is not Art.EINLADUNG:
-                    self._address_finding(item.kontakt, "Keine E-Mail-Adresse eingetragen")
+                    self._address_finding(item.kontakt, "Keine E-Mail-Adresse eingetragen", severity="Info")
                 self.ctx.report.count("Nachrichten ohne E-Mail-Adresse")
                 continue
             try:
@@ -208,6 +224,9 @@ class Dispatcher:
             except InvalidAddress:
                 self._address_finding(item.kontakt, f"Die E-Mail-Adresse »{item.kontakt.email}« ist ungültig")
                 self.ctx.report.count("Nachrichten mit ungültiger Adresse")
+                continue
+            if limit is not None and len(result) >= limit:
+                self.beyond_limit += 1
                 continue
             message = self._compose(item, recipient)
             address = recipient.addr_spec
@@ -276,13 +295,13 @@ class Dispatcher:
             return summary
         allowed = len(prepared)
         if respect_limit:
-            allowed = max(0, self.settings.mail.tageslimit - self.sent_today())
+            allowed = self.remaining_today()
         now_items, later = list(prepared[:allowed]), prepared[allowed:]
-        summary.waiting = len(later)
-        if later:
+        summary.waiting = len(later) + getattr(self, "beyond_limit", 0)
+        if summary.waiting:
             report.say(
-                f"Tageslimit von {self.settings.mail.tageslimit} Nachrichten erreicht: {len(later)} Nachricht(en) "
-                "bleiben »geplant« und gehen im nächsten Lauf hinaus."
+                f"Tageslimit von {self.settings.mail.tageslimit} Nachrichten erreicht: {summary.waiting} "
+                "Nachricht(en) warten und gehen in einem späteren Lauf hinaus."
             )
         self.ctx.save()  # every row exists as »geplant« before anything is sent
         if not now_items:

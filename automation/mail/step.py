@@ -27,6 +27,7 @@ class SendMessagesStep:
             dispatcher = Dispatcher(ctx, self.sender, batch_size=self.batch_size)
             dispatcher.reconcile()
             due = due_messages(ctx.dataset, ctx.now.date(), settings.erinnerung_tage_vorher)
-            prepared = dispatcher.prepare(due)
+            limit = None if ctx.dry_run else dispatcher.remaining_today()
+            prepared = dispatcher.prepare(due, limit=limit)
             with progress_reporter(len(prepared), ctx.interactive) as progress:
                 dispatcher.send(prepared, progress=progress)
