@@ -121,3 +121,15 @@ def cli() -> Iterator[Callable[..., Result]]:
 def cells(folder: Path, tab: str) -> list[dict[str, Any]]:
     snapshot = WorkbookStore(folder / "gespraechsrunde.xlsx").read()
     return [row.values for row in snapshot[tab].rows] if tab in snapshot else []
+
+
+@pytest.fixture(params=["lokal", "google"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Each ``sync`` behaviour test once per store (tests/backends.py): workbook + CSV, and Google (fake)."""
+    from tests.backends import LocalBackend, google_backend
+
+    if request.param == "lokal":
+        yield LocalBackend(tmp_path)
+        return
+    with google_backend(tmp_path / "arbeitsordner", monkeypatch) as gb:
+        yield gb

@@ -1,35 +1,44 @@
-"""``sync`` end to end on a local workspace: answers become contacts and registrations, exactly once."""
+"""``sync`` end to end, once per store: answers become contacts and registrations, exactly once.
+
+``backend`` (tests/conftest.py, tests/backends.py) is the local workbook with CSV exports, or the Google
+spreadsheet with Google Forms (the fake behind ``responses``); both run the real command line.
+"""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-from pathlib import Path
+import datetime as dt
 
-from automation.records import Anmeldung, Eingang, Kontakt
-from tests.conftest import cells, read_dataset, registration, run_cli, write_answers
-
-
-def _digest(folder: Path) -> str:
-    return hashlib.sha256((folder / "gespraechsrunde.xlsx").read_bytes()).hexdigest()
+from automation.mail.kinds import Art
+from automation.records import Anmeldung, Eingang, Hinweis, Kontakt, Versand
+from tests.backends import Backend, assert_no_formula_written
+from tests.conftest import TERMIN, base_records, registration
 
 
-def test_answers_become_contacts_and_registrations_once(make_workspace) -> None:
-    folder = make_workspace()
-    write_answers(folder, "anmeldung", [
-        ("01.02.2027 10:00:00", registration()),
-        # the same person again, later, with two people: updates, does not duplicate
-        ("01.02.2027 12:00:00", registration(email=" MAX@Beispiel.example ", personen="2")),
-        # a known contact by e-mail
-        ("01.02.2027 13:00:00", registration("Erika", "Beispiel", "erika@beispiel.example")),
-        # no consent to storage: nothing kept
-        ("01.02.2027 14:00:00", registration("Nora", "Nein", "nora@beispiel.example", einwilligung_speicherung="")),
-        # unreadable e-mail: kept in Eingang as fehlerhaft, reported
-        ("01.02.2027 15:00:00", registration("Karl", "Kaputt", "karl(at)beispiel")),
-    ])  # fmt: skip
-    result = run_cli("-C", str(folder), "sync")
+def at(hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2027, 2, 1, hour, minute)
+
+
+def errors(backend: Backend) -> list[Hinweis]:
+    return [h for h in backend.dataset().all(Hinweis) if h.schwere == "Fehler"]
+
+
+def test_answers_become_contacts_and_registrations_once(backend: Backend) -> None:
+    backend.create()
+    backend.answer("anmeldung", at(10), registration())
+    # the same person again, later, with two people: updates, does not duplicate
+    backend.answer("anmeldung", at(12), registration(email=" MAX@Beispiel.example ", personen="2"))
+    # a known contact by e-mail
+    backend.answer("anmeldung", at(13), registration("Erika", "Beispiel", "erika@beispiel.example"))
+    # no consent to storage: nothing kept
+    backend.answer(
+        "anmeldung", at(14), registration("Nora", "Nein", "nora@beispiel.example", einwilligung_speicherung="")
+    )
+    # unreadable e-mail: kept in Eingang as fehlerhaft, reported
+    backend.answer("anmeldung", at(15), registration("Karl", "Kaputt", "karl(at)beispiel"))
+    result = backend.sync()
     assert result.exit_code == 1, result.output  # the bad e-mail is an error finding
-    data = read_dataset(folder)
+    data = backend.dataset()
     kontakte = {k.email: k for k in data.all(Kontakt)}
     assert set(kontakte) == {"max@beispiel.example", "erika@beispiel.example"}
     anmeldungen = data.all(Anmeldung)
@@ -38,72 +47,136 @@ def test_answers_become_contacts_and_registrations_once(make_workspace) -> None:
     assert max_anmeldung.personen == 2
     assert kontakte["erika@beispiel.example"].kontakt_id == "K-BEKANNT1"
     assert kontakte["max@beispiel.example"].gruppe == "Incoming"
-    status = {e.status for e in data.all(Eingang)}
-    assert status == {"verarbeitet", "fehlerhaft", "gelöscht"}
-    nora = [e for e in data.all(Eingang) if "Nora" in e.daten or (e.hinweis and "Einwilligung" in e.hinweis)]
-    assert len(nora) == 1 and nora[0].daten == "{}"
-    hinweise = cells(folder, "Hinweise")
-    assert any(h["Spalte"] == "E-Mail-Adresse" and h["Schwere"] == "Fehler" for h in hinweise)
+    eingang = data.all(Eingang)
+    assert len(eingang) == 5
+    assert {e.status for e in eingang} == {"verarbeitet", "fehlerhaft", "gelöscht"}
+    nora = [e for e in eingang if "Nora" in e.daten or (e.hinweis and "Einwilligung" in e.hinweis)]
+    assert len(nora) == 1 and nora[0].daten == "{}" and nora[0].status == "gelöscht"
+    assert "nora" not in str([k.model_dump() for k in data.all(Kontakt)]).casefold()
+    karl = next(e for e in eingang if "Kaputt" in e.daten)
+    assert karl.status == "fehlerhaft"
+    assert any(h.spalte == "E-Mail-Adresse" and h.id == karl.antwort_id for h in errors(backend))
 
-    before = _digest(folder)
-    again = run_cli("-C", str(folder), "sync")
+    mark = backend.mark()
+    again = backend.sync()
     assert again.exit_code == 1
-    assert _digest(folder) == before  # second run changes nothing
+    assert backend.unchanged_since(mark)  # second run writes nothing (Google: not one write request)
 
 
-def test_failed_answer_is_retried_after_fix(make_workspace) -> None:
-    folder = make_workspace()
-    path = write_answers(folder, "anmeldung", [("01.02.2027 15:00:00", registration("Karl", "Kaputt", "karl(at)x"))])
-    assert run_cli("-C", str(folder), "sync").exit_code == 1
-    assert read_dataset(folder).all(Kontakt)[-1].kontakt_id == "K-BEKANNT1"
-    path.write_text(path.read_text(encoding="utf-8").replace("karl(at)x", "karl@beispiel.example"), encoding="utf-8")
-    assert run_cli("-C", str(folder), "sync").exit_code == 0
-    assert "karl@beispiel.example" in {k.email for k in read_dataset(folder).all(Kontakt)}
+def test_edited_answer_updates_rather_than_duplicates(backend: Backend) -> None:
+    backend.create()
+    handle = backend.answer("anmeldung", at(10), registration())
+    assert backend.sync().exit_code == 0
+    backend.edit(handle, at(11), registration(kommune="Bergheim", personen="3"))
+    result = backend.sync()
+    assert result.exit_code == 0, result.output
+    data = backend.dataset()
+    (max_,) = [k for k in data.all(Kontakt) if k.email == "max@beispiel.example"]
+    assert max_.kommune == "Bergheim"
+    (anmeldung,) = data.all(Anmeldung)
+    assert anmeldung.kontakt_id == max_.kontakt_id and anmeldung.personen == 3
+    # Google Forms keeps one response (same ID, newer time); the CSV export shows the edit as a later row
+    assert len(data.all(Eingang)) == (1 if backend.name == "google" else 2)
+    assert {e.status for e in data.all(Eingang)} == {"verarbeitet"}
+    mark = backend.mark()
+    assert backend.sync().exit_code == 0
+    assert backend.unchanged_since(mark)
 
 
-def test_formula_like_text_stays_text(make_workspace) -> None:
-    import openpyxl
+def test_failed_answer_is_retried_after_fix(backend: Backend) -> None:
+    backend.create()
+    handle = backend.answer("anmeldung", at(15), registration("Karl", "Kaputt", "karl(at)x"))
+    assert backend.sync().exit_code == 1
+    data = backend.dataset()
+    assert [k.kontakt_id for k in data.all(Kontakt)] == ["K-BEKANNT1"]
+    (entry,) = data.all(Eingang)
+    assert entry.status == "fehlerhaft" and entry.hinweis and "E-Mail" in entry.hinweis
+    assert [h.spalte for h in errors(backend)] == ["E-Mail-Adresse"]
+    # reported again in every run until fixed
+    assert backend.sync().exit_code == 1
+    assert backend.dataset().get(Eingang, entry.antwort_id) == entry
 
-    folder = make_workspace()
+    backend.correct(handle, at(16), registration("Karl", "Kaputt", "karl@beispiel.example"))
+    result = backend.sync()
+    assert result.exit_code == 0, result.output
+    data = backend.dataset()
+    assert "karl@beispiel.example" in {k.email for k in data.all(Kontakt)}
+    assert len(data.all(Anmeldung)) == 1
+    assert {e.status for e in data.all(Eingang)} == {"verarbeitet"}
+    assert errors(backend) == []
+    mark = backend.mark()
+    assert backend.sync().exit_code == 0
+    assert backend.unchanged_since(mark)
+
+
+def test_formula_like_text_stays_text(backend: Backend) -> None:
+    backend.create()
     hostile = '=HYPERLINK("http://evil.example","klick")'
-    write_answers(folder, "anmeldung", [("01.02.2027 10:00:00", registration("+Plus", "@home", bemerkung=hostile))])
-    run_cli("-C", str(folder), "sync")
-    wb = openpyxl.load_workbook(folder / "gespraechsrunde.xlsx")
-    texts = {c.value: c.data_type for row in wb["Anmeldungen"].iter_rows() for c in row if c.value}
-    texts |= {c.value: c.data_type for row in wb["Kontakte"].iter_rows() for c in row if c.value}
-    for value in (hostile, "+Plus", "@home"):
-        assert texts[value] == "s"
+    backend.answer("anmeldung", at(10), registration("+Plus", "@home", telefon="+49 30 1234567", bemerkung=hostile))
+    backend.sync()
+    data = backend.dataset()
+    (kontakt,) = [k for k in data.all(Kontakt) if k.kontakt_id != "K-BEKANNT1"]
+    assert (kontakt.vorname, kontakt.nachname) == ("+Plus", "@home")
+    assert kontakt.telefon is not None and kontakt.telefon.startswith("+49")
+    (anmeldung,) = data.all(Anmeldung)
+    assert anmeldung.bemerkung == hostile
+    backend.assert_stored_as_text([hostile, "+Plus", "@home", kontakt.telefon])
+    if backend.name == "google":
+        assert_no_formula_written(backend.fake)  # type: ignore[attr-defined]
+
+
+def test_no_invitation_without_consent(backend: Backend) -> None:
+    later = TERMIN.model_copy(
+        update={"termin_id": "T-2027-2", "datum": dt.date(2027, 4, 10), "anmeldeschluss": None, "kommunen": []}
+    )
+    ohne = Kontakt(
+        kontakt_id="K-OHNE0001", vorname="Otto", nachname="Ohne", email="otto@beispiel.example", kommune="Adorf",
+        einwilligung_speicherung=True, einwilligung_einladungen=False,
+    )  # fmt: skip
+    backend.create([*base_records(), later, ohne])
+    backend.answer("anmeldung", at(10), registration(einwilligung_einladungen=""))
+    result = backend.sync()
+    assert result.exit_code == 0, result.output
+    data = backend.dataset()
+    (max_,) = [k for k in data.all(Kontakt) if k.email == "max@beispiel.example"]
+    assert max_.einwilligung_einladungen is False
+    sent = {v.schluessel for v in data.all(Versand)}
+    assert f"{Art.BESTAETIGUNG.value}|T-2027-1|{max_.kontakt_id}" in sent
+    invitations = {s for s in sent if s.startswith(Art.EINLADUNG.value)}
+    assert invitations == {f"{Art.EINLADUNG.value}|T-2027-1|K-BEKANNT1", f"{Art.EINLADUNG.value}|T-2027-2|K-BEKANNT1"}
+    assert {v.status for v in data.all(Versand)} == {"gesendet"}
+    mark = backend.mark()
+    assert backend.sync().exit_code == 0
+    assert backend.unchanged_since(mark)  # nothing sent or written twice
 
 
 class _Killed(BaseException):
     """Stands for the process dying (power cut, kill -9) in the middle of sending."""
 
 
-def test_sync_writes_versand_rows_before_it_sends(make_workspace, monkeypatch) -> None:
+def test_sync_writes_versand_rows_before_it_sends(backend: Backend, monkeypatch) -> None:
     from automation.mail.senders import OutboxSender
-    from automation.records import Versand
 
-    folder = make_workspace()
-    write_answers(folder, "anmeldung", [
-        ("01.02.2027 10:00:00", registration()),
-        ("01.02.2027 11:00:00", registration("Eva", "Zwei", "eva@beispiel.example")),
-    ])  # fmt: skip
+    folder = backend.create()
+    backend.answer("anmeldung", at(10), registration())
+    backend.answer("anmeldung", at(11), registration("Eva", "Zwei", "eva@beispiel.example"))
     original = OutboxSender.send
-    seen_in_file: list[set[str]] = []
+    seen_in_store: list[set[str]] = []
 
     def send_then_die(self: OutboxSender, message, key: str) -> None:
-        # what is in the workbook on disk at the moment a message leaves
-        seen_in_file.append({v.status for v in read_dataset(folder).all(Versand) if v.schluessel == key})
+        # what is in the store at the moment a message leaves
+        seen_in_store.append({v.status for v in backend.dataset().all(Versand) if v.schluessel == key})
         original(self, message, key)
         raise _Killed
 
     monkeypatch.setattr(OutboxSender, "send", send_then_die)
     with contextlib.suppress(_Killed):
-        run_cli("-C", str(folder), "sync")
-    assert seen_in_file == [{"wird gesendet"}]
+        backend.sync()
+    assert seen_in_store == [{"wird gesendet"}]
     monkeypatch.setattr(OutboxSender, "send", original)
-    run_cli("-C", str(folder), "sync")
-    statuses = sorted(v.status for v in read_dataset(folder).all(Versand))
+    backend.sync()
+    statuses = sorted(v.status for v in backend.dataset().all(Versand))
     assert "unklar" in statuses  # the interrupted one is reported, never resent by itself
     sent = list((folder / "ausgang").glob("*.eml"))
     assert len(sent) == len({p.name for p in sent}) == statuses.count("gesendet") + statuses.count("unklar")
+    assert len(backend.dataset().all(Anmeldung)) == 2

@@ -14,6 +14,10 @@ Writing (:meth:`GoogleSheetsStore.apply`) first re-reads the touched tabs (one `
 4. one ``values:append`` (RAW, INSERT_ROWS) per tab with new rows: Google finds the end of the table itself,
    so a row a person adds meanwhile is never overwritten. A new row whose ID already exists (an earlier,
    interrupted run wrote it) is not appended twice.
+5. last, the ``Eingang`` tab (its cell changes, then its new rows): it records which answers were taken, so
+   it is written only after what was made of them. A failure before leaves the answers ``neu``/``fehlerhaft``
+   (or not yet received) and the next run takes them again; contacts and registrations already written are
+   found again by matching, so nothing is lost and nothing doubled.
 
 Nothing is written before the re-read succeeded; a failure after step 2 leaves the rest for the next run,
 which finds it again by comparing records with the sheet.
@@ -49,6 +53,7 @@ if TYPE_CHECKING:
 
 MIN_COLUMNS = 26
 NEW_TAB_ROWS = 1000
+LAST_TAB = "Eingang"  # written after every other tab (see step 5 above)
 
 
 def column_letter(index: int) -> str:
@@ -316,6 +321,7 @@ class GoogleSheetsStore:
 
         indexes: dict[tuple[str, str], dict[str, int]] = {}
         written: set[tuple[str, int, int]] = set()
+        last: list[dict[str, Any]] = []  # cell changes of LAST_TAB
         for change in changes.cells:
             plan = plans[change.tab]
             index = indexes.setdefault((change.tab, change.key_column), plan.index(change.key_column))
@@ -330,7 +336,8 @@ class GoogleSheetsStore:
                 continue
             if (change.tab, number, column) not in written:
                 written.add((change.tab, number, column))
-                data.append({"range": a1(change.tab, column, number), "values": [[json_value(change.new)]]})
+                target = last if change.tab == LAST_TAB else data
+                target.append({"range": a1(change.tab, column, number), "values": [[json_value(change.new)]]})
             result.written_cells += 1
 
         for replace in changes.replaces:
@@ -382,7 +389,11 @@ class GoogleSheetsStore:
         result.deleted_rows = len(deletes)
 
         for tab, rows in appends.items():
-            self.api.append(tab, rows)
+            if tab != LAST_TAB:
+                self.api.append(tab, rows)
+        self.api.update_values(last)
+        if appends.get(LAST_TAB):
+            self.api.append(LAST_TAB, appends[LAST_TAB])
         return result
 
     @staticmethod

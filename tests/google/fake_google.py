@@ -3,8 +3,9 @@
 The real gspread and google-api-python-client code runs against it: behind ``responses`` callbacks
 (:meth:`FakeGoogle.install`) or as a loopback HTTP server (:func:`serve`). Response shapes follow Google's
 (a ValueRange has ``majorDimension``; trailing empty cells and rows are left out; list results omit
-``formId``). Every request is logged in ``calls``; ``fail_next`` queues error answers; ``before`` runs a
-callback before a request is handled (a person editing the sheet between the job's read and write).
+``formId``). Every request is logged in ``calls``; ``fail_next`` queues error answers (``fail_kind`` per kind
+of request, ``fail_when`` by a test of the request); ``before`` runs a callback before a request is handled
+(a person editing the sheet between the job's read and write).
 """
 
 from __future__ import annotations
@@ -182,6 +183,8 @@ class FakeGoogle:
         self.form_responses: dict[str, list[dict[str, Any]]] = {}
         self.calls: list[Call] = []
         self.fail_next: list[int | Exception] = []
+        self.fail_kind: dict[str, list[int]] = {}  # kind → error statuses for the next requests of that kind
+        self.fail_when: Callable[[Call], int | None] | None = None  # an error status for matching requests
         self.before: Callable[[Call], None] | None = None
         self.require_auth = True
         self._next_sheet_id = 100
@@ -236,6 +239,12 @@ class FakeGoogle:
                 if isinstance(failure, Exception):
                     raise failure
                 return failure, json.dumps({"error": {"code": failure, "message": "simulierter Fehler"}})
+            if self.fail_kind.get(call.kind):
+                status = self.fail_kind[call.kind].pop(0)
+                return status, json.dumps({"error": {"code": status, "message": "simulierter Fehler"}})
+            chosen = self.fail_when(call) if self.fail_when is not None and call.kind != "token" else None
+            if chosen:
+                return chosen, json.dumps({"error": {"code": chosen, "message": "simulierter Fehler"}})
             if self.before is not None:
                 self.before(call)
             try:

@@ -1,0 +1,64 @@
+"""Requests and seconds of a whole ``gespraechsrunde sync`` against the Google stand-in.
+
+For 10, 1,000 and 5,000 contacts in the spreadsheet (plus the usual few new answers: two new people, a
+known person and a contact from the list registering, one feedback), one real ``sync`` through the command
+line, with mail sending off (``GESPRAECHSRUNDE_MAIL__SENDEN_BEI_SYNC=false``), against the in-memory fake
+of Sheets and Forms (tests/google/fake_google.py) behind ``responses``. Prints the Sheets and Forms
+requests of the first and of a second (idle) run, and the seconds of the first run.
+
+    python3 benchmarks/google_sync.py [10 1000 5000]
+
+The seconds are the job's own work (reading, matching, writing); Google's latency (a few hundred ms per
+request) and the pace (``[google] anfragen_pro_minute``) come on top: here nothing really waits.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import pytest
+
+from tests.backends import google_backend, many_contacts, request_counts, typical_answers
+from tests.conftest import base_records
+
+
+def measure(contacts: int) -> tuple[int, int, int, int, float]:
+    with tempfile.TemporaryDirectory() as tmp, pytest.MonkeyPatch.context() as monkeypatch:
+        for name in list(os.environ):
+            if name.startswith("GESPRAECHSRUNDE_") or name == "GOOGLE_APPLICATION_CREDENTIALS":
+                monkeypatch.delenv(name)
+        monkeypatch.setenv("GESPRAECHSRUNDE_MAIL__SENDEN_BEI_SYNC", "false")
+        with google_backend(Path(tmp) / "arbeitsordner", monkeypatch) as gb:
+            gb.create([*base_records(), *many_contacts(contacts)])
+            typical_answers(gb)
+            start = len(gb.fake.calls)
+            began = time.perf_counter()
+            result = gb.sync()
+            seconds = time.perf_counter() - began
+            if result.exit_code != 0:
+                raise SystemExit(f"sync ist fehlgeschlagen:\n{result.output}")
+            sheets, forms = request_counts(gb.fake, start)
+            start = len(gb.fake.calls)
+            gb.sync()
+            idle_sheets, idle_forms = request_counts(gb.fake, start)
+            if gb.fake.writes(start):
+                raise SystemExit("der zweite Lauf hat geschrieben")
+            return sheets, forms, idle_sheets, idle_forms, seconds
+
+
+def main(argv: list[str]) -> None:
+    sizes = [int(a) for a in argv] or [10, 1000, 5000]
+    print(f"{'Kontakte':>9} {'Sheets':>7} {'Forms':>6} {'Sheets 2.':>10} {'Forms 2.':>9} {'Sekunden':>9}")
+    for size in sizes:
+        sheets, forms, idle_sheets, idle_forms, seconds = measure(size)
+        print(f"{size:>9} {sheets:>7} {forms:>6} {idle_sheets:>10} {idle_forms:>9} {seconds:>9.2f}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
