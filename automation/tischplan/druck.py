@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from automation.resources import vorlagen_dir
 from automation.tischplan.ausgabe import anzeigename
-from automation.tischplan.modell import Instanz, Plan
+from automation.tischplan.modell import Instanz, Plan, Teilnehmende
 
 TISCHE_PRO_SEITE = 5
 
@@ -40,13 +40,28 @@ def _umgebung() -> Environment:
     )
 
 
+def _basis(pid: str) -> str:
+    """The person a companion came with (companions are ``<Anmelde-ID>+k``)."""
+    return pid.split("+", 1)[0]
+
+
+def _begleitungen(personen: dict[str, Teilnehmende]) -> dict[str, list[str]]:
+    result: dict[str, list[str]] = {}
+    for pid in personen:
+        if _basis(pid) != pid and _basis(pid) in personen:
+            result.setdefault(_basis(pid), []).append(pid)
+    return result
+
+
 def seitenzahl(instanz: Instanz) -> int:
     """Pages the print version has: overview pages, one sign per table, one card per person, one
     briefing per guide."""
     t = len(instanz.tische)
     uebersicht = -(-t // TISCHE_PRO_SEITE)
     lotsen = sum(1 for p in instanz.teilnehmende if p.lotse)
-    return uebersicht + t + len(instanz.teilnehmende) + lotsen
+    ids = {p.id for p in instanz.teilnehmende}
+    karten = sum(1 for p in instanz.teilnehmende if _basis(p.id) == p.id or _basis(p.id) not in ids)
+    return uebersicht + t + karten + lotsen
 
 
 def druckfassung(instanz: Instanz, plan: Plan, namen: dict[str, str] | None = None) -> str:
@@ -73,6 +88,19 @@ def druckfassung(instanz: Instanz, plan: Plan, namen: dict[str, str] | None = No
                 if pid in stationen:
                     andere = [anzeige[x] for x in rt.teilnehmende if x != pid and x in anzeige]
                     stationen[pid].append(Station(runde.runde, rt.id, vereine_am.get(rt.id, []), andere))
+    begleitungen = _begleitungen(personen)
+
+    def zelle(ids: list[str]) -> list[str]:
+        """A grid cell: companions sitting with the person they came with show as »Anna B. +2«."""
+        anwesend = set(ids)
+        out = []
+        for p in ids:
+            if p not in personen or (_basis(p) in anwesend and _basis(p) != p):
+                continue
+            mit = sum(1 for b in begleitungen.get(p, []) if b in anwesend)
+            out.append(anzeige[p] + (f" +{mit}" if mit else "") + (" (Lotse)" if personen[p].lotse else ""))
+        return out
+
     seiten = [tisch_ids[i : i + TISCHE_PRO_SEITE] for i in range(0, len(tisch_ids), TISCHE_PRO_SEITE)]
     raster = [
         {
@@ -80,21 +108,22 @@ def druckfassung(instanz: Instanz, plan: Plan, namen: dict[str, str] | None = No
             "zeilen": [
                 {
                     "runde": runde.runde,
-                    "zellen": [
-                        [
-                            anzeige[p] + (" (Lotse)" if personen[p].lotse else "")
-                            for p in belegung.get((runde.runde, t), [])
-                            if p in personen
-                        ]
-                        for t in seite
-                    ],
+                    "zellen": [zelle(belegung.get((runde.runde, t), [])) for t in seite],
                 }
                 for runde in plan.runden
             ],
         }
         for seite in seiten
     ]
-    karten = [Karte(anzeige[p.id], sorted(stationen[p.id], key=lambda s: s.runde)) for p in instanz.teilnehmende]
+    karten = [
+        Karte(
+            anzeige[p.id] + (f" (mit {len(begleitungen[p.id])} Begleitung)" if len(begleitungen.get(p.id, [])) == 1
+                             else f" (mit {len(begleitungen[p.id])} Begleitungen)" if begleitungen.get(p.id) else ""),
+            sorted(stationen[p.id], key=lambda s: s.runde),
+        )
+        for p in instanz.teilnehmende
+        if _basis(p.id) == p.id or _basis(p.id) not in personen  # companions go with the card of their person
+    ]  # fmt: skip
     briefings = [
         Karte(anzeige[p.id], sorted(stationen[p.id], key=lambda s: s.runde)) for p in instanz.teilnehmende if p.lotse
     ]

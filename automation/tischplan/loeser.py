@@ -153,7 +153,8 @@ def plane(
             )
     plan = _plan_aus(pr, clubs_at, seat)
     plan.kennzahlen = berechne_kennzahlen(instanz, plan, schranken.abdeckung)
-    return Ergebnis(plan=plan, schranken=schranken, hinweise=hinweise(schranken))
+    namen = {v.id: v.name for v in instanz.vereine if v.name}
+    return Ergebnis(plan=plan, schranken=schranken, hinweise=hinweise(schranken, namen))
 
 
 def _mip_start(pr: Problem, clubs_at: list[list[int]], schranken: Schranken, sekunden: float | None) -> Sitzplan | None:
@@ -189,12 +190,13 @@ def _pruefe_besuche(pr: Problem, clubs_at: list[list[int]]) -> None:
             )
 
 
-def hinweise(schranken: Schranken) -> list[str]:
-    """Notes for the coordinator: oversubscribed clubs with a suggestion."""
+def hinweise(schranken: Schranken, namen: dict[str, str] | None = None) -> list[str]:
+    """Notes for the coordinator: oversubscribed clubs (by name) with a suggestion."""
     out = []
     for verein, nachfrage, kapazitaet in schranken.ueberbucht:
+        name = f"»{namen[verein]}« ({verein})" if namen and verein in namen else verein
         out.append(
-            f"Verein {verein} ist überbucht: {nachfrage} Interessierte, aber nur {kapazitaet} Besuche "
+            f"Verein {name} ist überbucht: {nachfrage} Interessierte, aber nur {kapazitaet} Besuche "
             "möglich. "
             "Vorschlag: einen zweiten Stand aufstellen (anzahl_tische: 2) oder eine Runde ergänzen."
         )

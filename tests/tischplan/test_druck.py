@@ -78,3 +78,19 @@ def test_print_version_has_one_page_per_card_in_chromium(tmp_path: Path) -> None
     seiten = len(pypdf.PdfReader(str(pdf)).pages)
     # a card or sign that overflowed its page would add a page
     assert seiten == seitenzahl(instanz)
+
+
+def test_companions_are_grouped_with_their_person() -> None:
+    daten = instanz_daten()
+    daten["teilnehmende"][0]["id"] = "A-1"
+    daten["teilnehmende"][0]["name"] = "Anna Berg"
+    daten["teilnehmende"][1]["id"] = "A-1+1"
+    daten["teilnehmende"][2]["id"] = "A-1+2"
+    daten["zusammen"] = [["A-1", "A-1+1", "A-1+2"]]
+    instanz = Instanz.model_validate(daten)
+    namen = {"A-1+1": "Begleitung 1 von Anna B.", "A-1+2": "Begleitung 2 von Anna B."}
+    html = druckfassung(instanz, plane(instanz, iterationen=500).plan, namen)
+    assert html.count("Anna B. +2") == 2  # one cell per round
+    assert "Begleitung 1 von Anna B." not in html
+    assert html.count('class="seite karte laufkarte"') == len(instanz.teilnehmende) - 2
+    assert "Anna B. (mit 2 Begleitungen)" in html

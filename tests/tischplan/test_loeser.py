@@ -101,4 +101,5 @@ def test_oversubscribed_club_is_named_with_a_suggestion() -> None:
     for person in instanz.teilnehmende:
         person.interessen = ["V1", *[v for v in person.interessen if v != "V1"]][:3]
     ergebnis = plane(instanz, seed=0, iterationen=2000)
-    assert any("V1 ist überbucht" in h and "zweiten Stand" in h for h in ergebnis.hinweise)
+    name = next(v.name for v in instanz.vereine if v.id == "V1")
+    assert any(f"»{name}« (V1) ist überbucht" in h and "zweiten Stand" in h for h in ergebnis.hinweise)
