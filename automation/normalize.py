@@ -331,12 +331,19 @@ def _email(raw: str) -> tuple[str | None, CellWarning | None]:
     return normalized, _domain_typo(result.local_part, result.domain.lower())
 
 
-def _domain_typo(local: str, domain: str) -> CellWarning | None:
+@functools.lru_cache(maxsize=4096)
+def _close_provider(domain: str) -> str | None:
     if domain in KNOWN_DOMAINS or domain.endswith((".example", ".invalid", ".test")):
         return None
     close = difflib.get_close_matches(domain, KNOWN_DOMAINS, n=1, cutoff=0.84)
-    if not close:
+    return close[0] if close else None
+
+
+def _domain_typo(local: str, domain: str) -> CellWarning | None:
+    provider = _close_provider(domain)
+    if provider is None:
         return None
+    close = [provider]
     return CellWarning(
         f"Tippfehler in der E-Mail-Adresse? »{domain}« ähnelt »{close[0]}«.",
         f"Falls gemeint: {local}@{close[0]} eintragen.",

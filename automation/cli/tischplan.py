@@ -8,6 +8,7 @@ import re
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,10 +17,9 @@ from automation.dataset import Dataset
 from automation.errors import ConfigError
 from automation.records import TABS, TischplanZeile, headers
 from automation.store.base import ChangeSet
-from automation.tischplan import Ergebnis, Instanz, lies_instanz, plane
-from automation.tischplan.arbeitsordner import ersetze_termin_zeilen, instanz_aus_arbeitsordner, tischplan_zeilen
-from automation.tischplan.ausgabe import plan_json
-from automation.tischplan.kennzahlen import themen_passung
+
+if TYPE_CHECKING:  # the solver (and scipy) is imported only when this command runs
+    from automation.tischplan import Ergebnis, Instanz
 from automation.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,8 @@ def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
         f"  Gemeinde-Überschuss:        {k.gemeinde_ueberschuss} (mindestens {s.gemeinde})",
         f"  Verletzte Pflichtregeln:    {k.verletzungen}",
     ]
+    from automation.tischplan.kennzahlen import themen_passung
+
     gleich, paare = themen_passung(instanz, ergebnis.plan)
     if paare:
         zeilen.insert(-1, f"  Gleiches Thema am Tisch:    {gleich} von {paare} Vereinspaaren")
@@ -153,6 +155,14 @@ def tischplan(
     Pflichtregeln ein und zeigt die Qualität im Verhältnis zur bestmöglichen Schranke. Ist die Instanz
     unlösbar, nennt der Befehl die Ursache, endet mit Code 1 und schreibt keinen Plan.
     """
+    from automation.tischplan import lies_instanz, plane
+    from automation.tischplan.arbeitsordner import (
+        ersetze_termin_zeilen,
+        instanz_aus_arbeitsordner,
+        tischplan_zeilen,
+    )
+    from automation.tischplan.ausgabe import plan_json
+
     if termin is not None and instanz_datei is not None:
         raise ConfigError("Bitte entweder --instanz DATEI oder --termin ID angeben, nicht beides.")
     if termin is None and instanz_datei is None:
