@@ -28,7 +28,7 @@ from collections.abc import Callable
 import numpy as np
 
 from automation.tischplan.problem import Problem
-from automation.tischplan.suche import Budget
+from automation.tischplan.suche import Budget, verbraucht
 
 SPIELER_MAX = 400
 """Above this many seats per round the dense pair matrices get too slow; annealing takes over."""
@@ -304,11 +304,7 @@ def tabu_mischung(
     while best_cost > ziel:
         if it % 64 == 0:
             now = time.perf_counter()
-            frac = 0.0
-            if max_iter is not None:
-                frac = it / max_iter
-            if max_sec is not None:
-                frac = max(frac, (now - start) / max_sec)
+            frac = verbraucht(it, start, now, max_iter, max_sec)
             if frac >= 1.0:
                 break
             if fortschritt is not None and now - last_report > 0.25:

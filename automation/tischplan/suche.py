@@ -31,6 +31,16 @@ class Budget:
     sekunden: float | None = None
 
 
+def verbraucht(it: int, start: float, now: float, max_iter: int | None, max_sec: float | None) -> float:
+    """How much of the budget is used (0 … ≥1): the larger of the iteration and the time share."""
+    frac = 0.0
+    if max_iter is not None:
+        frac = it / max_iter
+    if max_sec is not None:
+        frac = max(frac, (now - start) / max_sec)
+    return frac
+
+
 def anneal(
     sp: Sitzplan,
     rng: random.Random,
@@ -78,11 +88,7 @@ def anneal(
     while True:
         if it % 512 == 0:
             now = time.perf_counter()
-            frac = 0.0
-            if max_iter is not None:
-                frac = it / max_iter
-            if max_sec is not None:
-                frac = max(frac, (now - start) / max_sec)
+            frac = verbraucht(it, start, now, max_iter, max_sec)
             if frac >= 1.0:
                 break
             temp = t_start * ratio**frac
