@@ -125,11 +125,15 @@ def _with_rows(dataset: Dataset, findings: list[Hinweis]) -> list[Hinweis]:
     return result
 
 
-def write_findings(ctx: JobContext, *, write: bool) -> list[Hinweis]:
+def write_findings(ctx: JobContext, *, write: bool, reread: bool | None = None) -> list[Hinweis]:
     """Compute every finding from the state of the store (after this run's writes) and put them into
     ``Hinweise``, replacing the old ones. Running the job again on the same state gives the same findings.
     """
-    current = ctx.dataset if ctx.dry_run else Dataset.from_snapshot(ctx.store.read())
+    # After writes, read the store again (row numbers of new rows, cells as stored); without writes the
+    # dataset is what the store holds. ``reread`` forces a fresh read (pruefen: its dataset is hypothetical).
+    if reread is None:
+        reread = ctx.wrote and not ctx.dry_run
+    current = Dataset.from_snapshot(ctx.store.read()) if reread else ctx.dataset
     eingang = ctx.dataset.all(Eingang)
     findings = sorted_findings(
         _with_rows(

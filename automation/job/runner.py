@@ -54,6 +54,7 @@ class JobContext:
     dry_run: bool = False
     interactive: bool = False
     report: Report = field(default_factory=Report)
+    wrote: bool = False  # whether anything was written to the store in this run
 
     def save(self) -> ApplyResult:
         """Write what changed so far to the store (nothing in a dry run)."""
@@ -61,6 +62,7 @@ class JobContext:
         if self.dry_run or not changes:
             return ApplyResult()
         result = self.store.apply(changes)
+        self.wrote = True
         for conflict in result.conflicts:
             self.report.say(conflict.message())
             self.report.count("Konflikte")

@@ -64,5 +64,5 @@ def run_check(workspace: Workspace, *, now: dt.datetime | None = None) -> Report
         ctx = _context(workspace, now, dry_run=True, interactive=False)
         report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()])
         ctx.dry_run = False  # findings about the real state; only the Hinweise tab is written
-        write_findings(ctx, write=True)
+        write_findings(ctx, write=True, reread=True)
         return report
