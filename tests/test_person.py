@@ -45,3 +45,40 @@ def test_unknown_person_is_a_clear_message(make_workspace) -> None:
     result = run_cli("-C", str(folder), "person", "export", "niemand@beispiel.example")
     assert result.exit_code == 1
     assert "Keine Person" in result.output
+
+
+def test_erasure_waits_for_no_running_sync(tmp_path) -> None:
+    """While another run holds the workspace, writing commands refuse instead of overwriting its work."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    from tests.backends import LocalBackend
+
+    backend = LocalBackend(tmp_path)
+    backend.create()
+    folder = backend.folder
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from pathlib import Path
+            from automation.lock import workspace_lock
+            with workspace_lock(Path({str(folder)!r})):
+                print("gesperrt", flush=True)
+                time.sleep(30)
+        """)],
+        stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=os.getcwd()),
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "gesperrt"
+        from tests.conftest import run_cli
+
+        result = run_cli("-C", str(folder), "person", "loeschen", "K-BEKANNT1", "--ja")
+        assert result.exit_code == 1
+        assert "läuft" in result.output or "gesperrt" in result.output.lower()
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()

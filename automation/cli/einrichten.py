@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from automation.cli.app import CliContext, main
+from automation.lock import workspace_lock
 from automation.workspace import Workspace
 
 
@@ -19,12 +20,13 @@ def einrichten_command(obj: CliContext) -> None:
     from automation.einrichten import einrichten
 
     workspace = Workspace.open(obj.ordner)
-    if workspace.settings.speicher == "google":
-        from automation.google import wiring
+    with workspace_lock(workspace.folder):  # not while a sync is writing
+        if workspace.settings.speicher == "google":
+            from automation.google import wiring
 
-        store = wiring.open_store(workspace, wiring.transport(workspace, interactive=True))
-        lines = einrichten(store)
-    else:
-        lines = einrichten(workspace.store())
+            store = wiring.open_store(workspace, wiring.transport(workspace, interactive=True))
+            lines = einrichten(store)
+        else:
+            lines = einrichten(workspace.store())
     for line in lines:
         click.echo(line)

@@ -10,20 +10,20 @@ import click
 from automation.cli.app import CliContext, dry_run_option, main
 from automation.dataset import Dataset
 from automation.errors import GespraechsrundeError
+from automation.lock import workspace_lock
 from automation.privacy import erase_person, export_person, find_contact
 from automation.records import Kontakt
 from automation.workspace import Workspace
 
 
-def _load(obj: CliContext, wer: str) -> tuple[Workspace, Dataset, Kontakt]:
-    workspace = Workspace.open(obj.ordner)
+def _load(workspace: Workspace, wer: str) -> tuple[Dataset, Kontakt]:
     dataset = Dataset.from_snapshot(workspace.store().read())
     kontakt = find_contact(dataset, wer)
     if kontakt is None:
         raise GespraechsrundeError(
             f"Keine Person mit Kontakt-ID oder E-Mail »{wer}« im Tab Kontakte. Bitte die Schreibweise prüfen."
         )
-    return workspace, dataset, kontakt
+    return dataset, kontakt
 
 
 @main.group("person")
@@ -40,7 +40,7 @@ def export(obj: CliContext, wer: str, datei: Path | None) -> None:
 
     WER ist die Kontakt-ID (z. B. K-7Q4MZP2C) oder die E-Mail-Adresse.
     """
-    _, dataset, kontakt = _load(obj, wer)
+    dataset, kontakt = _load(Workspace.open(obj.ordner), wer)
     text = json.dumps(export_person(dataset, kontakt), ensure_ascii=False, indent=2, default=str)
     if datei is None:
         click.echo(text)
@@ -60,15 +60,17 @@ def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
     Versand-Zeilen behalten ihren Schlüssel (damit nichts doppelt gesendet wird), verlieren aber die
     Adresse. Die Antworten in Google Forms bzw. den CSV-Dateien bitte zusätzlich von Hand löschen.
     """
-    workspace, dataset, kontakt = _load(obj, wer)
-    if not dry_run and not confirmed:
-        click.confirm(f"{kontakt.anzeigename} ({kontakt.kontakt_id}) wirklich löschen?", abort=True)
-    counts = erase_person(dataset, kontakt)
-    summary = ", ".join(f"{tab}: {n}" for tab, n in counts.items())
-    if dry_run:
-        click.echo(f"Probelauf – würde löschen bzw. leeren: {summary}")
-        return
-    result = workspace.store().apply(dataset.changes())
+    workspace = Workspace.open(obj.ordner)
+    with workspace_lock(workspace.folder):  # not while a sync is writing
+        dataset, kontakt = _load(workspace, wer)
+        if not dry_run and not confirmed:
+            click.confirm(f"{kontakt.anzeigename} ({kontakt.kontakt_id}) wirklich löschen?", abort=True)
+        counts = erase_person(dataset, kontakt)
+        summary = ", ".join(f"{tab}: {n}" for tab, n in counts.items())
+        if dry_run:
+            click.echo(f"Probelauf – würde löschen bzw. leeren: {summary}")
+            return
+        result = workspace.store().apply(dataset.changes())
     for conflict in result.conflicts:
         click.echo(conflict.message(), err=True)
     click.echo(f"{kontakt.kontakt_id} gelöscht ({summary}).")

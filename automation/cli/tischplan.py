@@ -15,6 +15,7 @@ import click
 from automation.cli.app import CliContext, dry_run_option, is_terminal, main
 from automation.dataset import Dataset
 from automation.errors import ConfigError
+from automation.lock import workspace_lock
 from automation.records import TABS, TischplanZeile, headers
 from automation.store.base import ChangeSet
 
@@ -205,11 +206,12 @@ def tischplan(
         neu = tischplan_zeilen(termin.strip(), instanz, ergebnis.plan, namen or {})
         zeilen = len(neu)
         ersetze_termin_zeilen(dataset, termin.strip(), neu)
-        store = workspace.store()
-        store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
-        ersetzt = [r for r in dataset.changes().replaces if r.tab == TischplanZeile.TAB]
-        if ersetzt:
-            store.apply(ChangeSet(replaces=ersetzt))
+        with workspace_lock(workspace.folder):  # never at the same time as a sync writing the workbook
+            store = workspace.store()
+            store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+            ersetzt = [r for r in dataset.changes().replaces if r.tab == TischplanZeile.TAB]
+            if ersetzt:
+                store.apply(ChangeSet(replaces=ersetzt))
     if dry_run:
         click.echo("Probelauf (nichts geschrieben):")
     for zeile in zusammenfassung(instanz, ergebnis):
