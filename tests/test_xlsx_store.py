@@ -230,3 +230,26 @@ def test_deferred_writes_save_once(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert saves == []
     assert len(saves) == 1
     assert [r.values["Kontakt-ID"] for r in WorkbookStore(store.path).read()["Kontakte"].rows] == ["K-1", "K-2"]
+
+
+def test_missing_required_column_is_one_clear_finding(tmp_path: Path) -> None:
+    store = WorkbookStore(tmp_path / "daten.xlsx")
+    store.ensure_tabs({"Vereine": ["Vereins-ID", "Kommune"]})  # no column »Name«
+    store.apply(ChangeSet(appends=[Append("Vereine", {"Vereins-ID": "V-1", "Kommune": "Adorf"})]))
+    dataset = Dataset.from_snapshot(store.read())
+    findings = [f for f in dataset.findings if f.tabelle == "Vereine"]
+    assert len(findings) == 1
+    assert findings[0].spalte == "Name" and "fehlt" in findings[0].hinweis
+    assert findings[0].vorschlag and "Überschrift »Name«" in findings[0].vorschlag
+
+
+def test_headers_are_found_by_name_not_position(tmp_path: Path) -> None:
+    path = tmp_path / "daten.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Kontakte"
+    ws.append(["Notizen", " e-mail ", "Kontakt-ID", "VORNAME"])  # other order, case and blanks
+    ws.append(["x", "Anna@Beispiel.example", "K-1", "Anna"])
+    wb.save(path)
+    contact = Dataset.from_snapshot(WorkbookStore(path).read()).get(Kontakt, "K-1")
+    assert contact is not None and contact.vorname == "Anna" and contact.email == "Anna@beispiel.example"
