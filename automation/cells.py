@@ -94,12 +94,25 @@ def read_row(
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else ""
             header = next((c.header for c in columns(model) if c.field == field), None)
-            finding(header, f"Ungültiger Wert »{row.get(header or '', '')}«: {error['msg']}.", "Bitte korrigieren.")
+            message, suggestion = _german(error)
+            finding(header, f"Ungültiger Wert »{row.get(header or '', '')}«: {message}.", suggestion)
             values.pop(field, None)
         try:
             return model.model_validate(values), findings
         except ValidationError:
             return None, findings
+
+
+def _german(error: Any) -> tuple[str, str]:
+    """A pydantic validation error in German, with a fix."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "greater_than_equal":
+        return f"muss mindestens {ctx.get('ge')} sein", f"Eine Zahl ab {ctx.get('ge')} eintragen."
+    if kind == "less_than_equal":
+        return f"darf höchstens {ctx.get('le')} sein", f"Eine Zahl bis {ctx.get('le')} eintragen."
+    if kind == "literal_error":
+        return "ist kein erlaubter Wert", f"Erlaubt sind: {ctx.get('expected', '')}."
+    return "passt nicht in diese Spalte", "Bitte den Wert prüfen und korrigieren."
 
 
 def _format_date(value: dt.date) -> str:

@@ -149,3 +149,13 @@ def test_arbitrary_rows_never_crash_reading(tab: str, cells: dict[str, object]) 
     assert record is not None or findings  # unreadable → always a finding that says why
     for finding in findings:
         assert finding.tabelle == tab and finding.zeile == 7 and finding.hinweis
+
+
+def test_out_of_range_number_is_explained_in_german() -> None:
+    from automation.records import Verein
+
+    record, findings = read_row(Verein, {"Vereins-ID": "V-1", "Name": "TSV", "Anzahl Tische": "9"}, 4)
+    assert record is not None and record.anzahl_tische == 1
+    assert [(f.spalte, f.hinweis, f.vorschlag) for f in findings] == [
+        ("Anzahl Tische", "Ungültiger Wert »9«: darf höchstens 5 sein.", "Eine Zahl bis 5 eintragen.")
+    ]
