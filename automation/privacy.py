@@ -13,6 +13,7 @@ from typing import Any
 from automation.cells import write_row
 from automation.dataset import Dataset
 from automation.records import Anmeldung, Eingang, Feedback, Kontakt, Versand
+from automation.store.base import ChangeSet
 
 ERASED = "gelöscht auf Wunsch der Person"
 
@@ -66,6 +67,18 @@ def person_rows(dataset: Dataset, kontakt: Kontakt) -> dict[str, list[Any]]:
 def export_person(dataset: Dataset, kontakt: Kontakt) -> dict[str, list[dict[str, Any]]]:
     """The person's data as the sheet shows it (German headers), for a copy to hand over."""
     return {tab: [write_row(r) for r in rows] for tab, rows in person_rows(dataset, kontakt).items()}
+
+
+def erasure_steps(changes: ChangeSet) -> list[ChangeSet]:
+    """The writes of an erasure in a safe order: first the stored answers are emptied (they are never
+    imported again), then the rest is deleted. If the second write fails, the Kontakt still exists and
+    running the erasure again completes it."""
+    first = ChangeSet(cells=[c for c in changes.cells if c.tab == Eingang.TAB])
+    rest = ChangeSet(
+        cells=[c for c in changes.cells if c.tab != Eingang.TAB],
+        appends=changes.appends, replaces=changes.replaces, deletes=changes.deletes,
+    )  # fmt: skip
+    return [step for step in (first, rest) if step]
 
 
 def erase_person(dataset: Dataset, kontakt: Kontakt) -> dict[str, int]:

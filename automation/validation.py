@@ -56,6 +56,19 @@ def cross_checks(dataset: Dataset, today: dt.date) -> list[Hinweis]:
                     _hint(dataset, Termin, key, "Status", "Warnung", "Der Termin liegt in der Vergangenheit, "
                           "die Anmeldung ist aber noch offen.", "Status auf »durchgeführt« setzen.")
                 )  # fmt: skip
+    for termin in termine.values():
+        if termin.datum >= today or termin.status == "abgesagt":
+            continue
+        of_date = [a for a in dataset.all(Anmeldung) if a.termin_id == termin.termin_id]
+        open_ones = [a for a in of_date if a.status == "angemeldet"]
+        if open_ones and not any(a.status in ("teilgenommen", "nicht erschienen") for a in of_date):
+            found.append(
+                _hint(dataset, Termin, termin.termin_id, "Status", "Warnung",
+                      f"Der Termin ist vorbei, aber bei keiner Anmeldung ist die Anwesenheit eingetragen "
+                      f"({len(open_ones)} stehen auf »angemeldet«). Ohne »teilgenommen« geht keine Feedback-Bitte "
+                      "hinaus.",
+                      "Im Tab Anmeldungen den Status auf »teilgenommen« oder »nicht erschienen« setzen.")
+            )  # fmt: skip
     for verein in vereine.values():
         for termin_id in verein.termine:
             if termin_id not in termine:

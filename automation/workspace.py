@@ -6,7 +6,7 @@ exports, ``speicher = "google"`` the Google spreadsheet and Google Forms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from automation.answers.base import AnswerSource
@@ -21,6 +21,8 @@ from automation.store.xlsx import WorkbookStore
 class Workspace:
     folder: Path
     settings: Settings
+    # connections made once per run and shared (e.g. one Google transport for the store and the forms)
+    services: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def open(cls, folder: Path) -> Workspace:

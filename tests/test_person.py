@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 
@@ -82,3 +83,33 @@ def test_erasure_waits_for_no_running_sync(tmp_path) -> None:
         holder.wait()
         if holder.stdout is not None:
             holder.stdout.close()
+
+
+def test_interrupted_erasure_is_completed_by_running_it_again(make_workspace, monkeypatch) -> None:
+    from automation.store.xlsx import WorkbookStore
+    from tests.conftest import read_dataset, run_cli, write_answers
+
+    folder = make_workspace()
+    write_answers(
+        folder, "anmeldung", [("01.02.2027 10:00:00", registration("Erika", "Beispiel", "erika@beispiel.example"))]
+    )
+    run_cli("-C", str(folder), "sync")
+    original = WorkbookStore.apply
+    calls: list[int] = []
+
+    def fail_second(self: WorkbookStore, changes):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError("Festplatte voll")
+        return original(self, changes)
+
+    monkeypatch.setattr(WorkbookStore, "apply", fail_second)
+    with contextlib.suppress(OSError):
+        run_cli("-C", str(folder), "person", "loeschen", "K-BEKANNT1", "--ja")
+    data = read_dataset(folder)
+    assert [e.status for e in data.all(Eingang)] == ["gelöscht"]  # the answers are emptied first
+    assert data.get(Kontakt, "K-BEKANNT1") is not None  # so the person can still be found …
+    monkeypatch.setattr(WorkbookStore, "apply", original)
+    assert run_cli("-C", str(folder), "person", "loeschen", "K-BEKANNT1", "--ja").exit_code == 0
+    data = read_dataset(folder)  # … and the second run completes the erasure
+    assert data.get(Kontakt, "K-BEKANNT1") is None and data.all(Anmeldung) == []

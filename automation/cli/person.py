@@ -11,7 +11,7 @@ from automation.cli.app import CliContext, dry_run_option, main
 from automation.dataset import Dataset
 from automation.errors import GespraechsrundeError
 from automation.lock import workspace_lock
-from automation.privacy import erase_person, export_person, find_contact
+from automation.privacy import erase_person, erasure_steps, export_person, find_contact
 from automation.records import Kontakt
 from automation.workspace import Workspace
 
@@ -70,7 +70,8 @@ def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
         if dry_run:
             click.echo(f"Probelauf – würde löschen bzw. leeren: {summary}")
             return
-        result = workspace.store().apply(dataset.changes())
-    for conflict in result.conflicts:
+        store = workspace.store()
+        conflicts = [c for step in erasure_steps(dataset.changes()) for c in store.apply(step).conflicts]
+    for conflict in conflicts:
         click.echo(conflict.message(), err=True)
     click.echo(f"{kontakt.kontakt_id} gelöscht ({summary}).")

@@ -34,6 +34,14 @@ def transport(workspace: Workspace, interactive: bool = False) -> Transport:
     )
 
 
+def shared_transport(workspace: Workspace) -> Transport:
+    """One transport per workspace object: the store and the forms share a token and the request pace."""
+    existing = workspace.services.get("google-transport")
+    if not isinstance(existing, Transport):
+        existing = workspace.services["google-transport"] = transport(workspace)
+    return existing
+
+
 def open_store(workspace: Workspace, via: Transport | None = None) -> GoogleSheetsStore:
     import gspread
 
@@ -45,7 +53,7 @@ def open_store(workspace: Workspace, via: Transport | None = None) -> GoogleShee
             "In gespraechsrunde.toml fehlt unter [google] »tabelle« (die ID der Google-Tabelle: der Teil ihrer "
             "Adresse zwischen /d/ und /edit). Anleitung: docs/google-einrichtung.md"
         )
-    via = via or transport(workspace)
+    via = via or shared_transport(workspace)
     auth = via.session.credentials  # type: ignore[attr-defined]
     client = gspread.Client(auth=auth, session=via.session, http_client=gspread_client_class(via))
     return GoogleSheetsStore(SheetsApi(client.http_client, spreadsheet_id))
@@ -55,7 +63,7 @@ def forms_service(workspace: Workspace, via: Transport | None = None, interactiv
     """The Forms API client (google-api-python-client, static discovery) over the same HTTP stack."""
     from googleapiclient.discovery import build
 
-    via = via or transport(workspace, interactive)
+    via = via or (transport(workspace, interactive) if interactive else shared_transport(workspace))
     return build(
         "forms",
         "v1",
