@@ -25,6 +25,7 @@ from pathlib import Path
 from automation import ids
 from automation.cells import Cell
 from automation.dataset import Dataset
+from automation.einrichten import layouts
 from automation.form_options import termin_option_text
 from automation.forms import FormDefinition, Question, load_forms
 from automation.records import (
@@ -1003,7 +1004,9 @@ def _write_workbook(path: Path, records: Sequence[Record], messy: dict[tuple[str
         override = messy.get((append.tab, key))
         appends.append(Append(append.tab, {**append.values, **override}) if override else append)
     changes.appends = appends
-    store.apply(changes)
+    with store.deferred():
+        store.apply(changes)
+        store.format_tabs(layouts())  # dropdowns, as »gespraechsrunde einrichten« adds them
     store.backup_path.unlink(missing_ok=True)  # only the empty tabs; nothing worth keeping
 
 

@@ -1,9 +1,9 @@
 """``gespraechsrunde einrichten``: prepare the store the coordinator created (tabs, headers, dropdowns, protection).
 
 Missing tabs are created with their headers, missing headers are added at the right end; nothing existing is
-deleted or reordered, and a second run changes nothing. The Google store also gets dropdowns for value sets
-(warnings only: messy input like ``x`` stays allowed), frozen header rows and a warning-only protection of
-the tabs the job maintains.
+deleted or reordered, and a second run changes nothing. Both stores also get dropdowns for value sets
+(warnings only: messy input like ``x`` stays allowed) and frozen header rows; Google a warning-only protection of
+the tabs the job maintains, the local workbook a grey tab colour for them.
 """
 
 from __future__ import annotations

@@ -13,14 +13,19 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.cells import Cell, same_cell
 from automation.errors import StoreError, WorkbookLockedError
+
+if TYPE_CHECKING:
+    from automation.einrichten import TabLayout
 from automation.store.base import (
     ApplyResult,
     ChangeSet,
@@ -31,6 +36,8 @@ from automation.store.base import (
     find_header,
     header_key,
 )
+
+_VALIDATED_ROWS = 5000  # dropdowns reach this far down each column
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -196,6 +203,44 @@ class WorkbookStore:
             if created or changed or not self.path.exists():
                 self._save(wb)
         return created
+
+    def format_tabs(self, layouts: list[TabLayout]) -> list[str]:
+        """Dropdowns for value sets (a warning, not a block: messy input stays possible), and a grey tab
+        colour for the tabs the job maintains. Idempotent: what is there already is left alone."""
+        wb = self._load_for_write()
+        lines: list[str] = []
+        with self._guard():
+            for layout in layouts:
+                if layout.name not in wb.sheetnames:
+                    continue
+                ws = wb[layout.name]
+                headers = [str(c.value or "") for c in ws[1]]
+                existing = {(str(dv.sqref), dv.formula1) for dv in ws.data_validations.dataValidation}
+                added = []
+                for header, choices in layout.choices.items():
+                    col = find_header(headers, header)
+                    formula = '"' + ",".join(choices) + '"'
+                    if col is None or len(formula) > 255:
+                        continue
+                    letter = get_column_letter(col + 1)
+                    area = f"{letter}2:{letter}{_VALIDATED_ROWS}"
+                    if (area, formula) in existing:
+                        continue
+                    validation = DataValidation(
+                        type="list", formula1=formula, allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                        errorTitle="Unbekannter Wert", error="Erlaubt sind: " + ", ".join(choices),
+                    )  # fmt: skip
+                    validation.add(area)
+                    ws.add_data_validation(validation)
+                    added.append(header)
+                if added:
+                    lines.append(f"Auswahllisten in »{layout.name}«: {', '.join(added)}.")
+                if layout.job_owned and ws.sheet_properties.tabColor is None:
+                    ws.sheet_properties.tabColor = "9E9E9E"
+                    lines.append(f"»{layout.name}« grau markiert (pflegt der Job; bitte nur Status-Spalten ändern).")
+            if lines:
+                self._save(wb)
+        return lines
 
     def _add_headers(self, ws: Worksheet, wanted: list[str]) -> list[str]:
         headers = _headers(ws) if ws.max_row >= 1 and ws.cell(1, 1).value is not None else []
