@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from automation.cli.app import CliContext, dry_run_option, main
+from automation.errors import ConfigError
 from automation.workspace import Workspace
 
 
@@ -20,7 +21,18 @@ def formulare_command(obj: CliContext, dry_run: bool) -> None:
     """
     from automation.google.forms_sync import run_formulare
 
-    result = run_formulare(Workspace.open(obj.ordner), dry_run=dry_run)
+    workspace = Workspace.open(obj.ordner)
+    try:
+        result = run_formulare(workspace, dry_run=dry_run)
+    except ConfigError as exc:
+        if workspace.settings.speicher != "lokal":
+            raise
+        raise ConfigError(
+            f"{exc}\nHinweis: Der Arbeitsordner nutzt den lokalen Speicher. »formulare« legt die Formulare bei "
+            "Google an und braucht dafür auch hier einen Google-Zugang. Ohne ihn: die Formulare von Hand in "
+            "Google Forms anlegen (Fragen wie in formulare/*.yaml) und die Antworten als CSV nach antworten/ "
+            "exportieren."
+        ) from exc
     for line in result.lines:
         click.echo(line)
     if not dry_run:
