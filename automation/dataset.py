@@ -15,7 +15,17 @@ from typing import Any, TypeVar
 from automation.cells import read_cell, read_row, same_cell, to_cell, write_row
 from automation.normalize import CellError, is_empty
 from automation.records import TABS, Column, Hinweis, Record, columns, headers
-from automation.store.base import Append, CellChange, ChangeSet, Delete, Replace, Snapshot, Table, find_header
+from automation.store.base import (
+    Append,
+    ApplyResult,
+    CellChange,
+    ChangeSet,
+    Delete,
+    Replace,
+    Snapshot,
+    Table,
+    find_header,
+)
 
 R = TypeVar("R", bound=Record)
 
@@ -42,6 +52,9 @@ class Dataset:
     def __init__(self) -> None:
         self.tabs: dict[str, TabState] = {}
         self.findings: list[Hinweis] = []
+        # rows written since the snapshot, per tab, and whether the stored rows are exactly known
+        self.touched: dict[str, set[str]] = {}
+        self.exact = True
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> Dataset:
@@ -167,13 +180,23 @@ class Dataset:
                 result.deletes.append(Delete(model.TAB, model.ID, key))
         return result
 
-    def commit(self) -> None:
+    def commit(self, result: ApplyResult | None = None) -> None:
         """Take the current records as the new baseline (after the store wrote the changes).
 
         Cells the job did not change keep the value as the person typed it (``0221/4710482``, not the
         normalised ``+49 221 4710482``), so a later compare-and-set in the same run still matches the sheet.
+        With the store's ``result``, appended rows learn their row numbers; without it, or after deletes or
+        conflicts, the rows are no longer exactly known (:attr:`exact`), and findings need a fresh read.
         """
         pending = self.changes()
+        if result is None or result.conflicts or pending.deletes or (pending.appends and result.new_rows is None):
+            self.exact = False
+        new_rows = {tab: list(rows) for tab, rows in (result.new_rows or {}).items()} if result else {}
+        for append in pending.appends:
+            model = self.tabs[append.tab].model
+            numbers = new_rows.get(append.tab)
+            if model.ID is not None and numbers:
+                self.tabs[append.tab].row_numbers[str(append.values.get(model.ID))] = numbers.pop(0)
         for change in pending.cells:
             self.tabs[change.tab].raw[change.key][change.column] = change.new
         for state in self.tabs.values():
@@ -188,7 +211,21 @@ class Dataset:
                 record = state.records.get(key)
                 if record is not None and key not in state.raw:
                     state.raw[key] = dict(write_row(record))
+            self.touched.setdefault(state.model.TAB, set()).update(state.dirty)
             state.dirty.clear()
+
+    def current_findings(self) -> list[Hinweis]:
+        """The findings a fresh read of the store would give, without reading it (only when :attr:`exact`):
+        those of the snapshot for untouched rows, and the touched rows read again as they were written."""
+        assert self.exact
+        result = [f for f in self.findings if not (f.id and f.id in self.touched.get(f.tabelle, ()))]
+        for tab, keys in self.touched.items():
+            state = self.tabs[tab]
+            for key in keys:
+                if key in state.records and key in state.raw:
+                    _, found = _read_row_cached(state.model, state.raw[key], state.row_numbers.get(key) or 0)
+                    result += found
+        return result
 
 
 _PARSED: dict[tuple[type[Record], tuple[tuple[str, Any], ...]], tuple[Record | None, list[Hinweis]]] = {}

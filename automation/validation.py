@@ -145,14 +145,15 @@ def write_findings(ctx: JobContext, *, write: bool, reread: bool | None = None) 
     # After writes, read the store again (row numbers of new rows, cells as stored); without writes the
     # dataset is what the store holds. ``reread`` forces a fresh read (pruefen: its dataset is hypothetical).
     if reread is None:
-        reread = ctx.wrote and not ctx.dry_run
+        reread = ctx.wrote and not ctx.dry_run and not ctx.dataset.exact
     current = Dataset.from_snapshot(ctx.store.read()) if reread else ctx.dataset
+    from_rows = current.current_findings() if current is ctx.dataset and ctx.wrote else current.findings
     eingang = ctx.dataset.all(Eingang)
     findings = sorted_findings(
         _with_rows(
             current,
             [
-                *current.findings,
+                *from_rows,
                 *ctx.report.findings,
                 *cross_checks(current, ctx.now.date()),
                 *answer_warnings(eingang),

@@ -66,7 +66,7 @@ class JobContext:
         for conflict in result.conflicts:
             self.report.say(conflict.message())
             self.report.count("Konflikte")
-        self.dataset.commit()
+        self.dataset.commit(result)
         return result
 
 

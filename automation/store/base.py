@@ -116,6 +116,8 @@ class ApplyResult:
     appended_rows: int = 0
     deleted_rows: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
+    # where the appended rows landed, per tab in the order of the appends (None: the store does not say)
+    new_rows: dict[str, list[int]] | None = None
 
 
 class Store(Protocol):

@@ -332,6 +332,8 @@ class WorkbookStore:
                     _set(ws.cell(number, column(replace.tab, header) + 1), value)
 
         appended_per_tab: dict[str, int] = {}
+        new_rows: dict[str, list[int]] = {}
+        result.new_rows = new_rows
         for append in changes.appends:
             ws, _ = sheet(append.tab, list(append.values))
             if append.tab not in appended_per_tab:
@@ -341,6 +343,7 @@ class WorkbookStore:
             for header, value in append.values.items():
                 _set(ws.cell(number, column(append.tab, header) + 1), value)
             result.appended_rows += 1
+            new_rows.setdefault(append.tab, []).append(number)
         if changes.appends:
             by_tab_key.clear()
 
