@@ -75,6 +75,11 @@ class ContactIndex:
                 bucket.remove(old.kontakt_id)
         self.add(new)
 
+    def by_email_address(self, email: str) -> Kontakt | None:
+        """The first contact with this e-mail address (case does not matter)."""
+        ids = self.by_email.get(email.strip().casefold(), [])
+        return self.contacts[ids[0]] if ids else None
+
     def _get(self, ids: list[str]) -> list[Kontakt]:
         return [self.contacts[i] for i in ids]
 

@@ -9,6 +9,7 @@ is erased and nothing about the person is kept.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from automation import ids
 from automation.answers.reader import AnswerProblem, AnswerReader
@@ -16,7 +17,7 @@ from automation.dataset import Dataset
 from automation.form_options import termin_id_from_option
 from automation.job.runner import JobContext
 from automation.matching import ContactIndex
-from automation.privacy import erase_person, find_contact
+from automation.privacy import erase_person
 from automation.records import GRUPPEN, Anmeldung, Eingang, Feedback, Hinweis, Kommune, Kontakt, Termin
 
 NO_CONSENT = "ohne Einwilligung zur Speicherung eingegangen: Daten gelöscht, nichts übernommen"
@@ -38,13 +39,33 @@ def answer_warnings(entries: list[Eingang]) -> list[Hinweis]:
     return found
 
 
+@dataclass
+class Indexes:
+    """Lookups kept up to date while answers are processed (no scans over all rows per answer)."""
+
+    contacts: ContactIndex
+    registrations: dict[tuple[str, str], str] = field(default_factory=dict)  # (Termin-ID, Kontakt-ID) → Anmelde-ID
+    by_contact: dict[str, list[str]] = field(default_factory=dict)  # Kontakt-ID → Anmelde-IDs
+
+    @classmethod
+    def build(cls, dataset: Dataset) -> Indexes:
+        indexes = cls(ContactIndex(dataset.all(Kontakt)))
+        for anmeldung in dataset.all(Anmeldung):
+            indexes.add_registration(anmeldung)
+        return indexes
+
+    def add_registration(self, anmeldung: Anmeldung) -> None:
+        self.registrations.setdefault((anmeldung.termin_id, anmeldung.kontakt_id), anmeldung.anmelde_id)
+        self.by_contact.setdefault(anmeldung.kontakt_id, []).append(anmeldung.anmelde_id)
+
+
 class ProcessAnswersStep:
     name = "Antworten verarbeiten"
 
     def run(self, ctx: JobContext) -> None:
         forms = ctx.workspace.forms()
         dataset = ctx.dataset
-        index = ContactIndex(dataset.all(Kontakt))
+        index = Indexes.build(dataset)
         pending = [e for e in dataset.all(Eingang) if e.status in ("neu", "fehlerhaft")]
         pending.sort(key=lambda e: (e.geaendert or e.eingegangen or dt.datetime.min, e.antwort_id))
         handlers = {"anmeldung": _registration, "feedback": _feedback, "abmeldung": _cancellation}
@@ -80,7 +101,7 @@ class ProcessAnswersStep:
             )
 
 
-def _registration(ctx: JobContext, reader: AnswerReader, index: ContactIndex) -> str:
+def _registration(ctx: JobContext, reader: AnswerReader, index: Indexes) -> str:
     dataset = ctx.dataset
     if not reader.ticked("einwilligung_speicherung"):
         ctx.report.count("ohne Einwilligung verworfen")
@@ -119,8 +140,8 @@ def _registration(ctx: JobContext, reader: AnswerReader, index: ContactIndex) ->
         einwilligung_einladungen=reader.ticked("einwilligung_einladungen"),
         einwilligung_weitergabe=reader.ticked("einwilligung_weitergabe"),
     )  # fmt: skip
-    kontakt = _upsert_contact(ctx, reader, index, answered)
-    _upsert_registration(ctx, reader, kontakt, termin_id)
+    kontakt = _upsert_contact(ctx, reader, index.contacts, answered)
+    _upsert_registration(ctx, reader, index, kontakt, termin_id)
     return f"Kontakt {kontakt.kontakt_id}, Termin {termin_id}"
 
 
@@ -150,22 +171,22 @@ def _upsert_contact(ctx: JobContext, reader: AnswerReader, index: ContactIndex, 
     if known.aktualisiert and reader.entry.geaendert and reader.entry.geaendert < known.aktualisiert:
         return known  # an older answer must not overwrite newer data
     update: dict[str, object] = {}
-    for field in ("vorname", "nachname", "email", "telefon", "kommune", "gruppe", "sprache"):
-        value, before = getattr(answered, field), getattr(known, field)
+    for name in ("vorname", "nachname", "email", "telefon", "kommune", "gruppe", "sprache"):
+        value, before = getattr(answered, name), getattr(known, name)
         if value and (before is None or str(value).casefold() != str(before).casefold()):
-            update[field] = value
-    for field in ("anwesenheit", "interessen"):
-        value = getattr(answered, field)
-        if value and value != getattr(known, field):
-            update[field] = value
+            update[name] = value
+    for name in ("anwesenheit", "interessen"):
+        value = getattr(answered, name)
+        if value and value != getattr(known, name):
+            update[name] = value
     consents = {
         "einwilligung_speicherung": True,
         "einwilligung_einladungen": answered.einwilligung_einladungen,
         "einwilligung_weitergabe": answered.einwilligung_weitergabe,
     }
-    for field, value in consents.items():
-        if getattr(known, field) != value:
-            update[field] = value
+    for name, value in consents.items():
+        if getattr(known, name) != value:
+            update[name] = value
     if answered.einwilligung_einladungen and known.abgemeldet:
         update["abgemeldet"] = False  # asked for invitations again in their newest answer
     if not update:
@@ -178,7 +199,9 @@ def _upsert_contact(ctx: JobContext, reader: AnswerReader, index: ContactIndex, 
     return kontakt
 
 
-def _upsert_registration(ctx: JobContext, reader: AnswerReader, kontakt: Kontakt, termin_id: str) -> None:
+def _upsert_registration(
+    ctx: JobContext, reader: AnswerReader, index: Indexes, kontakt: Kontakt, termin_id: str
+) -> None:
     dataset = ctx.dataset
     entry = reader.entry
     fields = {
@@ -190,17 +213,16 @@ def _upsert_registration(ctx: JobContext, reader: AnswerReader, kontakt: Kontakt
         if reader.text("kinderbetreuung") else None,
         "bemerkung": reader.text("bemerkung"),
     }  # fmt: skip
-    existing = next(
-        (a for a in dataset.all(Anmeldung) if a.termin_id == termin_id and a.kontakt_id == kontakt.kontakt_id), None
-    )
+    known_id = index.registrations.get((termin_id, kontakt.kontakt_id))
+    existing = dataset.get(Anmeldung, known_id) if known_id else None
     if existing is None:
-        dataset.put(
-            Anmeldung(
-                anmelde_id=ids.new_id("A", dataset.tabs[Anmeldung.TAB].records), termin_id=termin_id,
-                kontakt_id=kontakt.kontakt_id, eingegangen=entry.eingegangen, status="angemeldet",
-                **fields,
-            )
+        anmeldung = Anmeldung(
+            anmelde_id=ids.new_id("A", dataset.tabs[Anmeldung.TAB].records), termin_id=termin_id,
+            kontakt_id=kontakt.kontakt_id, eingegangen=entry.eingegangen, status="angemeldet",
+            **fields,
         )  # fmt: skip
+        dataset.put(anmeldung)
+        index.add_registration(anmeldung)
         ctx.report.count("Anmeldungen neu")
         return
     if existing.eingegangen and entry.eingegangen and entry.eingegangen < existing.eingegangen:
@@ -213,19 +235,17 @@ def _upsert_registration(ctx: JobContext, reader: AnswerReader, kontakt: Kontakt
         ctx.report.count("Anmeldungen aktualisiert")
 
 
-def _feedback(ctx: JobContext, reader: AnswerReader, index: ContactIndex) -> str:
+def _feedback(ctx: JobContext, reader: AnswerReader, index: Indexes) -> str:
     dataset = ctx.dataset
     anmeldung = _find_registration(dataset, reader.text("anmelde_id"))
     kontakt_id = anmeldung.kontakt_id if anmeldung else None
     email = reader.email("email")
     if kontakt_id is None and email:
-        kontakt = find_contact(dataset, email)
+        kontakt = index.contacts.by_email_address(email)
         kontakt_id = kontakt.kontakt_id if kontakt else None
         if kontakt is not None:
-            past = [
-                a for a in dataset.all(Anmeldung)
-                if a.kontakt_id == kontakt.kontakt_id and a.status in ("angemeldet", "teilgenommen")
-            ]  # fmt: skip
+            theirs = (dataset.get(Anmeldung, a) for a in index.by_contact.get(kontakt.kontakt_id, []))
+            past = [a for a in theirs if a is not None and a.status in ("angemeldet", "teilgenommen")]
             anmeldung = max(past, key=lambda a: a.eingegangen or dt.datetime.min, default=None)
     bewertung = reader.integer("bewertung", 0) or None
     if bewertung is not None and not 1 <= bewertung <= 5:
@@ -250,7 +270,7 @@ def _find_registration(dataset: Dataset, anmelde_id: str | None) -> Anmeldung | 
     return dataset.get(Anmeldung, anmelde_id.strip().upper()) if anmelde_id else None
 
 
-def _cancellation(ctx: JobContext, reader: AnswerReader, index: ContactIndex) -> str:
+def _cancellation(ctx: JobContext, reader: AnswerReader, index: Indexes) -> str:
     dataset = ctx.dataset
     wunsch = reader.choice("wunsch")
     anmeldung = _find_registration(dataset, reader.text("anmelde_id"))
