@@ -20,11 +20,21 @@ from automation.records import SYNONYMS, Column, Hinweis, Kind, Record, columns
 Cell = str | int | float | bool | dt.datetime | dt.date | dt.time | None
 
 
+# kinds a coordinator might fill with a formula (free text starting with »=« stays text)
+_CALCULABLE = (Kind.INT, Kind.DATE, Kind.TIME, Kind.DATETIME, Kind.BOOL)
+
+
 def read_cell(column: Column, raw: Any) -> tuple[Any, CellWarning | None]:
     """Parse one raw cell by its column's kind; raises CellError for unreadable input."""
     kind = column.kind
     if kind in (Kind.TEXT, Kind.LONG_TEXT):
         return normalize.text(raw), None
+    if kind in _CALCULABLE and isinstance(raw, str) and raw.startswith("="):
+        # a formula typed into the local workbook: openpyxl keeps it as text and cannot calculate it
+        raise CellError(
+            f"»{raw}« ist eine Formel; sie wird beim Abgleich nicht ausgerechnet.",
+            "Bitte den Wert selbst eintragen (z. B. 60 statt =10*6).",
+        )
     if kind is Kind.BOOL:
         return normalize.boolean(raw), None
     if kind is Kind.INT:

@@ -3,8 +3,7 @@
 GespraechsrundeError
 ├── ConfigError        – settings file missing/broken, unknown option (exit code 2)
 ├── StoreError         – the data store cannot be read or written
-│   ├── WorkbookLockedError – the workbook is open in Excel/LibreOffice
-│   └── MissingColumnError  – a required column is missing in a tab
+│   └── WorkbookLockedError – the workbook is open in Excel/LibreOffice
 ├── GoogleApiError     – Google answered with an error after all retries
 ├── LockedError        – another run holds the workspace lock
 └── InfeasibleError    – a table plan instance cannot be satisfied
@@ -29,10 +28,6 @@ class StoreError(GespraechsrundeError):
 
 class WorkbookLockedError(StoreError):
     """The workbook is open in a spreadsheet program and must not be written now."""
-
-
-class MissingColumnError(StoreError):
-    """A required column is missing from a tab."""
 
 
 class GoogleApiError(GespraechsrundeError):

@@ -383,11 +383,3 @@ def url(value: Any) -> str | None:
     if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*\.[^\s]{2,}", cleaned, flags=re.IGNORECASE):
         raise CellError(f"»{value}« ist keine Webadresse.", "Bitte in der Form www.verein.de eintragen.")
     return cleaned
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def looks_like_formula(value: str) -> bool:
-    """True for text that a spreadsheet would read as a formula when typed in."""
-    return value.startswith(_FORMULA_START)

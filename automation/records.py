@@ -49,9 +49,6 @@ Schwere = Literal["Fehler", "Warnung", "Info"]
 EingangStatus = Literal["neu", "verarbeitet", "fehlerhaft", "gelöscht"]
 
 GRUPPEN: tuple[str, ...] = get_args(Gruppe)
-ANMELDE_STATUS: tuple[str, ...] = get_args(AnmeldeStatus)
-VERSAND_STATUS: tuple[str, ...] = get_args(VersandStatus)
-TERMIN_STATUS: tuple[str, ...] = get_args(TerminStatus)
 
 # Ways people write the allowed values; matched case-insensitively before fuzzy matching.
 SYNONYMS: dict[str, str] = {
@@ -278,7 +275,6 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("Eingang", Eingang, "job", "Eingegangene Formularantworten, bis sie verarbeitet sind."),
 )
 
-TAB_BY_NAME: dict[str, TabSpec] = {t.name: t for t in TABS}
 MODEL_BY_TAB: dict[str, type[Record]] = {t.name: t.model for t in TABS}
 
 

@@ -253,3 +253,20 @@ def test_headers_are_found_by_name_not_position(tmp_path: Path) -> None:
     wb.save(path)
     contact = Dataset.from_snapshot(WorkbookStore(path).read()).get(Kontakt, "K-1")
     assert contact is not None and contact.vorname == "Anna" and contact.email == "Anna@beispiel.example"
+
+
+def test_a_formula_in_a_number_cell_is_explained(tmp_path: Path) -> None:
+    from automation.records import Termin
+
+    store = _store(tmp_path)
+    wb = openpyxl.load_workbook(store.path)
+    ws = wb["Termine"]
+    header = [c.value for c in ws[1]]
+    row = {"Termin-ID": "T-1", "Titel": "Markt", "Datum": "13.03.2027", "Plätze": "=10*6"}
+    ws.append([row.get(str(h)) for h in header])
+    wb.save(store.path)
+    dataset = Dataset.from_snapshot(WorkbookStore(store.path).read())
+    termin = dataset.get(Termin, "T-1")
+    assert termin is not None and termin.plaetze is None  # the rest of the row is read
+    [finding] = [f for f in dataset.findings if f.spalte == "Plätze"]
+    assert "Formel" in finding.hinweis and finding.zeile == 2 and "60" in (finding.vorschlag or "")
