@@ -34,7 +34,11 @@ class Workspace:
         return relative if relative.is_absolute() else self.folder / relative
 
     def forms(self) -> dict[str, FormDefinition]:
-        return load_forms(self.folder)
+        """The form definitions (read once per workspace object)."""
+        forms = self.services.get("forms")
+        if not isinstance(forms, dict):
+            forms = self.services["forms"] = load_forms(self.folder)
+        return forms
 
     def store(self) -> Store:
         if self.settings.speicher == "google":
