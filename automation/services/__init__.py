@@ -1,0 +1,1 @@
+"""Use cases: open and lock the workspace, call the domain rules, write the results."""
