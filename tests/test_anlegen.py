@@ -125,3 +125,27 @@ def test_google_workspace_names_the_next_step_when_google_is_not_reachable(tmp_p
     assert data["speicher"] == "google" and data["google"]["tabelle"] == "1AbCdEfG"
     assert "einrichten" in result.output
     assert not (folder / "gespraechsrunde.xlsx").exists()
+
+
+def test_the_readme_first_command_can_run_twice(tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    runner = CliRunner()
+    for _ in range(2):
+        created = runner.invoke(main, ["demo", str(demo)])
+        assert created.exit_code == 0, created.output
+        synced = runner.invoke(main, ["-C", str(demo), "sync"])
+        assert synced.exit_code in (0, 1), synced.output  # 1: the demo's deliberate errors
+        assert "Traceback" not in synced.output
+    # the second demo started afresh: its outbox holds one run's messages, not two
+    assert len(list((demo / "ausgang").rglob("*.eml"))) == int(
+        next(line.split(":")[1] for line in synced.output.splitlines() if "Nachrichten gesendet" in line)
+    )
+
+
+def test_a_real_workspace_is_never_taken_for_a_demo(tmp_path: Path) -> None:
+    folder = tmp_path / "echt"
+    assert CliRunner().invoke(main, ["anlegen", str(folder), *OPTIONS]).exit_code == 0
+    result = CliRunner().invoke(main, ["demo", str(folder)])
+    assert result.exit_code == 2
+    assert "nicht leer" in result.output
+    assert "Adorf und Bergheim" in (folder / "gespraechsrunde.toml").read_text(encoding="utf-8")
