@@ -29,6 +29,7 @@ ENV_PREFIX = "GESPRAECHSRUNDE_"
 SECRETS = {
     "SMTP_PASSWORT": "Passwort für den SMTP-Server",
     "GOOGLE_DIENSTKONTO_JSON": "Inhalt der JSON-Schlüsseldatei des Google-Dienstkontos",
+    "IMAP_PASSWORT": "Passwort für das IMAP-Postfach der Koordination",
 }
 _FORBIDDEN_KEYS = ("passwort", "password", "secret", "token", "private_key", "geheim")
 # Settings whose names contain such a word but hold no secret (an address, a file name).
@@ -86,6 +87,17 @@ class MailSettings(_Section):
     erinnerung_tage_vorher: int = Field(3, ge=0, description="Erinnerung so viele Tage vor dem Termin.")
 
 
+class ImapSettings(_Section):
+    host: str = Field(
+        "", description="IMAP-Server des Postfachs, an das Absagen und Abmeldungen per E-Mail gehen (leer: aus)."
+    )
+    port: int = Field(993, description="IMAP-Port (993 SSL, 143 STARTTLS).")
+    sicherheit: Literal["ssl", "starttls", "keine"] = Field("ssl", description="Verschlüsselung.")
+    benutzer: str | None = Field(None, description="Benutzername; Passwort in GESPRAECHSRUNDE_IMAP_PASSWORT.")
+    ordner: str = Field("INBOX", description="Ordner, in dem die Antworten ankommen.")
+    zeitlimit_sekunden: float = Field(30.0, gt=0, description="Zeitlimit je IMAP-Verbindung.")
+
+
 class DarstellungSettings(_Section):
     kommune: str = Field("Ihre Kommune", description="Name der Kommune (oder des Verbunds) in Nachrichten.")
     logo: str | None = Field(None, description="Adresse eines Logos (https://…) für Nachrichten und Ausdrucke.")
@@ -117,6 +129,7 @@ class Settings(BaseSettings):
     lokal: LokalSettings = Field(default_factory=LokalSettings)
     google: GoogleSettings = Field(default_factory=GoogleSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
+    imap: ImapSettings = Field(default_factory=ImapSettings)
     darstellung: DarstellungSettings = Field(default_factory=DarstellungSettings)
     tischplan: TischplanSettings = Field(default_factory=TischplanSettings)
 

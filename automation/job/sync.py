@@ -11,6 +11,7 @@ from automation.job.runner import JobContext, Report, Step, run_steps
 from automation.lock import workspace_lock
 from automation.mail.step import SendMessagesStep
 from automation.records import TABS, headers
+from automation.services.replies import MailRepliesStep
 from automation.store.base import find_header
 from automation.validation import write_findings
 from automation.warteliste import WaitlistStep
@@ -19,7 +20,7 @@ from automation.workspace import Workspace
 
 def sync_steps(workspace: Workspace) -> list[Step]:
     """The steps of one ``sync`` run, in order."""
-    steps: list[Step] = [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()]
+    steps: list[Step] = [FetchAnswersStep(), MailRepliesStep(), ProcessAnswersStep(), WaitlistStep()]
     if workspace.settings.mail.senden_bei_sync:
         steps.append(SendMessagesStep())
     return steps

@@ -1,0 +1,1 @@
+"""Edges: files, workbooks, Google, mail servers — everything that talks to the outside."""
