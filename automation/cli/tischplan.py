@@ -8,7 +8,7 @@ import re
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -33,10 +33,25 @@ def _schreibe(ziel: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        os.chmod(tmp, 0o644)  # printouts are for people: readable like any other file (mkstemp makes 0600)
         os.replace(tmp, ziel)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _veranstaltung(dataset: Dataset, termin_id: str, runden: int) -> Any:
+    """Title, date, place and round times of the date, for every route card."""
+    from automation.records import Termin
+    from automation.tischplan.druck import Veranstaltung, rundenzeiten
+
+    termin = dataset.get(Termin, termin_id)
+    if termin is None:
+        return None
+    return Veranstaltung(
+        titel=termin.titel, datum=termin.datum, ort=termin.ort or "", adresse=termin.adresse or "",
+        rundenzeiten=rundenzeiten(termin.beginn, termin.ende, runden),
+    )  # fmt: skip
 
 
 def _prozent(wert: float) -> str:
@@ -169,12 +184,14 @@ def tischplan(
     if termin is None and instanz_datei is None:
         raise ConfigError("Bitte --instanz DATEI oder --termin ID angeben.")
     namen: dict[str, str] | None = None
+    veranstaltung = None
     workspace: Workspace | None = None
     dataset: Dataset | None = None
     if termin is not None:
         workspace = Workspace.open(obj.ordner)
         dataset = Dataset.from_snapshot(workspace.store().read())
         instanz, namen = instanz_aus_arbeitsordner(dataset, termin, workspace.settings.tischplan)
+        veranstaltung = _veranstaltung(dataset, termin.strip(), instanz.runden)
         if sekunden is None:
             sekunden = workspace.settings.tischplan.sekunden
         if not dry_run:
@@ -200,7 +217,15 @@ def tischplan(
     if html_datei is not None:
         from automation.tischplan.druck import druckfassung
 
-        _schreibe(html_datei, druckfassung(instanz, ergebnis.plan, namen))
+        _schreibe(html_datei, druckfassung(instanz, ergebnis.plan, namen, veranstaltung))
+        if termin is not None:
+            from automation.adapters.pdf import PdfError, html_to_pdf
+
+            try:
+                html_to_pdf(html_datei, html_datei.with_suffix(".pdf"))
+                click.echo(f"PDF zum Drucken geschrieben: {html_datei.with_suffix('.pdf')}")
+            except PdfError as exc:
+                click.echo(f"Kein PDF: {exc}")
     zeilen = 0
     if termin is not None and workspace is not None and dataset is not None and not dry_run:
         neu = tischplan_zeilen(termin.strip(), instanz, ergebnis.plan, namen or {})

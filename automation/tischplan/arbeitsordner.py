@@ -36,6 +36,7 @@ from automation.matching import fold
 from automation.records import Anmeldung, Kontakt, Termin, TischplanZeile
 from automation.records import Verein as VereinRecord
 from automation.settings import TischplanSettings
+from automation.tischplan.ausgabe import eindeutige_namen
 from automation.tischplan.modell import Instanz, Plan, Teilnehmende, Tisch, Verein
 
 RUNDEN_STANDARD = 4
@@ -149,14 +150,19 @@ def instanz_aus_arbeitsordner(
     leute: list[Teilnehmende] = []
     namen: dict[str, str] = {}
     zusammen: list[list[str]] = []
+    kontakte = {a.anmelde_id: dataset.get(Kontakt, a.kontakt_id) for a in anmeldungen}
+    eindeutig = eindeutige_namen(
+        {i: " ".join(x for x in (k.vorname, k.nachname) if x) if k else i for i, k in kontakte.items()},
+        {i: kurzname(k, i) for i, k in kontakte.items()},
+    )  # two »Anna B.« are printed as »Anna Becker« and »Anna Brandt«
     for a in anmeldungen:
-        kontakt = dataset.get(Kontakt, a.kontakt_id)
+        kontakt = kontakte[a.anmelde_id]
         interessen = _interessen(a.interessen, by_name, by_theme)
         if not interessen and kontakt is not None:
             interessen = _interessen(kontakt.interessen, by_name, by_theme)
         gruppe = (kontakt.gruppe if kontakt else None) or ""
         kommune = (kontakt.kommune if kontakt else None) or ""
-        name = kurzname(kontakt, a.anmelde_id)
+        name = eindeutig[a.anmelde_id]
         leute.append(
             Teilnehmende(
                 id=a.anmelde_id,

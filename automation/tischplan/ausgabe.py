@@ -22,6 +22,27 @@ def anzeigename(name: str | None, ident: str) -> str:
     return f"{teile[0]} {teile[-1][0]}."
 
 
+def eindeutige_namen(voll: dict[str, str], kurz: dict[str, str]) -> dict[str, str]:
+    """Short printed names made unique: two »Anna B.« become »Anna Becker« and »Anna Brandt«; people with
+    the same full name get »(1)«, »(2)« in a fixed order."""
+    result = dict(kurz)
+    gruppen: dict[str, list[str]] = {}
+    for pid, name in kurz.items():
+        gruppen.setdefault(name, []).append(pid)
+    for name, pids in gruppen.items():
+        if len(pids) < 2:
+            continue
+        lang = {pid: voll.get(pid) or name for pid in pids}
+        zaehler: dict[str, int] = {}
+        for pid in sorted(pids):
+            if sum(1 for v in lang.values() if v == lang[pid]) > 1:
+                zaehler[lang[pid]] = zaehler.get(lang[pid], 0) + 1
+                result[pid] = f"{lang[pid]} ({zaehler[lang[pid]]})"
+            else:
+                result[pid] = lang[pid]
+    return result
+
+
 def plan_rows(instanz: Instanz, plan: Plan) -> list[dict[str, str]]:
     """One row per round and table for the ``Tischplan`` tab (without Termin-ID).
 
