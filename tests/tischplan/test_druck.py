@@ -89,7 +89,9 @@ def test_print_version_has_one_page_per_card_in_chromium(tmp_path: Path) -> None
 
 def test_route_cards_are_alphabetical_with_event_and_round_times() -> None:
     daten = instanz_daten()
-    for person, name in zip(daten["teilnehmende"], ["Zora Ziegler", "Anna Becker", "anna Adler", "Max Mut"]):
+    for person, name in zip(
+        daten["teilnehmende"], ["Zora Ziegler", "Anna Becker", "anna Adler", "Max Mut"], strict=False
+    ):
         person["name"] = name
     instanz = Instanz.model_validate(daten)
     event = Veranstaltung(
