@@ -1,10 +1,17 @@
 """One run at a time: a lock file in the workspace, created exclusively (``O_EXCL``).
 
-The file holds the PID, host name and start time of the run that holds it. A lock left behind by a
-process that died on this host is recovered (a second exclusive file, ``.break``, makes sure only one
-run takes it over). The lock is re-entrant within one process. A lock of a live process, or of another
-host, makes :func:`workspace_lock` raise :class:`~automation.errors.LockedError` with a German message
-saying who holds it.
+The file holds the PID, the host name, the time the lock was taken and the start time of the process
+(``/proc/PID/stat`` on Linux). A lock is taken over (a second exclusive file, ``.break``, makes sure only one
+run does it) when it is stale:
+
+- its process died on this host, or its PID now belongs to another process (PID reuse: the process start
+  time differs from the recorded one);
+- it comes from another host and is older than :data:`FOREIGN_HOST_HOURS` hours (no run takes that long;
+  a lock of another host cannot be checked otherwise).
+
+The lock is re-entrant within one process. Otherwise :func:`workspace_lock` raises
+:class:`~automation.errors.LockedError` with a German message saying who holds it since when, and how to
+clear the lock when that run is known to be gone.
 """
 
 from __future__ import annotations
@@ -22,6 +29,39 @@ from automation.errors import LockedError
 
 LOCK_FILE = ".gespraechsrunde.lock"
 _BREAK_STALE_SECONDS = 60.0
+FOREIGN_HOST_HOURS = 6.0
+
+
+def process_start(pid: int) -> int | None:
+    """The start time of a process in clock ticks after boot (Linux), None where it cannot be read."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()  # the command name in parentheses may contain spaces
+    try:
+        return int(fields[19])  # field 22 of proc(5); the first two fields are cut off above
+    except (IndexError, ValueError):
+        return None
+
+
+def _own_info() -> dict[str, object]:
+    return {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "zeit": dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds"),
+        "prozessstart": process_start(os.getpid()),
+    }
+
+
+def _age_hours(info: dict[str, object]) -> float | None:
+    try:
+        taken = dt.datetime.fromisoformat(str(info.get("zeit")))
+    except ValueError:
+        return None
+    if taken.tzinfo is None:
+        taken = taken.astimezone()
+    return (dt.datetime.now(dt.UTC) - taken).total_seconds() / 3600
 
 
 def _pid_alive(pid: int) -> bool:
@@ -65,9 +105,16 @@ def _is_stale(path: Path, info: dict[str, object]) -> bool:
         except FileNotFoundError:
             return False
     pid = info.get("pid")
-    if info.get("host") != socket.gethostname() or not isinstance(pid, int):
+    if info.get("host") != socket.gethostname():
+        age = _age_hours(info)
+        return age is not None and age > FOREIGN_HOST_HOURS
+    if not isinstance(pid, int):
         return False
-    return not _pid_alive(pid)
+    if not _pid_alive(pid):
+        return True
+    recorded = info.get("prozessstart")
+    current = process_start(pid)
+    return isinstance(recorded, int) and current is not None and current != recorded  # PID reused
 
 
 def _create(path: Path, content: str) -> bool:
@@ -98,10 +145,21 @@ def _break_stale(path: Path, seen: dict[str, object]) -> None:
 
 
 def _message(folder: Path, info: dict[str, object]) -> str:
-    return (
-        f"Im Arbeitsordner »{folder}« läuft gerade schon ein Lauf (Prozess {info.get('pid', '?')} auf "
-        f"»{info.get('host', '?')}«, gestartet {info.get('zeit', '?')}). Es wurde nichts gesendet. Bitte warten, "
-        f"bis er fertig ist, und dann erneut starten. Nur wenn sicher kein Lauf mehr arbeitet: die Datei "
+    host = info.get("host", "?")
+    pid = info.get("pid", "?")
+    text = (
+        f"Im Arbeitsordner »{folder}« läuft gerade schon ein Lauf (Prozess {pid} auf »{host}«, gestartet "
+        f"{info.get('zeit', '?')}). Es wurde nichts gesendet. Bitte warten, bis er fertig ist, und dann erneut "
+        "starten."
+    )
+    if host != socket.gethostname():
+        return text + (
+            f" Die Sperre stammt von einem anderen Rechner (»{host}«); ob der Lauf dort noch arbeitet, lässt sich "
+            f"von hier nicht prüfen. Sie verfällt nach {FOREIGN_HOST_HOURS:g} Stunden von selbst. Wenn auf »{host}« "
+            f"sicher kein Lauf mehr arbeitet: die Datei {LOCK_FILE} im Arbeitsordner löschen."
+        )
+    return text + (
+        f" Nur wenn sicher kein Lauf mehr arbeitet (z. B. »ps -p {pid}« zeigt kein gespraechsrunde): die Datei "
         f"{LOCK_FILE} im Arbeitsordner löschen."
     )
 
@@ -111,12 +169,11 @@ def workspace_lock(folder: Path) -> Iterator[Path]:
     """Hold the workspace lock for the ``with`` block; raises :class:`LockedError` if another run has it."""
     path = folder / LOCK_FILE
     held = _read(path)
-    if held and held.get("pid") == os.getpid() and held.get("host") == socket.gethostname():
+    own = _own_info()
+    if held and all(held.get(k) == own[k] for k in ("pid", "host", "prozessstart")):
         yield path  # this process holds it already (the job took it; a step asks again)
         return
-    content = json.dumps(
-        {"pid": os.getpid(), "host": socket.gethostname(), "zeit": dt.datetime.now().isoformat(timespec="seconds")}
-    )
+    content = json.dumps(own)
     for _ in range(5):
         if _create(path, content):
             break

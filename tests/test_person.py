@@ -76,7 +76,7 @@ def test_erasure_waits_for_no_running_sync(tmp_path) -> None:
         from tests.conftest import run_cli
 
         result = run_cli("-C", str(folder), "person", "loeschen", "K-BEKANNT1", "--ja")
-        assert result.exit_code == 1
+        assert result.exit_code == 3  # could not run
         assert "läuft" in result.output or "gesperrt" in result.output.lower()
     finally:
         holder.kill()
