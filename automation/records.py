@@ -221,6 +221,11 @@ class TischplanZeile(Record):
     vereine: list[str] = Field(default_factory=list, alias="Vereine")
     teilnehmende: list[str] = Field(default_factory=list, alias="Teilnehmende")
     lotsen: list[str] = Field(default_factory=list, alias="Lotsen")
+    # the IDs beside the readable names (format owned by automation.domain.tischplan_tab)
+    vereins_ids: list[str] = Field(default_factory=list, alias="Vereins-IDs")
+    teilnehmende_ids: list[str] = Field(default_factory=list, alias="Teilnehmende-IDs")
+    lotsen_ids: list[str] = Field(default_factory=list, alias="Lotsen-IDs")
+    erstellt: dt.datetime | None = Field(None, alias="Erstellt")
 
 
 class Hinweis(Record):

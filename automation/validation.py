@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from automation.answers.processing import answer_warnings
 from automation.dataset import Dataset
+from automation.domain.tischplan_tab import stale_plan_findings
 from automation.job.runner import JobContext
 from automation.records import MODEL_BY_TAB, Angebot, Anmeldung, Eingang, Hinweis, Kontakt, Schwere, Termin, Verein
 from automation.store.base import ChangeSet
@@ -112,6 +113,7 @@ def cross_checks(dataset: Dataset, today: dt.date) -> list[Hinweis]:
                 _hint(dataset, Anmeldung, anmeldung.anmelde_id, "Kontakt-ID", "Fehler",
                       f"Kontakt »{anmeldung.kontakt_id}« gibt es nicht.", "Kontakt-ID korrigieren.")
             )  # fmt: skip
+    found += stale_plan_findings(dataset)
     return found
 
 

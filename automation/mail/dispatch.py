@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 
+from automation.domain.tischplan_tab import tables_of
 from automation.errors import ConfigError
 from automation.job.runner import JobContext
 from automation.links import LinkBuilder
@@ -188,8 +189,7 @@ class Dispatcher:
         if due.art is not Art.ERINNERUNG:
             return []
         ids = {due.kontakt.kontakt_id} | ({due.anmeldung.anmelde_id} if due.anmeldung else set())
-        rows = [r for r in self.ctx.dataset.all(TischplanZeile) if r.termin_id == due.termin.termin_id]
-        return sorted((r.runde, r.tisch) for r in rows if ids & set(r.teilnehmende))
+        return tables_of(self.ctx.dataset.all(TischplanZeile), due.termin.termin_id, ids)
 
     def remaining_today(self) -> int:
         """How many messages the daily limit still allows."""

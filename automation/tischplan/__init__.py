@@ -1,7 +1,7 @@
 """Tischplan for the Markt der Möglichkeiten: clubs to tables, participants to tables per round.
 
 Public surface: the records (``Instanz``, ``Plan``), ``plane`` (the solver), ``verletzungen`` (the
-independent validator), ``berechne_kennzahlen``, ``plan_rows`` (rows of the ``Tischplan`` tab).
+independent validator), ``berechne_kennzahlen``.
 """
 
 from automation.tischplan.kennzahlen import berechne_kennzahlen

@@ -33,10 +33,10 @@ import re
 from automation.dataset import Dataset
 from automation.errors import ConfigError, InfeasibleError
 from automation.matching import fold
-from automation.records import Anmeldung, Kontakt, Termin, TischplanZeile
+from automation.records import Anmeldung, Kontakt, Termin
 from automation.records import Verein as VereinRecord
 from automation.settings import TischplanSettings
-from automation.tischplan.modell import Instanz, Plan, Teilnehmende, Tisch, Verein
+from automation.tischplan.modell import Instanz, Teilnehmende, Tisch, Verein
 
 RUNDEN_STANDARD = 4
 PLAETZE_STANDARD = 6
@@ -208,30 +208,3 @@ def instanz_aus_arbeitsordner(
         zusammen=zusammen,
     )
     return instanz, namen
-
-
-def tischplan_zeilen(termin_id: str, instanz: Instanz, plan: Plan, namen: dict[str, str]) -> list[TischplanZeile]:
-    """The rows of the ``Tischplan`` tab for one Termin: club names, participants and guides by name."""
-    vereinsname = {v.id: v.name or v.id for v in instanz.vereine}
-    lotsen = {p.id for p in instanz.teilnehmende if p.lotse}
-    vereine_am = {t.id: [vereinsname.get(v, v) for v in t.vereine] for t in plan.tische}
-    zeilen = []
-    for runde in plan.runden:
-        for rt in runde.tische:
-            zeilen.append(
-                TischplanZeile(
-                    termin_id=termin_id,
-                    runde=runde.runde,
-                    tisch=rt.id,
-                    vereine=vereine_am.get(rt.id, []),
-                    teilnehmende=[namen.get(p, p) for p in rt.teilnehmende if p not in lotsen],
-                    lotsen=[namen.get(p, p) for p in rt.teilnehmende if p in lotsen],
-                )
-            )
-    return zeilen
-
-
-def ersetze_termin_zeilen(dataset: Dataset, termin_id: str, zeilen: list[TischplanZeile]) -> None:
-    """Replace the rows of this Termin in the ``Tischplan`` tab; rows of other Termine stay, in order."""
-    andere = [z for z in dataset.all(TischplanZeile) if z.termin_id.strip() != termin_id]
-    dataset.replace(TischplanZeile, andere + zeilen)

@@ -1,0 +1,114 @@
+"""``tischplan --termin``: read the workspace, solve, write the plan – all under one lock.
+
+The lock is held from the read to the write: an edit (or a ``sync``) in between cannot be overwritten by
+a plan computed from an older state; a ``sync`` started meanwhile waits for the next cron slot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from automation.domain.tischplan_tab import plan_rows, replace_rows_of_date
+from automation.records import TischplanZeile
+from automation.services.session import open_workspace, wanted_tabs
+from automation.store.base import ChangeSet
+
+if TYPE_CHECKING:  # the solver (and scipy) is imported only when a plan is made
+    from automation.tischplan import Ergebnis, Instanz
+
+Progress = Callable[[float, int, int, int], None]
+
+
+def write_text_atomically(target: Path, text: str) -> None:
+    """Write a file so that it is either the old or the new one, never half written."""
+    import os
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class PlanOutcome:
+    """What a plan run produced: the instance, the result, and where it was written."""
+
+    instanz: Instanz
+    ergebnis: Ergebnis
+    names: dict[str, str] | None = None
+    written: list[Path] = field(default_factory=list)
+    rows: int = 0
+
+
+def output_files(folder: Path, termin_id: str) -> tuple[Path, Path]:
+    """``ausgabe/tischplan-ID.json`` and ``.html`` in the workspace (ID made safe for a file name)."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", termin_id)
+    return folder / "ausgabe" / f"tischplan-{name}.json", folder / "ausgabe" / f"tischplan-{name}.html"
+
+
+def write_outputs(outcome: PlanOutcome, json_file: Path | None, html_file: Path | None) -> None:
+    """The plan as JSON and the printable HTML (club signs, route cards)."""
+    from automation.tischplan.ausgabe import plan_json
+
+    if json_file is not None:
+        write_text_atomically(json_file, plan_json(outcome.ergebnis.plan))
+        outcome.written.append(json_file)
+    if html_file is not None:
+        from automation.tischplan.druck import druckfassung
+
+        write_text_atomically(html_file, druckfassung(outcome.instanz, outcome.ergebnis.plan, outcome.names))
+        outcome.written.append(html_file)
+
+
+def plan_instance(instanz: Instanz, *, seconds: float, seed: int, progress: Progress | None) -> PlanOutcome:
+    """Solve a stand-alone instance."""
+    from automation.tischplan import plane
+
+    return PlanOutcome(instanz, plane(instanz, seed=seed, sekunden=seconds, meldung=progress))
+
+
+def plan_date(
+    folder: Path,
+    termin_id: str,
+    *,
+    seconds: float | None,
+    seed: int,
+    dry_run: bool,
+    progress: Progress | None,
+    json_file: Path | None = None,
+    html_file: Path | None = None,
+    now: dt.datetime | None = None,
+) -> PlanOutcome:
+    """Plan one Termin of the workspace; without ``dry_run`` write the files and the ``Tischplan`` rows."""
+    from automation.tischplan import plane
+    from automation.tischplan.arbeitsordner import instanz_aus_arbeitsordner
+
+    termin_id = termin_id.strip()
+    with open_workspace(folder, write=not dry_run, dry_run=dry_run, now=now) as ctx:
+        settings = ctx.workspace.settings.tischplan
+        instanz, names = instanz_aus_arbeitsordner(ctx.dataset, termin_id, settings, ctx.now.date())
+        ergebnis = plane(instanz, seed=seed, sekunden=seconds or settings.sekunden, meldung=progress)
+        outcome = PlanOutcome(instanz, ergebnis, names)
+        if dry_run:
+            return outcome
+        default_json, default_html = output_files(ctx.workspace.folder, termin_id)
+        write_outputs(outcome, json_file or default_json, html_file or default_html)
+        rows = plan_rows(termin_id, instanz, ergebnis.plan, names, ctx.now)
+        replace_rows_of_date(ctx.dataset, termin_id, rows)
+        ctx.store.ensure_tabs(wanted_tabs())
+        replaced = [r for r in ctx.dataset.changes().replaces if r.tab == TischplanZeile.TAB]
+        if replaced:
+            ctx.store.apply(ChangeSet(replaces=replaced))
+        outcome.rows = len(rows)
+        return outcome
