@@ -1,7 +1,7 @@
 """Checks across tabs (references, dates, consent) that single cells cannot show.
 
 Cell-level findings come from reading (``automation.cells``); answer findings from processing. This
-module adds the rest and writes them all, sorted, into the ``Hinweise`` tab.
+module adds the rest and sorts them all (pure); ``automation.job.findings`` writes them into ``Hinweise``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,7 @@ from collections.abc import Iterable
 from automation.answers.processing import answer_warnings
 from automation.dataset import Dataset
 from automation.domain.tischplan_tab import stale_plan_findings
-from automation.job.runner import JobContext
 from automation.records import MODEL_BY_TAB, Angebot, Anmeldung, Eingang, Hinweis, Kontakt, Schwere, Termin, Verein
-from automation.store.base import ChangeSet
 
 _SEVERITY_ORDER = {"Fehler": 0, "Warnung": 1, "Info": 2}
 
@@ -140,32 +138,11 @@ def _with_rows(dataset: Dataset, findings: list[Hinweis]) -> list[Hinweis]:
     return result
 
 
-def write_findings(ctx: JobContext, *, write: bool, reread: bool | None = None) -> list[Hinweis]:
-    """Compute every finding from the state of the store (after this run's writes) and put them into
-    ``Hinweise``, replacing the old ones. Running the job again on the same state gives the same findings.
-    """
-    # After writes, read the store again (row numbers of new rows, cells as stored); without writes the
-    # dataset is what the store holds. ``reread`` forces a fresh read (pruefen: its dataset is hypothetical).
-    if reread is None:
-        reread = ctx.wrote and not ctx.dry_run and not ctx.dataset.exact
-    current = Dataset.from_snapshot(ctx.store.read()) if reread else ctx.dataset
-    from_rows = current.current_findings() if current is ctx.dataset and ctx.wrote else current.findings
-    eingang = ctx.dataset.all(Eingang)
-    findings = sorted_findings(
-        _with_rows(
-            current,
-            [
-                *from_rows,
-                *ctx.report.findings,
-                *cross_checks(current, ctx.now.date()),
-                *answer_warnings(eingang),
-            ],
-        )
+def collect_findings(
+    current: Dataset, read: list[Hinweis], reported: list[Hinweis], entries: list[Eingang], today: dt.date
+) -> list[Hinweis]:
+    """Every finding, sorted and with current row numbers: those of reading the cells (``read``), those a
+    run reported (``reported``), the cross-tab checks and the warnings kept with processed answers."""
+    return sorted_findings(
+        _with_rows(current, [*read, *reported, *cross_checks(current, today), *answer_warnings(entries)])
     )
-    ctx.report.findings = findings
-    if write:
-        current.replace(Hinweis, findings)
-        hinweise = [r for r in current.changes().replaces if r.tab == Hinweis.TAB]
-        if hinweise:
-            ctx.store.apply(ChangeSet(replaces=hinweise))
-    return findings

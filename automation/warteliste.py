@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from automation.dataset import Dataset
-from automation.job.runner import JobContext
+from automation.domain.run import RunState
 from automation.mail.kinds import Art, MessageKey
 from automation.records import Anmeldung, Hinweis, Termin, Versand
 
@@ -82,7 +82,7 @@ class WaitlistStep:
 
     name = "Warteliste"
 
-    def run(self, ctx: JobContext) -> None:
+    def run(self, ctx: RunState) -> None:
         promoted, findings = assign_places(ctx.dataset, ctx.now.date())
         ctx.report.findings += findings
         waiting = sum(1 for a in ctx.dataset.all(Anmeldung) if a.status == "Warteliste")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from automation.answers.base import RawAnswer
-from automation.job.runner import JobContext
+from automation.domain.run import RunState
 from automation.records import Eingang
 
 
@@ -26,7 +26,7 @@ def watermarks(entries: list[Eingang], form_ids: list[str]) -> dict[str, dt.date
     return marks
 
 
-def upsert(ctx: JobContext, answer: RawAnswer) -> bool:
+def upsert(ctx: RunState, answer: RawAnswer) -> bool:
     """Store or update one answer in ``Eingang``; True when it is new or changed."""
     existing = ctx.dataset.get(Eingang, answer.antwort_id)
     data = answer.data_json()
@@ -45,16 +45,3 @@ def upsert(ctx: JobContext, answer: RawAnswer) -> bool:
         )
     )  # fmt: skip
     return True
-
-
-class FetchAnswersStep:
-    name = "Antworten abholen"
-
-    def run(self, ctx: JobContext) -> None:
-        forms = ctx.workspace.forms()
-        source = ctx.workspace.answer_source()
-        since = watermarks(ctx.dataset.all(Eingang), list(forms))
-        answers = source.fetch(forms, since)
-        changed = sum(upsert(ctx, answer) for answer in answers)
-        ctx.report.count("Antworten neu oder geändert", changed)
-        ctx.report.say(f"{len(answers)} Antworten aus {source.describe()} gelesen, davon {changed} neu oder geändert.")

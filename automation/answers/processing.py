@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from automation import ids
 from automation.answers.reader import AnswerProblem, AnswerReader
 from automation.dataset import Dataset
+from automation.domain.run import RunState
 from automation.form_options import termin_id_from_option
-from automation.job.runner import JobContext
 from automation.matching import ContactIndex
 from automation.privacy import erase_person
 from automation.records import GRUPPEN, Anmeldung, Eingang, Feedback, Hinweis, Kommune, Kontakt, Termin
@@ -62,8 +62,8 @@ class Indexes:
 class ProcessAnswersStep:
     name = "Antworten verarbeiten"
 
-    def run(self, ctx: JobContext) -> None:
-        forms = ctx.workspace.forms()
+    def run(self, ctx: RunState) -> None:
+        forms = ctx.forms
         dataset = ctx.dataset
         index = Indexes.build(dataset)
         pending = [e for e in dataset.all(Eingang) if e.status in ("neu", "fehlerhaft")]
@@ -101,7 +101,7 @@ class ProcessAnswersStep:
             )
 
 
-def _registration(ctx: JobContext, reader: AnswerReader, index: Indexes) -> str:
+def _registration(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
     dataset = ctx.dataset
     if not reader.ticked("einwilligung_speicherung"):
         ctx.report.count("ohne Einwilligung verworfen")
@@ -145,7 +145,7 @@ def _registration(ctx: JobContext, reader: AnswerReader, index: Indexes) -> str:
     return f"Kontakt {kontakt.kontakt_id}, Termin {termin_id}"
 
 
-def _upsert_contact(ctx: JobContext, reader: AnswerReader, index: ContactIndex, answered: Kontakt) -> Kontakt:
+def _upsert_contact(ctx: RunState, reader: AnswerReader, index: ContactIndex, answered: Kontakt) -> Kontakt:
     dataset = ctx.dataset
     now = reader.entry.geaendert or ctx.now
     match = index.match(answered)
@@ -199,9 +199,7 @@ def _upsert_contact(ctx: JobContext, reader: AnswerReader, index: ContactIndex, 
     return kontakt
 
 
-def _upsert_registration(
-    ctx: JobContext, reader: AnswerReader, index: Indexes, kontakt: Kontakt, termin_id: str
-) -> None:
+def _upsert_registration(ctx: RunState, reader: AnswerReader, index: Indexes, kontakt: Kontakt, termin_id: str) -> None:
     dataset = ctx.dataset
     entry = reader.entry
     fields = {
@@ -235,7 +233,7 @@ def _upsert_registration(
         ctx.report.count("Anmeldungen aktualisiert")
 
 
-def _feedback(ctx: JobContext, reader: AnswerReader, index: Indexes) -> str:
+def _feedback(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
     dataset = ctx.dataset
     anmeldung = _find_registration(dataset, reader.text("anmelde_id"))
     kontakt_id = anmeldung.kontakt_id if anmeldung else None
@@ -270,7 +268,7 @@ def _find_registration(dataset: Dataset, anmelde_id: str | None) -> Anmeldung | 
     return dataset.get(Anmeldung, anmelde_id.strip().upper()) if anmelde_id else None
 
 
-def _cancellation(ctx: JobContext, reader: AnswerReader, index: Indexes) -> str:
+def _cancellation(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
     dataset = ctx.dataset
     wunsch = reader.choice("wunsch")
     anmeldung = _find_registration(dataset, reader.text("anmelde_id"))

@@ -6,7 +6,7 @@ from collections import Counter
 
 import click
 
-from automation.job.runner import Report
+from automation.domain.run import Report
 from automation.records import Hinweis
 
 _COLOURS = {"Fehler": "red", "Warnung": "yellow", "Info": "blue"}

@@ -17,32 +17,12 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from automation.dataset import Dataset
-from automation.records import Hinweis
+from automation.domain.run import Report
+from automation.forms import FormDefinition
 from automation.store.base import ApplyResult, Store
 from automation.workspace import Workspace
 
 log = logging.getLogger("gespraechsrunde")
-
-
-@dataclass
-class Report:
-    """What a run did: counts per topic, findings, and lines for the person at the terminal."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-    lines: list[str] = field(default_factory=list)
-    findings: list[Hinweis] = field(default_factory=list)
-    step_seconds: dict[str, float] = field(default_factory=dict)
-
-    def count(self, what: str, n: int = 1) -> None:
-        self.counts[what] = self.counts.get(what, 0) + n
-
-    def say(self, line: str) -> None:
-        self.lines.append(line)
-        log.info(line)
-
-    @property
-    def errors(self) -> list[Hinweis]:
-        return [f for f in self.findings if f.schwere == "Fehler"]
 
 
 @dataclass
@@ -55,6 +35,11 @@ class JobContext:
     interactive: bool = False
     report: Report = field(default_factory=Report)
     wrote: bool = False  # whether anything was written to the store in this run
+
+    @property
+    def forms(self) -> dict[str, FormDefinition]:
+        """The form definitions of the workspace (read once)."""
+        return self.workspace.forms()
 
     def save(self) -> ApplyResult:
         """Write what changed so far to the store (nothing in a dry run)."""

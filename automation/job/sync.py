@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from automation.answers.intake import FetchAnswersStep
 from automation.answers.processing import ProcessAnswersStep
 from automation.dataset import Dataset
-from automation.job.runner import JobContext, Report, Step, run_steps
+from automation.domain.run import Report
+from automation.job.findings import write_findings
+from automation.job.runner import JobContext, Step, run_steps
+from automation.job.steps import FetchAnswersStep
 from automation.lock import workspace_lock
 from automation.mail.step import SendMessagesStep
 from automation.records import TABS, headers
 from automation.store.base import find_header
-from automation.validation import write_findings
 from automation.warteliste import WaitlistStep
 from automation.workspace import Workspace
 
