@@ -8,30 +8,12 @@ the tabs the job maintains, the local workbook a grey tab colour for them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
-
 from automation.records import TABS, Kind, columns, headers
-from automation.store.base import Store
+from automation.store.base import FormattableStore, Store, TabLayout
+
+__all__ = ["FormattableStore", "TabLayout", "einrichten", "layouts"]
 
 YES_NO = ("ja", "nein")
-
-
-@dataclass(frozen=True)
-class TabLayout:
-    """A tab as ``einrichten`` sets it up: headers, allowed values per column, owned by the job or not."""
-
-    name: str
-    headers: list[str]
-    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    job_owned: bool = False
-
-
-@runtime_checkable
-class FormattableStore(Protocol):
-    """A store that can also add dropdowns, frozen rows and protection (the Google store)."""
-
-    def format_tabs(self, layouts: list[TabLayout]) -> list[str]: ...
 
 
 def layouts() -> list[TabLayout]:

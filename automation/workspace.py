@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from automation.answers.base import AnswerSource
 from automation.answers.csv_source import CsvAnswerSource
@@ -16,13 +17,17 @@ from automation.settings import Settings, load_settings
 from automation.store.base import Store
 from automation.store.xlsx import WorkbookStore
 
+if TYPE_CHECKING:
+    from automation.google.http import Transport
+
 
 @dataclass
 class Workspace:
     folder: Path
     settings: Settings
-    # connections made once per run and shared (e.g. one Google transport for the store and the forms)
-    services: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
+    # made once per run and shared: the form definitions, one Google transport for the store and the forms
+    form_definitions: dict[str, FormDefinition] | None = field(default=None, repr=False, compare=False)
+    google_transport: Transport | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, folder: Path) -> Workspace:
@@ -35,16 +40,16 @@ class Workspace:
 
     def forms(self) -> dict[str, FormDefinition]:
         """The form definitions (read once per workspace object)."""
-        forms = self.services.get("forms")
-        if not isinstance(forms, dict):
-            forms = self.services["forms"] = load_forms(self.folder)
-        return forms
+        if self.form_definitions is None:
+            self.form_definitions = load_forms(self.folder)
+        return self.form_definitions
 
-    def store(self) -> Store:
+    def store(self, *, interactive: bool = False) -> Store:
+        """The store the settings name; ``interactive``: a first OAuth login may open a browser."""
         if self.settings.speicher == "google":
-            from automation.google.wiring import open_store
+            from automation.google.wiring import open_store, transport
 
-            return open_store(self)
+            return open_store(self, transport(self, interactive=True) if interactive else None)
         return WorkbookStore(self.path(self.settings.lokal.arbeitsmappe))
 
     def answer_source(self) -> AnswerSource:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from automation.cli.app import CliContext, main
-from automation.lock import workspace_lock
-from automation.workspace import Workspace
+from automation.services.session import locked_workspace
 
 
 @main.command("einrichten")
@@ -19,14 +18,7 @@ def einrichten_command(obj: CliContext) -> None:
     """
     from automation.einrichten import einrichten
 
-    workspace = Workspace.open(obj.ordner)
-    with workspace_lock(workspace.folder):  # not while a sync is writing
-        if workspace.settings.speicher == "google":
-            from automation.google import wiring
-
-            store = wiring.open_store(workspace, wiring.transport(workspace, interactive=True))
-            lines = einrichten(store)
-        else:
-            lines = einrichten(workspace.store())
+    with locked_workspace(obj.ordner) as workspace:  # not while a sync is writing
+        lines = einrichten(workspace.store(interactive=True))
     for line in lines:
         click.echo(line)

@@ -6,6 +6,7 @@ import click
 
 from automation.cli.app import CliContext, dry_run_option, main
 from automation.errors import ConfigError
+from automation.services.session import locked_workspace
 from automation.workspace import Workspace
 
 
@@ -23,7 +24,8 @@ def formulare_command(obj: CliContext, dry_run: bool) -> None:
 
     workspace = Workspace.open(obj.ordner)
     try:
-        result = run_formulare(workspace, dry_run=dry_run)
+        with locked_workspace(workspace.folder, write=not dry_run, workspace=workspace):
+            result = run_formulare(workspace, dry_run=dry_run)
     except ConfigError as exc:
         if workspace.settings.speicher != "lokal":
             raise

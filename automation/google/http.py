@@ -33,6 +33,11 @@ DEFAULT_BASES = {
 }
 
 
+def quote_tab(name: str) -> str:
+    """A tab name for A1 notation: ``'Tab''s name'``."""
+    return "'" + name.replace("'", "''") + "'"
+
+
 @dataclass
 class Pace:
     """At most ``per_minute`` request starts per minute (a fixed gap between two starts)."""

@@ -6,13 +6,21 @@ Reads what is there (two metadata GETs, one ``values:batchGet`` of the header ro
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from automation.google.sheets_store import SheetsApi, quote_tab
-from automation.store.base import find_header
+from automation.google.http import quote_tab
+from automation.store.base import TabLayout, find_header
 
-if TYPE_CHECKING:
-    from automation.einrichten import TabLayout
+
+class SheetsCalls(Protocol):
+    """What formatting needs of the Sheets API (``automation.google.sheets_store.SheetsApi`` has it)."""
+
+    def sheets(self, with_validation_row: bool = False) -> dict[str, Any]: ...
+
+    def values(self, ranges: list[str]) -> list[list[list[Any]]]: ...
+
+    def batch_update(self, requests: list[dict[str, Any]]) -> dict[str, Any]: ...
+
 
 PROTECTION = "gespraechsrunde: wird vom Job gepflegt – bitte nur mit Bedacht ändern"
 
@@ -38,7 +46,7 @@ def _same_rule(found: Any, wanted: dict[str, Any]) -> bool:
     )
 
 
-def format_tabs(api: SheetsApi, layouts: list[TabLayout]) -> list[str]:
+def format_tabs(api: SheetsCalls, layouts: list[TabLayout]) -> list[str]:
     sheets = api.sheets(with_validation_row=True)
     present = [t for t in layouts if t.name in sheets]
     header_rows = api.values([f"{quote_tab(t.name)}!1:1" for t in present])

@@ -29,14 +29,14 @@ import datetime as dt
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 
 from automation.cells import Cell, same_cell
 from automation.errors import GoogleApiError
-from automation.google.http import describe_status, error_detail
+from automation.google.http import describe_status, error_detail, quote_tab
 from automation.records import MODEL_BY_TAB
 from automation.store.base import (
     ApplyResult,
@@ -44,12 +44,10 @@ from automation.store.base import (
     Conflict,
     Row,
     Snapshot,
+    TabLayout,
     Table,
     find_header,
 )
-
-if TYPE_CHECKING:
-    from automation.einrichten import TabLayout
 
 MIN_COLUMNS = 26
 NEW_TAB_ROWS = 1000
@@ -64,11 +62,6 @@ def column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(ord("A") + rest) + letters
     return letters
-
-
-def quote_tab(name: str) -> str:
-    """A tab name for A1 notation: ``'Tab''s name'``."""
-    return "'" + name.replace("'", "''") + "'"
 
 
 def a1(tab: str, column: int, row: int) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from automation.errors import ConfigError
 from automation.form_state import load_form_states
@@ -14,7 +15,16 @@ from automation.google.http import HttplibAdapter, Transport, gspread_client_cla
 if TYPE_CHECKING:
     from automation.answers.base import AnswerSource
     from automation.google.sheets_store import GoogleSheetsStore
-    from automation.workspace import Workspace
+    from automation.settings import Settings
+
+
+class Workspace(Protocol):
+    """What the wiring needs of a workspace (``automation.workspace.Workspace``; no import upwards)."""
+
+    folder: Path
+    settings: Settings
+    google_transport: Transport | None
+
 
 # How the transport waits (backoff, pace); tests replace it so that nothing really sleeps.
 SLEEP: Callable[[float], None] = time.sleep
@@ -36,10 +46,9 @@ def transport(workspace: Workspace, interactive: bool = False) -> Transport:
 
 def shared_transport(workspace: Workspace) -> Transport:
     """One transport per workspace object: the store and the forms share a token and the request pace."""
-    existing = workspace.services.get("google-transport")
-    if not isinstance(existing, Transport):
-        existing = workspace.services["google-transport"] = transport(workspace)
-    return existing
+    if workspace.google_transport is None:
+        workspace.google_transport = transport(workspace)
+    return workspace.google_transport
 
 
 def open_store(workspace: Workspace, via: Transport | None = None) -> GoogleSheetsStore:

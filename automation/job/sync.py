@@ -5,15 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from automation.answers.processing import ProcessAnswersStep
-from automation.dataset import Dataset
 from automation.domain.run import Report
 from automation.job.findings import write_findings
-from automation.job.runner import JobContext, Step, run_steps
+from automation.job.runner import Step, run_steps
 from automation.job.steps import FetchAnswersStep
-from automation.lock import workspace_lock
 from automation.mail.step import SendMessagesStep
-from automation.records import TABS, headers
-from automation.store.base import find_header
+from automation.services.session import open_workspace
 from automation.warteliste import WaitlistStep
 from automation.workspace import Workspace
 
@@ -26,21 +23,6 @@ def sync_steps(workspace: Workspace) -> list[Step]:
     return steps
 
 
-def _context(workspace: Workspace, now: dt.datetime | None, dry_run: bool, interactive: bool) -> JobContext:
-    store = workspace.store()
-    snapshot = store.read()
-    wanted = {spec.name: headers(spec.model) for spec in TABS}
-    incomplete = any(
-        name not in snapshot or any(find_header(snapshot[name].headers, h) is None for h in columns)
-        for name, columns in wanted.items()
-    )
-    if incomplete and not dry_run:
-        store.ensure_tabs(wanted)
-        snapshot = store.read()
-    dataset = Dataset.from_snapshot(snapshot)
-    return JobContext(workspace, store, dataset, now or dt.datetime.now().replace(microsecond=0), dry_run, interactive)
-
-
 def run_sync(
     workspace: Workspace, *, now: dt.datetime | None = None, dry_run: bool = False, interactive: bool = False
 ) -> Report:
@@ -49,8 +31,9 @@ def run_sync(
     Holds the workspace lock for the whole run: a second ``sync`` (cron and a person at once) stops
     with a clear message instead of processing or sending in parallel.
     """
-    with workspace_lock(workspace.folder):
-        ctx = _context(workspace, now, dry_run, interactive)
+    with open_workspace(
+        workspace.folder, workspace=workspace, now=now, dry_run=dry_run, interactive=interactive, complete_tabs=True
+    ) as ctx:
         # Steps that act outside (sending) write their state themselves, immediately, before they act.
         report = run_steps(ctx, sync_steps(workspace))
         with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
@@ -61,8 +44,7 @@ def run_sync(
 
 def run_check(workspace: Workspace, *, now: dt.datetime | None = None) -> Report:
     """Validate every tab and the pending answers; write only the ``Hinweise`` tab."""
-    with workspace_lock(workspace.folder):
-        ctx = _context(workspace, now, dry_run=True, interactive=False)
+    with open_workspace(workspace.folder, workspace=workspace, now=now, dry_run=True, complete_tabs=True) as ctx:
         report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()])
         ctx.dry_run = False  # findings about the real state; only the Hinweise tab is written
         write_findings(ctx, write=True, reread=True)

@@ -7,23 +7,21 @@ Each opens the workspace, takes the workspace lock, and works through the same :
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from automation.dataset import Dataset
 from automation.errors import GespraechsrundeError
 from automation.job.runner import JobContext
-from automation.lock import workspace_lock
 from automation.mail.dispatch import Dispatcher, Prepared, Summary, progress_reporter
 from automation.mail.due import DueMessage, consent_problem, invitations
 from automation.mail.kinds import Art, MessageKey
 from automation.mail.render import Renderer, sample_context
 from automation.mail.senders import Sender
 from automation.records import Anmeldung, Kontakt, Termin, Versand
+from automation.services.session import open_workspace
 from automation.settings import Settings
-from automation.workspace import Workspace
 
 RESENDABLE = ("unklar", "fehlgeschlagen", "geplant")
 
@@ -63,23 +61,11 @@ class Outcome:
         }
 
 
-@contextmanager
 def open_context(
     folder: Path, *, dry_run: bool, interactive: bool, now: dt.datetime | None = None
-) -> Iterator[JobContext]:
-    """Workspace, lock, store and records for one command."""
-    workspace = Workspace.open(folder)
-    with workspace_lock(workspace.folder):
-        store = workspace.store()
-        dataset = Dataset.from_snapshot(store.read())
-        yield JobContext(
-            workspace=workspace,
-            store=store,
-            dataset=dataset,
-            now=now or dt.datetime.now().replace(microsecond=0),
-            dry_run=dry_run,
-            interactive=interactive,
-        )
+) -> AbstractContextManager[JobContext]:
+    """Workspace, lock, store and records for one command (the one wiring: ``open_workspace``)."""
+    return open_workspace(folder, dry_run=dry_run, interactive=interactive, now=now)
 
 
 def invite(

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from automation.job.runner import JobContext
-from automation.lock import workspace_lock
 from automation.mail.dispatch import Dispatcher, progress_reporter
 from automation.mail.due import due_messages
 from automation.mail.senders import Sender
 
 
 class SendMessagesStep:
-    """Settles interrupted sends, chooses what is due (``automation.mail.due``) and sends it."""
+    """Settles interrupted sends, chooses what is due (``automation.mail.due``) and sends it.
+
+    The caller holds the workspace lock (``automation.services.session.open_workspace``).
+    """
 
     name = "Nachrichten"
 
@@ -23,11 +25,10 @@ class SendMessagesStep:
         if not settings.senden_bei_sync:
             ctx.report.say("Nachrichten werden bei »sync« nicht gesendet ([mail] senden_bei_sync = false).")
             return
-        with workspace_lock(ctx.workspace.folder):  # re-entrant: a no-op when the job already holds it
-            dispatcher = Dispatcher(ctx, self.sender, batch_size=self.batch_size)
-            dispatcher.reconcile()
-            due = due_messages(ctx.dataset, ctx.now.date(), settings.erinnerung_tage_vorher)
-            limit = None if ctx.dry_run else dispatcher.remaining_today()
-            prepared = dispatcher.prepare(due, limit=limit)
-            with progress_reporter(len(prepared), ctx.interactive) as progress:
-                dispatcher.send(prepared, progress=progress)
+        dispatcher = Dispatcher(ctx, self.sender, batch_size=self.batch_size)
+        dispatcher.reconcile()
+        due = due_messages(ctx.dataset, ctx.now.date(), settings.erinnerung_tage_vorher)
+        limit = None if ctx.dry_run else dispatcher.remaining_today()
+        prepared = dispatcher.prepare(due, limit=limit)
+        with progress_reporter(len(prepared), ctx.interactive) as progress:
+            dispatcher.send(prepared, progress=progress)

@@ -40,6 +40,14 @@ def _read(store: Store, *, complete_tabs: bool) -> Dataset:
 
 
 @contextlib.contextmanager
+def locked_workspace(folder: Path, *, write: bool = True, workspace: Workspace | None = None) -> Iterator[Workspace]:
+    """The workspace (settings loaded, edges ready to be built), locked for the block when ``write``."""
+    workspace = workspace or Workspace.open(folder)
+    with workspace_lock(workspace.folder) if write else contextlib.nullcontext():
+        yield workspace
+
+
+@contextlib.contextmanager
 def open_workspace(
     folder: Path,
     *,

@@ -17,9 +17,26 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from automation.cells import Cell
+
+
+@dataclass(frozen=True)
+class TabLayout:
+    """A tab as ``einrichten`` sets it up: headers, allowed values per column, owned by the job or not."""
+
+    name: str
+    headers: list[str]
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    job_owned: bool = False
+
+
+@runtime_checkable
+class FormattableStore(Protocol):
+    """A store that can also add dropdowns, frozen rows and protection (both stores)."""
+
+    def format_tabs(self, layouts: list[TabLayout]) -> list[str]: ...
 
 
 @dataclass

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import openpyxl
 from openpyxl.styles import Font
@@ -23,15 +23,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from automation.cells import Cell, same_cell
 from automation.errors import StoreError, WorkbookLockedError
-
-if TYPE_CHECKING:
-    from automation.einrichten import TabLayout
 from automation.store.base import (
     ApplyResult,
     ChangeSet,
     Conflict,
     Row,
     Snapshot,
+    TabLayout,
     Table,
     find_header,
     header_key,

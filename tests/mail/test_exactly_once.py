@@ -26,6 +26,7 @@ CRASH_SCRIPT = textwrap.dedent(
     from automation.mail.senders import OutboxSender
     from tests.mail.conftest import Space, NOW
     from automation.mail.step import SendMessagesStep
+    from automation.lock import workspace_lock
 
     folder, k, mode = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 
@@ -40,8 +41,9 @@ CRASH_SCRIPT = textwrap.dedent(
             self.sent += 1
 
     space = Space(folder, "")
-    ctx = space.context(NOW)
-    SendMessagesStep(Crashing(folder / "ausgang"), batch_size=3).run(ctx)
+    with workspace_lock(folder):  # as every caller of the step does (open_workspace)
+        ctx = space.context(NOW)
+        SendMessagesStep(Crashing(folder / "ausgang"), batch_size=3).run(ctx)
     sys.exit(0)
     """
 )
