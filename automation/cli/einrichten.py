@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from automation.cli.app import CliContext, main
-from automation.services.session import locked_workspace
 
 
 @main.command("einrichten")
@@ -17,6 +16,7 @@ def einrichten_command(obj: CliContext) -> None:
     Google-Speicher mit zugang = »oauth« öffnet sich beim ersten Mal ein Browser zur Anmeldung.
     """
     from automation.einrichten import einrichten
+    from automation.services.session import locked_workspace
 
     with locked_workspace(obj.ordner) as workspace:  # not while a sync is writing
         lines = einrichten(workspace.store(interactive=True))

@@ -6,8 +6,6 @@ import click
 
 from automation.cli.app import CliContext, dry_run_option, main
 from automation.errors import ConfigError
-from automation.services.session import locked_workspace
-from automation.workspace import Workspace
 
 
 @main.command("formulare")
@@ -21,6 +19,8 @@ def formulare_command(obj: CliContext, dry_run: bool) -> None:
     Braucht einen Google-Zugang (siehe docs/google-einrichtung.md).
     """
     from automation.google.forms_sync import run_formulare
+    from automation.services.session import locked_workspace
+    from automation.workspace import Workspace
 
     workspace = Workspace.open(obj.ordner)
     try:

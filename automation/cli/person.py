@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from automation.cli.app import CliContext, dry_run_option, main
-from automation.dataset import Dataset
 from automation.errors import GespraechsrundeError
-from automation.privacy import erase_person, erasure_steps, export_person, find_contact
-from automation.records import Kontakt
-from automation.services.session import open_workspace
+
+if TYPE_CHECKING:
+    from automation.dataset import Dataset
+    from automation.records import Kontakt
 
 
 def _find(dataset: Dataset, wer: str) -> Kontakt:
+    from automation.privacy import find_contact
+
     kontakt = find_contact(dataset, wer)
     if kontakt is None:
         raise GespraechsrundeError(
@@ -38,6 +41,9 @@ def export(obj: CliContext, wer: str, datei: Path | None) -> None:
 
     WER ist die Kontakt-ID (z. B. K-7Q4MZP2C) oder die E-Mail-Adresse.
     """
+    from automation.privacy import export_person
+    from automation.services.session import open_workspace
+
     with open_workspace(obj.ordner, write=False) as ctx:
         kontakt = _find(ctx.dataset, wer)
         text = json.dumps(export_person(ctx.dataset, kontakt), ensure_ascii=False, indent=2, default=str)
@@ -59,6 +65,9 @@ def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
     Versand-Zeilen behalten ihren Schlüssel (damit nichts doppelt gesendet wird), verlieren aber die
     Adresse. Die Antworten in Google Forms bzw. den CSV-Dateien bitte zusätzlich von Hand löschen.
     """
+    from automation.privacy import erase_person, erasure_steps
+    from automation.services.session import open_workspace
+
     with open_workspace(obj.ordner, dry_run=dry_run) as ctx:  # locked from the read to the last write
         dataset = ctx.dataset
         kontakt = _find(dataset, wer)

@@ -6,8 +6,6 @@ import click
 
 from automation.cli.app import CliContext, dry_run_option, echo_json, is_terminal, json_option, main
 from automation.cli.output import print_report, report_json
-from automation.job.sync import run_sync
-from automation.workspace import Workspace
 
 
 @main.command("sync")
@@ -21,6 +19,9 @@ def sync(obj: CliContext, dry_run: bool, as_json: bool) -> None:
     legt Kontakte und Anmeldungen an und schreibt die Hinweise. Ein zweiter Lauf ändert nichts.
     Für cron geeignet: ohne Terminal nur Protokollzeilen. Exit-Code 1, wenn es Fehler-Hinweise gibt.
     """
+    from automation.job.sync import run_sync
+    from automation.workspace import Workspace
+
     workspace = Workspace.open(obj.ordner)
     report = run_sync(workspace, dry_run=dry_run, interactive=is_terminal())
     if as_json:
