@@ -38,7 +38,7 @@ from automation.records import (
     Record,
     Termin,
     Verein,
-    headers,
+    tab_headers,
 )
 from automation.settings import SETTINGS_FILE
 from automation.store.base import Append
@@ -992,7 +992,7 @@ def _written_files(target: Path) -> list[Path]:
 
 def _write_workbook(path: Path, records: Sequence[Record], messy: dict[tuple[str, str], dict[str, Cell]]) -> None:
     store = WorkbookStore(path)
-    store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+    store.ensure_tabs(tab_headers())
     dataset = Dataset.from_snapshot(store.read())
     for record in records:
         dataset.put(record)

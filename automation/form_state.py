@@ -6,11 +6,11 @@ Written by ``gespraechsrunde formulare``; read for answers and for personal (pre
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from automation.adapters.files import write_atomically
 from automation.errors import ConfigError
 
 STATE_FILE = "formulare.json"
@@ -42,9 +42,5 @@ def load_form_states(folder: Path) -> dict[str, FormState]:
 
 def save_form_states(folder: Path, states: dict[str, FormState]) -> None:
     """Write atomically (temporary file, then rename)."""
-    path = folder / STATE_FILE
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(
-        json.dumps({k: v.model_dump() for k, v in states.items()}, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    os.replace(tmp, path)
+    text = json.dumps({k: v.model_dump() for k, v in states.items()}, ensure_ascii=False, indent=2)
+    write_atomically(folder / STATE_FILE, text)

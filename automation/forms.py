@@ -12,6 +12,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from automation.domain.problems import error_lines
 from automation.errors import ConfigError
 from automation.resources import formulare_dir
 
@@ -110,7 +111,7 @@ def load_form(path: Path) -> FormDefinition:
     except yaml.YAMLError as exc:
         raise ConfigError(f"Formulardatei {path.name} ist kein gültiges YAML: {exc}") from exc
     except ValidationError as exc:
-        lines = [f"- {'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]
+        lines = error_lines(exc, bullet="- ")
         raise ConfigError(f"Formulardatei {path.name} ist fehlerhaft:\n" + "\n".join(lines)) from None
 
 

@@ -341,3 +341,8 @@ def column_by_header(model: type[Record], header: str) -> Column:
         if column.header == header:
             return column
     raise KeyError(header)
+
+
+def tab_headers() -> dict[str, list[str]]:
+    """Every tab of ``TABS`` with its German headers (what a store creates)."""
+    return {spec.name: headers(spec.model) for spec in TABS}

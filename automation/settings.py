@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from automation.domain.problems import error_lines
 from automation.errors import ConfigError
 
 SETTINGS_FILE = "gespraechsrunde.toml"
@@ -168,7 +169,7 @@ def load_settings(folder: Path) -> Settings:
     try:
         return _WorkspaceSettings()
     except ValidationError as exc:
-        lines = [f"- {'.'.join(str(p) for p in err['loc'])}: {_german_error(err)}" for err in exc.errors()]
+        lines = error_lines(exc, _german_error, bullet="- ")
         raise ConfigError(f"{SETTINGS_FILE} hat ungültige Einträge:\n" + "\n".join(lines)) from None
 
 

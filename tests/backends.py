@@ -29,7 +29,7 @@ from automation.dataset import Dataset
 from automation.form_state import FormState, save_form_states
 from automation.forms import load_forms
 from automation.google import wiring
-from automation.records import TABS, Kontakt, Record, headers
+from automation.records import Kontakt, Record, tab_headers
 from automation.store.xlsx import WorkbookStore
 from automation.workspace import Workspace
 from tests.conftest import WorkspaceFactory, base_records, run_cli, write_answers
@@ -187,7 +187,7 @@ class GoogleBackend(Backend):
         path.write_text(SETTINGS_TOP + path.read_text(encoding="utf-8") + "\n" + SETTINGS_MAIL, encoding="utf-8")
         install_forms(self.fake, self.folder)
         store = Workspace.open(self.folder).store()
-        store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+        store.ensure_tabs(tab_headers())
         dataset = Dataset.from_snapshot(store.read())
         for record in base_records() if records is None else records:
             dataset.put(record)

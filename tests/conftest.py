@@ -15,7 +15,7 @@ from automation.cli import main
 from automation.dataset import Dataset
 from automation.form_options import termin_option_text
 from automation.forms import load_forms
-from automation.records import TABS, Kommune, Kontakt, Record, Termin, Verein, headers
+from automation.records import Kommune, Kontakt, Record, Termin, Verein, tab_headers
 from automation.store.xlsx import WorkbookStore
 
 TODAY = dt.date(2027, 2, 1)
@@ -64,7 +64,7 @@ class WorkspaceFactory:
             encoding="utf-8",
         )
         store = WorkbookStore(folder / "gespraechsrunde.xlsx")
-        store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+        store.ensure_tabs(tab_headers())
         dataset = Dataset.from_snapshot(store.read())
         for record in base_records() if records is None else records:
             dataset.put(record)

@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 from automation import normalize
 from automation.dataset import Dataset
 from automation.errors import WorkbookLockedError
-from automation.records import TABS, Anmeldung, Kontakt, headers
+from automation.records import Anmeldung, Kontakt, headers, tab_headers
 from automation.store.base import Append, CellChange, ChangeSet
 from automation.store.xlsx import WorkbookStore
 
 
 def _store(tmp_path: Path) -> WorkbookStore:
     store = WorkbookStore(tmp_path / "daten.xlsx")
-    store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+    store.ensure_tabs(tab_headers())
     return store
 
 

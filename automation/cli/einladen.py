@@ -9,10 +9,10 @@ import click
 from automation.cli.app import CliContext, dry_run_option, echo_json, is_terminal, json_option, main
 
 if TYPE_CHECKING:
-    from automation.mail.commands import Outcome
+    from automation.mail.commands import CommandOutcome
 
 
-def echo_outcome(outcome: Outcome, as_json: bool) -> None:
+def echo_outcome(outcome: CommandOutcome, as_json: bool) -> None:
     """Print what a mail command did (shared by ``einladen`` and ``versand``)."""
     if as_json:
         echo_json(outcome.as_dict())

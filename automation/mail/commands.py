@@ -33,7 +33,7 @@ class MessageCommandError(GespraechsrundeError):
 
 
 @dataclass
-class Outcome:
+class CommandOutcome:
     context: JobContext
     prepared: list[Prepared] = field(default_factory=list)
     summary: Summary = field(default_factory=Summary)
@@ -76,7 +76,7 @@ def invite(
     interactive: bool = False,
     now: dt.datetime | None = None,
     sender: Sender | None = None,
-) -> Outcome:
+) -> CommandOutcome:
     """Send the invitations for one date now (``--dry-run``: only list them)."""
     with open_context(folder, dry_run=dry_run, interactive=interactive, now=now) as ctx:
         termin = ctx.dataset.get(Termin, termin_id)
@@ -93,7 +93,7 @@ def invite(
             )
         dispatcher = Dispatcher(ctx, sender)
         dispatcher.reconcile()
-        outcome = Outcome(ctx)
+        outcome = CommandOutcome(ctx)
         limit = None if dry_run else dispatcher.remaining_today()
         outcome.prepared = dispatcher.prepare(invitations(ctx.dataset, ctx.now.date(), [termin_id]), limit=limit)
         with progress_reporter(len(outcome.prepared), interactive and not dry_run, "Einladungen") as progress:
@@ -108,7 +108,7 @@ def resend(
     dry_run: bool = False,
     now: dt.datetime | None = None,
     sender: Sender | None = None,
-) -> Outcome:
+) -> CommandOutcome:
     """Send one message again on purpose (rows ``unklar``, ``fehlgeschlagen`` or ``geplant``)."""
     try:
         key = MessageKey.parse(key_text)
@@ -129,7 +129,7 @@ def resend(
         problem = consent_problem(key.art, due.kontakt)
         if problem is not None:
             raise MessageCommandError(f"{key} wird nicht gesendet: {due.kontakt.kontakt_id} {problem}.")
-        outcome = Outcome(ctx)
+        outcome = CommandOutcome(ctx)
         outcome.prepared = dispatcher.prepare([due], resend=True)
         outcome.summary = dispatcher.send(outcome.prepared, respect_limit=False)
         return outcome

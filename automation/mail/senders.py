@@ -11,7 +11,6 @@ A sender is a context manager with one method, ``send``. Errors are translated a
 
 from __future__ import annotations
 
-import os
 import re
 import smtplib
 import ssl
@@ -20,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Protocol, Self
 
+from automation.adapters.files import write_atomically
 from automation.settings import MailSettings, secret
 
 
@@ -91,15 +91,9 @@ class OutboxSender:
         target = self.path_for(key)
         if target.exists():  # a second file for one key would be a second message
             target = target.with_name(f"{target.stem}.{message['Message-ID'].strip('<>')}.eml")
-        tmp = target.with_name("." + target.name + ".tmp")
         try:
-            with open(tmp, "wb") as handle:
-                handle.write(message.as_bytes())
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
+            write_atomically(target, message.as_bytes(), durable=True)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise Unavailable(f"In den Ausgangsordner {self.folder} lässt sich nicht schreiben ({exc}).") from exc
 
 

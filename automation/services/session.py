@@ -15,20 +15,15 @@ from pathlib import Path
 from automation.dataset import Dataset
 from automation.job.runner import JobContext
 from automation.lock import workspace_lock
-from automation.records import TABS, headers
+from automation.records import tab_headers
 from automation.store.base import Store, find_header
 from automation.workspace import Workspace
-
-
-def wanted_tabs() -> dict[str, list[str]]:
-    """Every tab of the data model with its headers (what ``ensure_tabs`` creates)."""
-    return {spec.name: headers(spec.model) for spec in TABS}
 
 
 def _read(store: Store, *, complete_tabs: bool) -> Dataset:
     snapshot = store.read()
     if complete_tabs:
-        wanted = wanted_tabs()
+        wanted = tab_headers()
         incomplete = any(
             name not in snapshot or any(find_header(snapshot[name].headers, h) is None for h in columns)
             for name, columns in wanted.items()

@@ -8,36 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from automation.adapters.files import write_atomically
 from automation.domain.tischplan_tab import plan_rows, replace_rows_of_date
-from automation.records import TischplanZeile
-from automation.services.session import open_workspace, wanted_tabs
+from automation.records import TischplanZeile, tab_headers
+from automation.services.session import open_workspace
 from automation.store.base import ChangeSet
 
 if TYPE_CHECKING:  # the solver (and scipy) is imported only when a plan is made
     from automation.tischplan import Ergebnis, Instanz
 
 Progress = Callable[[float, int, int, int], None]
-
-
-def write_text_atomically(target: Path, text: str) -> None:
-    """Write a file so that it is either the old or the new one, never half written."""
-    import os
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 @dataclass
@@ -62,12 +47,12 @@ def write_outputs(outcome: PlanOutcome, json_file: Path | None, html_file: Path 
     from automation.tischplan.ausgabe import plan_json
 
     if json_file is not None:
-        write_text_atomically(json_file, plan_json(outcome.ergebnis.plan))
+        write_atomically(json_file, plan_json(outcome.ergebnis.plan))
         outcome.written.append(json_file)
     if html_file is not None:
         from automation.tischplan.druck import druckfassung
 
-        write_text_atomically(html_file, druckfassung(outcome.instanz, outcome.ergebnis.plan, outcome.names))
+        write_atomically(html_file, druckfassung(outcome.instanz, outcome.ergebnis.plan, outcome.names))
         outcome.written.append(html_file)
 
 
@@ -106,7 +91,7 @@ def plan_date(
         write_outputs(outcome, json_file or default_json, html_file or default_html)
         rows = plan_rows(termin_id, instanz, ergebnis.plan, names, ctx.now)
         replace_rows_of_date(ctx.dataset, termin_id, rows)
-        ctx.store.ensure_tabs(wanted_tabs())
+        ctx.store.ensure_tabs(tab_headers())
         replaced = [r for r in ctx.dataset.changes().replaces if r.tab == TischplanZeile.TAB]
         if replaced:
             ctx.store.apply(ChangeSet(replaces=replaced))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from automation.domain.problems import error_lines
 from automation.errors import ConfigError
 
 
@@ -100,11 +101,7 @@ class Plan(_Streng):
 
 def fehlerzeilen(exc: ValidationError) -> list[str]:
     """Turn a pydantic error into German ``ort: meldung`` lines."""
-    zeilen = []
-    for fehler in exc.errors():
-        ort = ".".join(str(teil) for teil in fehler["loc"]) or "(Wurzel)"
-        zeilen.append(f"{ort}: {fehler['msg']}")
-    return zeilen
+    return error_lines(exc)
 
 
 def lies_instanz(text: str) -> Instanz:

@@ -9,12 +9,12 @@ import pytest
 
 from automation.dataset import Dataset
 from automation.errors import GoogleApiError
-from automation.records import TABS, Kontakt, headers
+from automation.records import TABS, Kontakt, headers, tab_headers
 from tests.google.conftest import GoogleWorkspace
 from tests.google.fake_google import Call, FakeGoogle
 from tests.google.test_store_contract import kontakt
 
-ALL_TABS = {spec.name: headers(spec.model) for spec in TABS}
+ALL_TABS = tab_headers()
 
 
 def seeded(make: Callable[..., GoogleWorkspace], rows: int) -> GoogleWorkspace:

@@ -12,13 +12,13 @@ import openpyxl
 import pytest
 
 from automation.dataset import Dataset
-from automation.records import TABS, Hinweis, Kontakt, headers
+from automation.records import Hinweis, Kontakt, headers, tab_headers
 from automation.store.base import Append, CellChange, ChangeSet, Delete, Replace, Store
 from automation.store.xlsx import WorkbookStore
 from tests.google.conftest import GoogleWorkspace
 from tests.google.fake_google import FakeGoogle
 
-ALL_TABS = {spec.name: headers(spec.model) for spec in TABS}
+ALL_TABS = tab_headers()
 
 
 @dataclass

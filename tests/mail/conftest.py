@@ -21,7 +21,7 @@ from automation.dataset import Dataset
 from automation.job.runner import JobContext
 from automation.mail.senders import Sender
 from automation.mail.step import SendMessagesStep
-from automation.records import TABS, Anmeldung, Kontakt, Record, Termin, Versand, headers
+from automation.records import Anmeldung, Kontakt, Record, Termin, Versand, tab_headers
 from automation.store.base import Append, ChangeSet
 from automation.store.xlsx import WorkbookStore
 from automation.warteliste import WaitlistStep
@@ -145,7 +145,7 @@ def make_space(tmp_path: Path) -> Any:
         text = SETTINGS.format(tageslimit=tageslimit, extra=extra)
         (folder / "gespraechsrunde.toml").write_text(text, encoding="utf-8")
         space = Space(folder, text)
-        space.store().ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+        space.store().ensure_tabs(tab_headers())
         return space
 
     return factory
