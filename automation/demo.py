@@ -16,11 +16,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import random
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from automation import ids
 from automation.cells import Cell
@@ -49,13 +52,7 @@ ANSWERS_FOLDER = "antworten"
 README_FILE = "LIESMICH.txt"
 SENDER = "gespraechsrunde@adorf.example"
 
-THEMEN = (
-    "Sport", "Kultur", "Natur", "Soziales", "Jugend", "Senioren", "Umwelt", "Musik", "Geschichte",
-    "Integration", "Familie", "Digitales",
-)  # fmt: skip
-
-
-# -- invented municipalities, clubs and offers ------------------------------------------------------
+# -- invented municipalities, clubs, offers and people: the tables are data (demo_daten.json) -----------
 
 
 @dataclass(frozen=True)
@@ -64,13 +61,6 @@ class _KommuneSpec:
     kuerzel: str
     domain: str
     stelle: str  # mailbox of the municipal contact
-
-
-KOMMUNEN = (
-    _KommuneSpec("Adorf", "ADF", "adorf.example", "buergerbuero"),
-    _KommuneSpec("Bergheim an der Aue", "BHA", "bergheim-aue.example", "rathaus"),
-    _KommuneSpec("Cellingen", "CEL", "cellingen.example", "gemeinde"),
-)
 
 
 @dataclass(frozen=True)
@@ -96,237 +86,40 @@ class _ClubSpec:
     barrierefrei: bool = False
 
 
-_O = _OfferSpec
-CLUBS: tuple[_ClubSpec, ...] = (
-    _ClubSpec("SV Adorf 1921", "sv-adorf", 0, ("Sport", "Jugend"),
-              "Breitensport für alle Generationen: Fußball, Turnen, Laufen.", (
-        _O("Lauftreff am Samstagmorgen", "Gemeinsam 5 oder 10 km laufen, jedes Tempo ist willkommen.",
-           "gelegentlich", "samstags 9 Uhr, wenn Sie da sind", True, False, ("Incoming", "Neu zugezogen")),
-        _O("Übungsleitung Kinderturnen", "Unterstützung der Übungsleitung in der Turnhalle.",
-           "regelmäßig", "wöchentlich, dienstags 16–17 Uhr", False, False, ("Einheimisch", "Neu zugezogen")),
-    )),
-    _ClubSpec("Gemischter Chor Bergheim", "chor-bergheim", 1, ("Musik", "Kultur"),
-              "Vierstimmiger Chor mit Pop, Klassik und Volksliedern.", (
-        _O("Projektchor zum Adventskonzert", "Acht Proben, ein Konzert – ohne Vorkenntnisse.",
-           "einmalig", "acht Proben im Herbst", True, False, ("Incoming", "Outgoing")),
-        _O("Notenarchiv digitalisieren", "Noten einscannen und ordnen, gern von zu Hause aus.",
-           "gelegentlich", "nach Absprache", False, True, ("Outgoing",)),
-    ), strom=True),
-    _ClubSpec("Förderverein Freiwillige Feuerwehr Cellingen", "feuerwehr-foerderverein-cellingen", 2,
-              ("Soziales", "Jugend"), "Unterstützt die Feuerwehr und die Jugendfeuerwehr im Ort.", (
-        _O("Helfen beim Sommerfest", "Grillstand, Kuchentheke oder Aufbau – ein Nachmittag genügt.",
-           "einmalig", "einmal im Jahr, Juli", True, False, ("Incoming", "Neu zugezogen")),
-        _O("Kassenprüfung aus der Ferne", "Belege digital prüfen, zweimal im Jahr.",
-           "gelegentlich", "zweimal im Jahr", False, True, ("Outgoing",)),
-    )),
-    _ClubSpec("Tafel Aue-Land", "tafel-aue-land", 1, ("Soziales",),
-              "Verteilt gespendete Lebensmittel an Menschen mit wenig Geld.", (
-        _O("Ausgabe am Samstag", "Lebensmittel sortieren und ausgeben, im Team.",
-           "regelmäßig", "jeden zweiten Samstag vormittags", True, False),
-        _O("Fahrdienst Lebensmittel", "Spenden mit dem Vereinsbus bei Märkten abholen.",
-           "regelmäßig", "wöchentlich, donnerstags", False, False, ("Einheimisch",)),
-    ), barrierefrei=True),
-    _ClubSpec("Naturschutzgruppe Auenwiesen", "auenwiesen", 1, ("Natur", "Umwelt"),
-              "Pflegt Streuobstwiesen und Feuchtwiesen an der Aue.", (
-        _O("Pflegeeinsatz Streuobstwiese", "Mähen, Schneiden, Äpfel ernten – mit Picknick.",
-           "gelegentlich", "viermal im Jahr samstags", True, False, ("Incoming", "Neu zugezogen")),
-        _O("Vogelzählung melden", "Beobachtungen per App melden, wo immer Sie gerade sind.",
-           "gelegentlich", "jederzeit", True, True, ("Outgoing", "Incoming")),
-    )),
-    _ClubSpec("Heimatverein Adorf", "heimatverein-adorf", 0, ("Geschichte", "Kultur"),
-              "Bewahrt die Geschichte des Ortes und lädt zum Erzählcafé.", (
-        _O("Erzählcafé mit alten Fotos", "Bei Kaffee alte Fotos ansehen und Geschichten sammeln.",
-           "gelegentlich", "monatlich, sonntags 15 Uhr", True, False, ("Neu zugezogen", "Einheimisch")),
-        _O("Ortschronik online", "Texte und Bilder für die Chronik im Netz aufbereiten.",
-           "gelegentlich", "nach Absprache", False, True, ("Outgoing",)),
-    )),
-    _ClubSpec("Repair-Café Cellingen", "repaircafe-cellingen", 2, ("Umwelt", "Digitales"),
-              "Gemeinsam reparieren statt wegwerfen: Elektro, Textil, Fahrräder.", (
-        _O("Reparieren am ersten Samstag", "Mit anpacken oder Kaffee kochen – Fachwissen hilft, muss aber nicht.",
-           "regelmäßig", "monatlich, erster Samstag", True, False, ("Incoming", "Neu zugezogen")),
-    ), strom=True),
-    _ClubSpec("Theatergruppe Kulissenzauber", "kulissenzauber", 0, ("Kultur",),
-              "Laientheater mit einem Stück im Frühjahr und einem Märchen im Advent.", (
-        _O("Bühnenbau für das Frühjahrsstück", "Kulissen bauen und bemalen an drei Wochenenden.",
-           "einmalig", "drei Wochenenden vor der Premiere", True, False, ("Incoming",)),
-        _O("Soufflieren", "Bei Proben und Aufführungen den Text mitlesen.",
-           "regelmäßig", "wöchentlich, mittwochs abends", False, False),
-    )),
-    _ClubSpec("Jugendtreff Bergheim", "jugendtreff-bergheim", 1, ("Jugend", "Integration"),
-              "Offener Treff für Jugendliche von 12 bis 18 Jahren.", (
-        _O("Hausaufgabenhilfe", "Ein Nachmittag pro Woche mit Schülerinnen und Schülern lernen.",
-           "regelmäßig", "wöchentlich nachmittags", False, False, ("Einheimisch", "Neu zugezogen")),
-        _O("Ferienfreizeit begleiten", "Eine Woche Zeltlager in den Sommerferien mitbetreuen.",
-           "einmalig", "eine Woche in den Sommerferien", True, False, ("Incoming", "Outgoing")),
-    )),
-    _ClubSpec("Seniorenhilfe Cellingen", "seniorenhilfe-cellingen", 2, ("Senioren", "Soziales"),
-              "Nachbarschaftshilfe für ältere Menschen: Besuche, Einkäufe, Begleitung.", (
-        _O("Besuchsdienst", "Ältere Menschen besuchen, spazieren gehen, vorlesen.",
-           "regelmäßig", "etwa alle zwei Wochen", True, False),
-        _O("Telefonpatenschaft", "Regelmäßig anrufen und plaudern – geht von überall.",
-           "regelmäßig", "wöchentlich, Zeit frei wählbar", True, True, ("Outgoing", "Incoming")),
-    ), barrierefrei=True),
-    _ClubSpec("Musikverein Harmonie Cellingen", "musikverein-cellingen", 2, ("Musik",),
-              "Blasorchester mit Jugendkapelle und Konzerten im Sommer.", (
-        _O("Mitspielen im Blasorchester", "Wiedereinstieg willkommen, Leihinstrumente vorhanden.",
-           "regelmäßig", "wöchentlich, freitags 19:30 Uhr", False, False, ("Einheimisch", "Neu zugezogen")),
-        _O("Plakate und Social Media", "Konzerte bewerben, Beiträge schreiben, Fotos auswählen.",
-           "gelegentlich", "vor Konzerten", False, True, ("Outgoing",)),
-    )),
-    _ClubSpec("Kleiderkammer Adorf", "kleiderkammer-adorf", 0, ("Soziales", "Integration"),
-              "Gut erhaltene Kleidung für alle, die sie brauchen.", (
-        _O("Sortieren am Samstag", "Spenden sortieren und ausgeben, zwei Stunden genügen.",
-           "gelegentlich", "samstags 10–12 Uhr", True, False, ("Incoming", "Neu zugezogen")),
-    )),
-    _ClubSpec("Sprachcafé Welcome", "sprachcafe-welcome", 1, ("Integration", "Kultur"),
-              "Deutsch üben bei Tee und Gebäck, für Neuankommende und Einheimische.", (
-        _O("Gesprächspartnerin oder Gesprächspartner im Sprachcafé", "Einfach mitreden – Deutsch im Alltag.",
-           "gelegentlich", "donnerstags 18 Uhr", False, False, ("Neu zugezogen", "Einheimisch")),
-        _O("Online-Sprachtandem", "Per Video Deutsch und eine andere Sprache üben.",
-           "regelmäßig", "wöchentlich, nach Absprache", True, True, ("Outgoing", "Incoming")),
-    )),
-    _ClubSpec("Tennisclub Blau-Weiß Bergheim", "tc-bergheim", 1, ("Sport",),
-              "Sechs Sandplätze und eine Halle, Mannschaften von U10 bis 60+.", (
-        _O("Schnuppertraining für Erwachsene", "Vier Termine mit Trainer, Schläger werden gestellt.",
-           "einmalig", "vier Samstage im Mai", True, False, ("Incoming", "Neu zugezogen")),
-    )),
-    _ClubSpec("Imkerverein Drei Auen", "imker-drei-auen", 2, ("Natur", "Umwelt"),
-              "Imkerinnen und Imker aus der Region, mit Lehrbienenstand.", (
-        _O("Bienenpatenschaft", "Ein Volk begleiten und beim Schleudern helfen.",
-           "gelegentlich", "fünf Termine von April bis August", True, False),
-    )),
-    _ClubSpec("Bürgerbus Cellingen", "buergerbus-cellingen", 2, ("Senioren", "Soziales"),
-              "Ehrenamtlich gefahrener Kleinbus zwischen den Ortsteilen.", (
-        _O("Fahrerin oder Fahrer für den Bürgerbus", "Führerschein Klasse B genügt, feste Touren.",
-           "regelmäßig", "zweimal im Monat, vormittags", False, False, ("Einheimisch",)),
-    )),
-    _ClubSpec("Kunstverein Adorf", "kunstverein-adorf", 0, ("Kultur",),
-              "Ausstellungen regionaler Künstlerinnen und Künstler in der alten Schule.", (
-        _O("Ausstellungsaufsicht am Wochenende", "Gäste begrüßen und Fragen beantworten.",
-           "gelegentlich", "samstags oder sonntags 14–17 Uhr", True, False, ("Incoming",)),
-    ), strom=True),
-    _ClubSpec("Wanderverein Auetal", "wanderverein-auetal", 1, ("Natur", "Sport"),
-              "Geführte Wanderungen und Pflege der Wanderwege im Auetal.", (
-        _O("Wanderungen führen", "Eine eigene Lieblingsstrecke für die Gruppe anbieten.",
-           "gelegentlich", "einmal im Quartal, sonntags", True, False, ("Incoming", "Einheimisch")),
-        _O("Wegzeichen prüfen", "Einen Abschnitt abgehen und fehlende Zeichen melden.",
-           "gelegentlich", "zweimal im Jahr, frei einteilbar", True, False),
-    )),
-    _ClubSpec("Familienzentrum Bergheim", "familienzentrum-bergheim", 1, ("Familie", "Soziales"),
-              "Treffpunkt für Familien: Krabbelgruppe, Elterncafé, Beratung.", (
-        _O("Vorlesepatenschaft", "Kindern in der Bücherecke vorlesen.",
-           "regelmäßig", "wöchentlich, nachmittags", False, False, ("Einheimisch", "Neu zugezogen")),
-        _O("Elterncafé mitgestalten", "Themenabende planen, Gäste einladen.",
-           "gelegentlich", "einmal im Monat", False, False, ("Neu zugezogen",)),
-    )),
-    _ClubSpec("Schachclub Cellingen", "schach-cellingen", 2, ("Sport", "Digitales"),
-              "Schach am Brett und online, mit Jugendgruppe.", (
-        _O("Fernschach-Mannschaft", "Partien online spielen, von wo auch immer.",
-           "regelmäßig", "ein Zug pro Tag", True, True, ("Outgoing", "Incoming")),
-    )),
-    _ClubSpec("Dorfladen-Genossenschaft Cellingen", "dorfladen-cellingen", 2, ("Soziales",),
-              "Der Laden im Ort, getragen von über 200 Mitgliedern.", (
-        _O("Ladendienst am Samstag", "Kasse und Regale, nach Einarbeitung.",
-           "gelegentlich", "samstags 8–12 Uhr", True, False, ("Incoming",)),
-    ), barrierefrei=True),
-    _ClubSpec("Posaunenchor Bergheim", "posaunenchor-bergheim", 1, ("Musik",),
-              "Blechbläser in der Kirchengemeinde, Anfängerausbildung im Haus.", (
-        _O("Einsteigerkurs Trompete", "Ein Jahr Unterricht in der Gruppe, Instrument wird geliehen.",
-           "regelmäßig", "wöchentlich, montags", False, False),
-    )),
-    _ClubSpec("Umweltinitiative Adorf plastikfrei", "adorf-plastikfrei", 0, ("Umwelt",),
-              "Müllsammelaktionen, Tauschregal und Beratung für Vereinsfeste ohne Einweg.", (
-        _O("Müllsammelaktion im Frühjahr", "Ein Samstagvormittag, Handschuhe und Zangen gibt es.",
-           "einmalig", "einmal im Jahr, März", True, False, ("Incoming", "Neu zugezogen")),
-    )),
-    _ClubSpec("Digitalhilfe 60plus", "digitalhilfe-60plus", 0, ("Senioren", "Digitales"),
-              "Hilfe bei Smartphone, Tablet und Online-Terminen.", (
-        _O("Smartphone-Sprechstunde", "Fragen zu Handy und Tablet beantworten.",
-           "regelmäßig", "zweimal im Monat, dienstags", False, False),
-        _O("Hilfe per Videoanruf", "Schritt für Schritt am Bildschirm helfen, von überall.",
-           "gelegentlich", "nach Absprache", True, True, ("Outgoing",)),
-    ), strom=True),
-    _ClubSpec("Kulturkreis Alte Mühle", "kulturkreis-alte-muehle", 1, ("Kultur", "Geschichte"),
-              "Konzerte, Lesungen und Kino in der restaurierten Mühle.", (
-        _O("Konzertabende mitorganisieren", "Einlass, Theke, Technik – je nach Lust.",
-           "gelegentlich", "etwa einmal im Monat, freitags", False, False, ("Incoming", "Einheimisch")),
-    )),
-)  # fmt: skip
+def _load_data() -> dict[str, Any]:
+    text = (resources.files("automation") / "demo_daten.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
-# -- invented people ----------------------------------------------------------------------------------
+def _pairs(rows: list[list[Any]]) -> tuple[tuple[str, int], ...]:
+    return tuple((str(a), int(b)) for a, b in rows)
 
-FIRST_NAMES = (
-    "Anna", "Lena", "Marie", "Sophie", "Laura", "Julia", "Katharina", "Sabine", "Petra", "Monika", "Ursula",
-    "Helga", "Jana", "Miriam", "Greta", "Frieda", "Ida", "Clara", "Lotte", "Hannah", "Lukas", "Jonas",
-    "Felix", "Paul", "Maximilian", "Tobias", "Stefan", "Michael", "Thomas", "Andreas", "Jürgen", "Klaus",
-    "Dieter", "Uwe", "Matthias", "Florian", "Jan", "Niklas", "Ben", "Emil", "Jörg", "Bärbel", "Gisela",
-    "Aylin", "Elif", "Mehmet", "Emre", "Zeynep", "Yusuf", "Olena", "Dmytro", "Oksana", "Piotr", "Agnieszka",
-    "Tomasz", "Giulia", "Marco", "Luca", "Sofia", "Ana", "João", "Ahmad", "Rania", "Samir", "Layla", "Omar",
-    "Amira", "Kwame", "Ama", "Priya", "Arjun", "Mei", "Wei", "Yuki", "Sven", "Ingrid", "Nora", "Liam",
-    "Chloé", "Hamid", "Noor", "Svetlana", "Igor", "Fatou", "Mariam", "René", "Søren",
-)  # fmt: skip
 
-LAST_NAMES = (
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz", "Hoffmann",
-    "Koch", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun", "Krüger",
-    "Hartmann", "Lange", "Werner", "Krause", "Lehmann", "Köhler", "Herrmann", "König", "Walter", "Huber",
-    "Kaiser", "Fuchs", "Peters", "Scholz", "Möller", "Weiß", "Jung", "Hahn", "Vogel", "Keller", "Günther",
-    "Berger", "Winkler", "Roth", "Lorenz", "Baumann", "Albrecht", "Böhm", "Winter", "Schumacher", "Krämer",
-    "Vogt", "Jäger", "Sommer", "Groß", "Seidel", "Brandt", "Haas", "Graf", "Dietrich", "Ziegler", "Kühn",
-    "Engel", "Horn", "Busch", "Bergmann", "Voigt", "Sauer", "Arnold", "Pfeiffer", "Yılmaz", "Kaya", "Demir",
-    "Şahin", "Çelik", "Kowalski", "Nowak", "Wiśniewska", "Kovalenko", "Shevchenko", "Bondarenko", "Rossi",
-    "Russo", "Ferrari", "Silva", "Santos", "Pereira", "García", "Martínez", "López", "Nguyen", "Tran",
-    "Haddad", "Khalil", "Mensah", "Okafor", "Sharma", "Patel", "Chen", "Wang", "Tanaka", "Sato",
-    "Andersson", "Nielsen", "Dubois", "Moreau", "Petrov", "Novak", "Horvat", "Popescu", "Papadopoulos",
-    "Ahmadi", "Hosseini", "von Aue", "de Vries",
-)  # fmt: skip
-
+_DATA = _load_data()
+THEMEN: tuple[str, ...] = tuple(_DATA["themen"])
+KOMMUNEN = tuple(_KommuneSpec(**k) for k in _DATA["kommunen"])
+CLUBS: tuple[_ClubSpec, ...] = tuple(
+    _ClubSpec(
+        **{k: v for k, v in c.items() if k not in ("themen", "angebote")},
+        themen=tuple(c["themen"]),
+        offers=tuple(_OfferSpec(**{**o, "geeignet": tuple(o["geeignet"])}) for o in c["angebote"]),
+    )
+    for c in _DATA["vereine"]
+)
+FIRST_NAMES: tuple[str, ...] = tuple(_DATA["vornamen"])
+LAST_NAMES: tuple[str, ...] = tuple(_DATA["nachnamen"])
 # Reserved for documentation (RFC 2606/6761): nobody receives mail there.
-MAIL_DOMAINS = (
-    "example.org", "example.net", "example.com", "post.example", "mailbox.example", "familie.example",
-)  # fmt: skip
-
+MAIL_DOMAINS: tuple[str, ...] = tuple(_DATA["mail_domains"])
 # Bundesnetzagentur "Drama Numbers": area code, block; the last three digits are free (000–999).
-DRAMA_NUMBERS = (("030", "23125"), ("069", "90009"), ("040", "66969"), ("0221", "4710"), ("089", "99998"))
-
-ANWESENHEIT = ("unter der Woche", "am Wochenende", "in den Ferien", "unregelmäßig")
-GRUPPEN_WEIGHTS = (("Incoming", 35), ("Outgoing", 20), ("Neu zugezogen", 25), ("Einheimisch", 20))
-QUELLEN = (
-    ("Anmeldeformular", 40), ("Begrüßungsmappe Einwohnermeldeamt", 25), ("Papierliste Koordination", 15),
-    ("Vereinsfest", 10), ("Empfehlung eines Vereins", 10),
-)  # fmt: skip
-
-BEMERKUNGEN = (
-    "Ich bin nur am Wochenende hier, freue mich aber sehr!",
-    "Komme evtl. etwas später, mein Zug kommt erst um 14:20 an.",
-    "Gibt es Parkplätze am Bürgerhaus?",
-    "Wir sind erst im Sommer hergezogen und kennen noch niemanden.",
-    "Mein Mann kommt mit, er spricht wenig Deutsch.",
-    "Ich interessiere mich vor allem für Angebote, die ich auch von unterwegs machen kann.",
-    "Danke für die Einladung!",
-    "Kann ich meinen Hund mitbringen?",
-)
-BARRIEREN = (
-    "stufenloser Zugang (Rollator)",
-    "Gebärdensprache wäre toll",
-    "Sitzplatz, ich kann nicht lange stehen",
-    "große Schrift auf den Unterlagen",
-)
-VERBESSERUNGEN = (
-    "Mehr Zeit pro Runde, 15 Minuten waren knapp.",
-    "Es war sehr laut im Saal.",
-    "Bitte auch einen Termin unter der Woche abends.",
-    "Namensschilder für alle wären hilfreich.",
-    "Alles prima, gern wieder so.",
-    "Kaffee war schnell alle :)",
-)
-FREITEXTE = (
-    "Danke an die Lotsinnen und Lotsen!",
-    "Ich habe zwei Vereine gefunden, bei denen ich mitmachen möchte.",
-    "Schön, endlich Leute aus dem Ort kennenzulernen.",
-    "Für Pendler wie mich sind Angebote am Wochenende wichtig.",
-)
+DRAMA_NUMBERS: tuple[tuple[str, str], ...] = tuple((a, b) for a, b in _DATA["drama_numbers"])
+ANWESENHEIT: tuple[str, ...] = tuple(_DATA["anwesenheit"])
+GRUPPEN_WEIGHTS = _pairs(_DATA["gruppen_gewichte"])
+QUELLEN = _pairs(_DATA["quellen"])
+BEMERKUNGEN: tuple[str, ...] = tuple(_DATA["bemerkungen"])
+BARRIEREN: tuple[str, ...] = tuple(_DATA["barrieren"])
+VERBESSERUNGEN: tuple[str, ...] = tuple(_DATA["verbesserungen"])
+FREITEXTE: tuple[str, ...] = tuple(_DATA["freitexte"])
 
 
 @dataclass(frozen=True)
