@@ -19,6 +19,7 @@ from automation.store.xlsx import WorkbookStore
 
 if TYPE_CHECKING:
     from automation.google.http import Transport
+    from automation.mail.senders import Sender
 
 
 @dataclass
@@ -28,11 +29,22 @@ class Workspace:
     # made once per run and shared: the form definitions, one Google transport for the store and the forms
     form_definitions: dict[str, FormDefinition] | None = field(default=None, repr=False, compare=False)
     google_transport: Transport | None = field(default=None, repr=False, compare=False)
+    # edges handed in instead of those the settings name (tests, trials: ``automation.adapters.memory``)
+    given_store: Store | None = field(default=None, repr=False, compare=False)
+    given_answers: AnswerSource | None = field(default=None, repr=False, compare=False)
+    given_sender: Sender | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def open(cls, folder: Path) -> Workspace:
+    def open(
+        cls,
+        folder: Path,
+        *,
+        store: Store | None = None,
+        answers: AnswerSource | None = None,
+        sender: Sender | None = None,
+    ) -> Workspace:
         folder = folder.resolve()
-        return cls(folder, load_settings(folder))
+        return cls(folder, load_settings(folder), given_store=store, given_answers=answers, given_sender=sender)
 
     def path(self, relative: Path) -> Path:
         """A path from the settings, relative to the workspace folder."""
@@ -46,6 +58,8 @@ class Workspace:
 
     def store(self, *, interactive: bool = False) -> Store:
         """The store the settings name; ``interactive``: a first OAuth login may open a browser."""
+        if self.given_store is not None:
+            return self.given_store
         if self.settings.speicher == "google":
             from automation.google.wiring import open_store, transport
 
@@ -53,8 +67,18 @@ class Workspace:
         return WorkbookStore(self.path(self.settings.lokal.arbeitsmappe))
 
     def answer_source(self) -> AnswerSource:
+        if self.given_answers is not None:
+            return self.given_answers
         if self.settings.speicher == "google":
             from automation.google.wiring import open_answer_source
 
             return open_answer_source(self)
         return CsvAnswerSource(self.path(self.settings.lokal.antworten))
+
+    def sender(self) -> Sender:
+        """The sender the settings name (``[mail] versand``): the outbox folder or SMTP."""
+        if self.given_sender is not None:
+            return self.given_sender
+        from automation.mail.senders import open_sender
+
+        return open_sender(self.settings.mail, self.path(self.settings.mail.ausgang))

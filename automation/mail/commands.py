@@ -91,7 +91,7 @@ def invite(
                 f"Termin {termin_id} hat den Status »{termin.status}«. Einladungen gehen nur bei »Anmeldung offen« "
                 "hinaus: bitte in »Termine«, Spalte »Status« ändern und erneut starten."
             )
-        dispatcher = Dispatcher(ctx, sender)
+        dispatcher = Dispatcher(ctx, sender or ctx.workspace.sender())
         dispatcher.reconcile()
         outcome = CommandOutcome(ctx)
         limit = None if dry_run else dispatcher.remaining_today()
@@ -115,7 +115,7 @@ def resend(
     except ValueError as exc:
         raise MessageCommandError(str(exc)) from None
     with open_context(folder, dry_run=dry_run, interactive=False, now=now) as ctx:
-        dispatcher = Dispatcher(ctx, sender)
+        dispatcher = Dispatcher(ctx, sender or ctx.workspace.sender())
         dispatcher.reconcile()
         row = ctx.dataset.get(Versand, str(key))
         if row is None:

@@ -25,7 +25,7 @@ class SendMessagesStep:
         if not settings.senden_bei_sync:
             ctx.report.say("Nachrichten werden bei »sync« nicht gesendet ([mail] senden_bei_sync = false).")
             return
-        dispatcher = Dispatcher(ctx, self.sender, batch_size=self.batch_size)
+        dispatcher = Dispatcher(ctx, self.sender or ctx.workspace.sender(), batch_size=self.batch_size)
         dispatcher.reconcile()
         due = due_messages(ctx.dataset, ctx.now.date(), settings.erinnerung_tage_vorher)
         limit = None if ctx.dry_run else dispatcher.remaining_today()
