@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parent
+import automation
+
+_PACKAGE = Path(automation.__file__).resolve().parent  # the package root, wherever this module lives
 
 
 def _data_dir(name: str) -> Path:
