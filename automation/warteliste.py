@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 
 from automation.dataset import Dataset
-from automation.domain.run import RunState
 from automation.mail.kinds import Art, MessageKey
 from automation.records import Anmeldung, Hinweis, Termin, Versand
 
@@ -75,18 +74,3 @@ def assign_places(dataset: Dataset, today: dt.date) -> tuple[list[Anmeldung], li
                 if anmeldung.status == "Warteliste":
                     promoted.append(anmeldung)
     return promoted, findings
-
-
-class WaitlistStep:
-    """Job step: assign places and the waiting list (run before :class:`~automation.mail.step.SendMessagesStep`)."""
-
-    name = "Warteliste"
-
-    def run(self, ctx: RunState) -> None:
-        promoted, findings = assign_places(ctx.dataset, ctx.now.date())
-        ctx.report.findings += findings
-        waiting = sum(1 for a in ctx.dataset.all(Anmeldung) if a.status == "Warteliste")
-        for anmeldung in promoted:
-            ctx.report.say(f"Nachgerückt: {anmeldung.anmelde_id} ({anmeldung.termin_id})")
-        ctx.report.count("Nachgerückt", len(promoted))
-        ctx.report.count("Warteliste", waiting)

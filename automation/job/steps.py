@@ -1,10 +1,11 @@
-"""Job steps whose work is I/O: fetching the answers from their source (the rules are in the core)."""
+"""Job steps around the rules of the core: fetching answers from their source, the waiting list."""
 
 from __future__ import annotations
 
 from automation.answers.intake import upsert, watermarks
 from automation.job.runner import JobContext
-from automation.records import Eingang
+from automation.records import Anmeldung, Eingang
+from automation.warteliste import assign_places
 
 
 class FetchAnswersStep:
@@ -18,3 +19,18 @@ class FetchAnswersStep:
         changed = sum(upsert(ctx, answer) for answer in answers)
         ctx.report.count("Antworten neu oder geändert", changed)
         ctx.report.say(f"{len(answers)} Antworten aus {source.describe()} gelesen, davon {changed} neu oder geändert.")
+
+
+class WaitlistStep:
+    """Assign places and the waiting list (before :class:`~automation.mail.step.SendMessagesStep`)."""
+
+    name = "Warteliste"
+
+    def run(self, ctx: JobContext) -> None:
+        promoted, findings = assign_places(ctx.dataset, ctx.now.date())
+        ctx.report.findings += findings
+        waiting = sum(1 for a in ctx.dataset.all(Anmeldung) if a.status == "Warteliste")
+        for anmeldung in promoted:
+            ctx.report.say(f"Nachgerückt: {anmeldung.anmelde_id} ({anmeldung.termin_id})")
+        ctx.report.count("Nachgerückt", len(promoted))
+        ctx.report.count("Warteliste", waiting)

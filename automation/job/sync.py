@@ -8,10 +8,9 @@ from automation.answers.processing import ProcessAnswersStep
 from automation.domain.run import Report
 from automation.job.findings import write_findings
 from automation.job.runner import Step, run_steps
-from automation.job.steps import FetchAnswersStep
+from automation.job.steps import FetchAnswersStep, WaitlistStep
 from automation.mail.step import SendMessagesStep
 from automation.services.session import open_workspace
-from automation.warteliste import WaitlistStep
 from automation.workspace import Workspace
 
 

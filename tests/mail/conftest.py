@@ -19,12 +19,12 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from automation.dataset import Dataset
 from automation.job.runner import JobContext
+from automation.job.steps import WaitlistStep
 from automation.mail.senders import Sender
 from automation.mail.step import SendMessagesStep
 from automation.records import Anmeldung, Kontakt, Record, Termin, Versand, tab_headers
 from automation.store.base import Append, ChangeSet
 from automation.store.xlsx import WorkbookStore
-from automation.warteliste import WaitlistStep
 from automation.workspace import Workspace
 
 NOW = dt.datetime(2027, 3, 1, 9, 0, 0)
