@@ -24,14 +24,14 @@ import pytest
 import responses
 from click.testing import Result
 
-from automation.answers.csv_source import _split
-from automation.dataset import Dataset
-from automation.form_state import FormState, save_form_states
-from automation.forms import load_forms
-from automation.google import wiring
-from automation.records import Kontakt, Record, tab_headers
-from automation.store.xlsx import WorkbookStore
-from automation.workspace import Workspace
+from automation.adapters.csv_source import _split
+from automation.adapters.form_state import FormState, save_form_states
+from automation.adapters.google import wiring
+from automation.adapters.xlsx import WorkbookStore
+from automation.domain.dataset import Dataset
+from automation.domain.forms import load_forms
+from automation.domain.records import Kontakt, Record, tab_headers
+from automation.services.wiring import Workspace
 from tests.conftest import WorkspaceFactory, base_records, run_cli, write_answers
 from tests.google.conftest import DRIVE_URL, FORMS_URL, SHEETS_URL, TOKEN_URL, write_google_settings
 from tests.google.fake_google import FakeGoogle, Formula

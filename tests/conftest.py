@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from automation.adapters.xlsx import WorkbookStore
 from automation.cli import main
-from automation.dataset import Dataset
-from automation.form_options import termin_option_text
-from automation.forms import load_forms
-from automation.records import Kommune, Kontakt, Record, Termin, Verein, tab_headers
-from automation.store.xlsx import WorkbookStore
+from automation.domain.dataset import Dataset
+from automation.domain.form_options import termin_option_text
+from automation.domain.forms import load_forms
+from automation.domain.records import Kommune, Kontakt, Record, Termin, Verein, tab_headers
 
 TODAY = dt.date(2027, 2, 1)
 

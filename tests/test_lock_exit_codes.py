@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from automation.errors import COULD_NOT_RUN, LockedError
-from automation.lock import FOREIGN_HOST_HOURS, LOCK_FILE, process_start, workspace_lock
+from automation.adapters.lock import FOREIGN_HOST_HOURS, LOCK_FILE, process_start, workspace_lock
+from automation.domain.errors import COULD_NOT_RUN, LockedError
 from tests.conftest import run_cli
 
 
@@ -106,12 +106,12 @@ def test_a_crash_exits_with_could_not_run_without_traceback(
     make_workspace,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import automation.job.sync
+    import automation.services.sync
 
     def boom(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("erika@beispiel.example")
 
-    monkeypatch.setattr(automation.job.sync, "run_steps", boom)
+    monkeypatch.setattr(automation.services.sync, "run_steps", boom)
     result = run_cli("-C", str(make_workspace()), "sync")
     assert result.exit_code == COULD_NOT_RUN
     assert "unerwartet abgebrochen (ZeroDivisionError)" in result.output
@@ -119,7 +119,7 @@ def test_a_crash_exits_with_could_not_run_without_traceback(
 
 
 def test_findings_still_exit_1(make_workspace) -> None:
-    from automation.records import Kontakt
+    from automation.domain.records import Kontakt
     from tests.conftest import base_records
 
     folder = make_workspace([*base_records(), Kontakt(kontakt_id="K-2", email="kaputt(at)beispiel")])

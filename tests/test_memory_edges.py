@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from automation.adapters.csv_source import _split
 from automation.adapters.memory import ListAnswerSource, MemoryStore, RecordingSender
-from automation.answers.base import RawAnswer
-from automation.answers.csv_source import _split
-from automation.dataset import Dataset
-from automation.forms import load_forms
-from automation.job.sync import run_check, run_sync
-from automation.records import Anmeldung, Kontakt, tab_headers
-from automation.workspace import Workspace
+from automation.domain.answers.base import RawAnswer
+from automation.domain.dataset import Dataset
+from automation.domain.forms import load_forms
+from automation.domain.records import Anmeldung, Kontakt, tab_headers
+from automation.services.sync import run_check, run_sync
+from automation.services.wiring import Workspace
 from tests.conftest import TERMIN, base_records, registration
 
 NOW = dt.datetime(2027, 2, 1, 12, 0)

@@ -14,7 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 HEAVY = ("pydantic", "openpyxl", "scipy", "numpy", "googleapiclient", "gspread", "google.auth", "jinja2", "icalendar",
          "phonenumbers", "email_validator", "yaml", "requests")  # fmt: skip
-GOOGLE_AND_SOLVER = ("scipy", "googleapiclient", "gspread", "google.auth", "httplib2", "automation.tischplan.loeser")
+GOOGLE_AND_SOLVER = (
+    "scipy",
+    "googleapiclient",
+    "gspread",
+    "google.auth",
+    "httplib2",
+    "automation.domain.tischplan.loeser",
+)
 
 
 def _modules_after(code: str, cwd: Path) -> set[str]:
@@ -74,5 +81,5 @@ def test_local_sync_never_loads_the_solver_or_the_google_client(make_workspace) 
         """,
         folder,
     )
-    assert "automation.job.sync" in modules and "openpyxl" in modules  # it really ran
+    assert "automation.services.sync" in modules and "openpyxl" in modules  # it really ran
     assert _loaded(modules, GOOGLE_AND_SOLVER) == []

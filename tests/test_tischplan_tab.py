@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from automation.job.sync import run_check, run_sync
-from automation.records import Anmeldung, Kommune, Kontakt, Record, Termin, TischplanZeile, Verein
+from automation.domain.records import Anmeldung, Kommune, Kontakt, Record, Termin, TischplanZeile, Verein
+from automation.services.sync import run_check, run_sync
 from automation.services.tischplan import plan_date
-from automation.workspace import Workspace
+from automation.services.wiring import Workspace
 from tests.conftest import read_dataset
 from tests.mail.conftest import read_eml
 
@@ -105,7 +105,7 @@ def test_a_plan_older_than_a_registration_change_is_stale(make_workspace) -> Non
 
     workspace = Workspace.open(folder)
     store = workspace.store()
-    from automation.dataset import Dataset
+    from automation.domain.dataset import Dataset
 
     data = Dataset.from_snapshot(store.read())
     late = REGISTERED + dt.timedelta(days=25)  # after the plan

@@ -1,11 +1,11 @@
 """In-package fakes of the edges, for tests and trials – the way httpx ships ``MockTransport``.
 
-- :class:`MemoryStore`: a :class:`~automation.store.base.Store` whose tabs live in memory, with the same
+- :class:`MemoryStore`: a :class:`~automation.domain.store.Store` whose tabs live in memory, with the same
   rules as the real stores (columns by header, rows by ID, cells edited meanwhile are conflicts).
-- :class:`ListAnswerSource`: an :class:`~automation.answers.base.AnswerSource` over a list of answers.
-- :class:`RecordingSender`: a :class:`~automation.mail.senders.Sender` that keeps every message.
+- :class:`ListAnswerSource`: an :class:`~automation.domain.answers.base.AnswerSource` over a list of answers.
+- :class:`RecordingSender`: a :class:`~automation.adapters.mail.senders.Sender` that keeps every message.
 
-Hand them to :class:`~automation.workspace.Workspace` (``Workspace.open(folder, store=…, answers=…,
+Hand them to :class:`~automation.services.wiring.Workspace` (``Workspace.open(folder, store=…, answers=…,
 sender=…)``) and every command runs in-process against them.
 """
 
@@ -19,12 +19,12 @@ from email.message import EmailMessage
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from automation.cells import Cell, same_cell
-from automation.store.base import ApplyResult, ChangeSet, Conflict, Row, Snapshot, Table, find_header, header_key
+from automation.domain.cells import Cell, same_cell
+from automation.domain.store import ApplyResult, ChangeSet, Conflict, Row, Snapshot, Table, find_header, header_key
 
 if TYPE_CHECKING:
-    from automation.answers.base import RawAnswer
-    from automation.forms import FormDefinition
+    from automation.domain.answers.base import RawAnswer
+    from automation.domain.forms import FormDefinition
 
 
 @dataclass

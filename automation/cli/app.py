@@ -18,7 +18,7 @@ import click
 
 from automation import __version__
 from automation.cli import deutsch
-from automation.errors import COULD_NOT_RUN, GespraechsrundeError
+from automation.domain.errors import COULD_NOT_RUN, GespraechsrundeError
 
 F = TypeVar("F", bound=Callable[..., Any])
 

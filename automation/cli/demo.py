@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from automation.cli.app import main
-from automation.errors import ConfigError
+from automation.domain.errors import ConfigError
 
 
 @main.command("demo")
@@ -34,7 +34,7 @@ def demo(ziel: Path, seed: int, ueberschreiben: bool) -> None:
             f"Der Ordner »{ziel}« ist nicht leer. Bitte einen neuen oder leeren Ordner angeben, "
             "oder mit --ueberschreiben die Beispieldateien darin ersetzen."
         )
-    from automation.demo import create_demo  # imported here: only this command needs it
+    from automation.services.demo import create_demo  # imported here: only this command needs it
 
     summary = create_demo(ziel, seed=seed)
     for line in summary.lines():

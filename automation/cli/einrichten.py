@@ -15,7 +15,7 @@ def einrichten_command(obj: CliContext) -> None:
     Vorhandene Daten werden nie gelöscht oder umsortiert; ein zweiter Aufruf ändert nichts. Beim
     Google-Speicher mit zugang = »oauth« öffnet sich beim ersten Mal ein Browser zur Anmeldung.
     """
-    from automation.einrichten import einrichten
+    from automation.services.einrichten import einrichten
     from automation.services.session import locked_workspace
 
     with locked_workspace(obj.ordner) as workspace:  # not while a sync is writing

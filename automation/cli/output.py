@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from automation.domain.records import Hinweis
     from automation.domain.run import Report
-    from automation.records import Hinweis
 
 _COLOURS = {"Fehler": "red", "Warnung": "yellow", "Info": "blue"}
 

@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING
 import click
 
 from automation.cli.app import CliContext, dry_run_option, main
-from automation.errors import GespraechsrundeError
+from automation.domain.errors import GespraechsrundeError
 
 if TYPE_CHECKING:
-    from automation.dataset import Dataset
-    from automation.records import Kontakt
+    from automation.domain.dataset import Dataset
+    from automation.domain.records import Kontakt
 
 
 def _find(dataset: Dataset, wer: str) -> Kontakt:
-    from automation.privacy import find_contact
+    from automation.domain.privacy import find_contact
 
     kontakt = find_contact(dataset, wer)
     if kontakt is None:
@@ -41,7 +41,7 @@ def export(obj: CliContext, wer: str, datei: Path | None) -> None:
 
     WER ist die Kontakt-ID (z. B. K-7Q4MZP2C) oder die E-Mail-Adresse.
     """
-    from automation.privacy import export_person
+    from automation.domain.privacy import export_person
     from automation.services.session import open_workspace
 
     with open_workspace(obj.ordner, write=False) as ctx:
@@ -65,7 +65,7 @@ def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
     Versand-Zeilen behalten ihren Schlüssel (damit nichts doppelt gesendet wird), verlieren aber die
     Adresse. Die Antworten in Google Forms bzw. den CSV-Dateien bitte zusätzlich von Hand löschen.
     """
-    from automation.privacy import erase_person, erasure_steps
+    from automation.domain.privacy import erase_person, erasure_steps
     from automation.services.session import open_workspace
 
     with open_workspace(obj.ordner, dry_run=dry_run) as ctx:  # locked from the read to the last write

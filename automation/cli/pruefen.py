@@ -17,8 +17,8 @@ def pruefen(obj: CliContext, as_json: bool) -> None:
     Schreibt die Befunde (Tabelle, Zeile, Spalte, Vorschlag) in den Tab »Hinweise« und sonst nichts.
     Exit-Code 1, wenn es Fehler gibt.
     """
-    from automation.job.sync import run_check
-    from automation.workspace import Workspace
+    from automation.services.sync import run_check
+    from automation.services.wiring import Workspace
 
     report = run_check(Workspace.open(obj.ordner))
     if as_json:

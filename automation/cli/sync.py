@@ -19,8 +19,8 @@ def sync(obj: CliContext, dry_run: bool, as_json: bool) -> None:
     legt Kontakte und Anmeldungen an und schreibt die Hinweise. Ein zweiter Lauf ändert nichts.
     Für cron geeignet: ohne Terminal nur Protokollzeilen. Exit-Code 1, wenn es Fehler-Hinweise gibt.
     """
-    from automation.job.sync import run_sync
-    from automation.workspace import Workspace
+    from automation.services.sync import run_sync
+    from automation.services.wiring import Workspace
 
     workspace = Workspace.open(obj.ordner)
     report = run_sync(workspace, dry_run=dry_run, interactive=is_terminal())

@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 import click
 
 from automation.cli.app import CliContext, dry_run_option, is_terminal, main
-from automation.errors import ConfigError
+from automation.domain.errors import ConfigError
 
 if TYPE_CHECKING:  # the solver (and scipy) is imported only when this command runs
-    from automation.tischplan import Ergebnis, Instanz
+    from automation.domain.tischplan import Ergebnis, Instanz
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
         f"  Gemeinde-Überschuss:        {k.gemeinde_ueberschuss} (mindestens {s.gemeinde})",
         f"  Verletzte Pflichtregeln:    {k.verletzungen}",
     ]
-    from automation.tischplan.kennzahlen import themen_passung
+    from automation.domain.tischplan.kennzahlen import themen_passung
 
     gleich, paare = themen_passung(instanz, ergebnis.plan)
     if paare:
@@ -147,7 +147,7 @@ def tischplan(
             json_file=json_datei, html_file=html_datei,
         )  # fmt: skip
     elif instanz_datei is not None:
-        from automation.tischplan import lies_instanz
+        from automation.domain.tischplan import lies_instanz
 
         instanz = lies_instanz(instanz_datei.read_text(encoding="utf-8"))
         log.info("Tischplan: %d Teilnehmende, %s Sekunden", len(instanz.teilnehmende), sekunden or 10)

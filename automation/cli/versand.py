@@ -24,6 +24,6 @@ def wiederholen(obj: CliContext, schluessel: str, dry_run: bool, as_json: bool) 
     SCHLÜSSEL steht in »Versand«, Spalte »Schlüssel«, z. B. »Einladung|T-2027-1|K-ABCD1234«
     (in Anführungszeichen, wegen der senkrechten Striche).
     """
-    from automation.mail.commands import resend
+    from automation.services.mail.commands import resend
 
     echo_outcome(resend(obj.ordner, schluessel, dry_run=dry_run), as_json)

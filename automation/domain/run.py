@@ -12,11 +12,11 @@ import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from automation.records import Hinweis
+from automation.domain.records import Hinweis
 
 if TYPE_CHECKING:
-    from automation.dataset import Dataset
-    from automation.forms import FormDefinition
+    from automation.domain.dataset import Dataset
+    from automation.domain.forms import FormDefinition
 
 log = logging.getLogger("gespraechsrunde")
 

@@ -14,11 +14,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from automation.dataset import Dataset
-from automation.records import Anmeldung, Hinweis, TischplanZeile
+from automation.domain.dataset import Dataset
+from automation.domain.records import Anmeldung, Hinweis, TischplanZeile
 
 if TYPE_CHECKING:  # the solver package (and scipy) is not needed to read or check the tab
-    from automation.tischplan.modell import Instanz, Plan
+    from automation.domain.tischplan.modell import Instanz, Plan
 
 SEATED = ("angemeldet", "teilgenommen")  # the statuses that hold a seat in a plan
 

@@ -12,12 +12,12 @@ import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
-from automation.dataset import Dataset
-from automation.job.runner import JobContext
-from automation.lock import workspace_lock
-from automation.records import tab_headers
-from automation.store.base import Store, find_header
-from automation.workspace import Workspace
+from automation.adapters.lock import workspace_lock
+from automation.domain.dataset import Dataset
+from automation.domain.records import tab_headers
+from automation.domain.store import Store, find_header
+from automation.services.runner import JobContext
+from automation.services.wiring import Workspace
 
 
 def _read(store: Store, *, complete_tabs: bool) -> Dataset:

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from automation.adapters.files import write_atomically
+from automation.domain.records import TischplanZeile, tab_headers
+from automation.domain.store import ChangeSet
 from automation.domain.tischplan_tab import plan_rows, replace_rows_of_date
-from automation.records import TischplanZeile, tab_headers
 from automation.services.session import open_workspace
-from automation.store.base import ChangeSet
 
 if TYPE_CHECKING:  # the solver (and scipy) is imported only when a plan is made
-    from automation.tischplan import Ergebnis, Instanz
+    from automation.domain.tischplan import Ergebnis, Instanz
 
 Progress = Callable[[float, int, int, int], None]
 
@@ -44,13 +44,13 @@ def output_files(folder: Path, termin_id: str) -> tuple[Path, Path]:
 
 def write_outputs(outcome: PlanOutcome, json_file: Path | None, html_file: Path | None) -> None:
     """The plan as JSON and the printable HTML (club signs, route cards)."""
-    from automation.tischplan.ausgabe import plan_json
+    from automation.adapters.printouts.tischplan_ausgabe import plan_json
 
     if json_file is not None:
         write_atomically(json_file, plan_json(outcome.ergebnis.plan))
         outcome.written.append(json_file)
     if html_file is not None:
-        from automation.tischplan.druck import druckfassung
+        from automation.adapters.printouts.tischplan_druck import druckfassung
 
         write_atomically(html_file, druckfassung(outcome.instanz, outcome.ergebnis.plan, outcome.names))
         outcome.written.append(html_file)
@@ -58,7 +58,7 @@ def write_outputs(outcome: PlanOutcome, json_file: Path | None, html_file: Path 
 
 def plan_instance(instanz: Instanz, *, seconds: float, seed: int, progress: Progress | None) -> PlanOutcome:
     """Solve a stand-alone instance."""
-    from automation.tischplan import plane
+    from automation.domain.tischplan import plane
 
     return PlanOutcome(instanz, plane(instanz, seed=seed, sekunden=seconds, meldung=progress))
 
@@ -76,8 +76,8 @@ def plan_date(
     now: dt.datetime | None = None,
 ) -> PlanOutcome:
     """Plan one Termin of the workspace; without ``dry_run`` write the files and the ``Tischplan`` rows."""
-    from automation.tischplan import plane
-    from automation.tischplan.arbeitsordner import instanz_aus_arbeitsordner
+    from automation.domain.tischplan import plane
+    from automation.domain.tischplan.arbeitsordner import instanz_aus_arbeitsordner
 
     termin_id = termin_id.strip()
     with open_workspace(folder, write=not dry_run, dry_run=dry_run, now=now) as ctx:

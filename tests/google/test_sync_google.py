@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.records import Anmeldung, Eingang, Kontakt
+from automation.domain.records import Anmeldung, Eingang, Kontakt
 from tests.backends import (
     FORMS_KINDS,
     GoogleBackend,

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from automation.lock import LOCK_FILE
-from automation.mail.commands import resend
+from automation.adapters.lock import LOCK_FILE
+from automation.services.mail.commands import resend
 from tests.mail.conftest import NOW, SMTP_EXTRA, TERMIN, Received, anmeldung, free_port, kontakt, termin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,10 +23,10 @@ CRASH_SCRIPT = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
-    from automation.mail.senders import OutboxSender
+    from automation.adapters.mail.senders import OutboxSender
     from tests.mail.conftest import Space, NOW
-    from automation.mail.step import SendMessagesStep
-    from automation.lock import workspace_lock
+    from automation.services.mail.step import SendMessagesStep
+    from automation.adapters.lock import workspace_lock
 
     folder, k, mode = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 

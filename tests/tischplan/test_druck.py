@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from automation.tischplan import Instanz, plane
-from automation.tischplan.ausgabe import anzeigename
-from automation.tischplan.beispiele import markt
-from automation.tischplan.druck import druckfassung, seitenzahl
+from automation.adapters.printouts.tischplan_ausgabe import anzeigename
+from automation.adapters.printouts.tischplan_druck import druckfassung, seitenzahl
+from automation.domain.tischplan import Instanz, plane
+from automation.domain.tischplan.beispiele import markt
 from tests.tischplan.conftest import instanz_daten
 
 
