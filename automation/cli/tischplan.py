@@ -84,7 +84,7 @@ class _Protokoll:
     "--instanz",
     "instanz_datei",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Eigenständige Instanz als JSON-Datei (Format siehe TISCHPLAN.md).",
+    help="Eigenständige Instanz als JSON-Datei (Format siehe docs/tischplan.md).",
 )
 @click.option(
     "--termin",

@@ -8,7 +8,7 @@ from automation.domain.tischplan.modell import Plan
 
 
 def plan_json(plan: Plan) -> str:
-    """The plan in the exact JSON format of TISCHPLAN.md (umlauts unescaped, indented)."""
+    """The plan in the exact JSON format of docs/tischplan.md (umlauts unescaped, indented)."""
     return json.dumps(plan.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -1,4 +1,4 @@
-"""Instance and plan records of the Tischplan, exactly as in the JSON formats of TISCHPLAN.md."""
+"""Instance and plan records of the Tischplan, exactly as in the JSON formats of docs/tischplan.md."""
 
 from __future__ import annotations
 
