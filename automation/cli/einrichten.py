@@ -15,10 +15,10 @@ def einrichten_command(obj: CliContext) -> None:
     Vorhandene Daten werden nie gelöscht oder umsortiert; ein zweiter Aufruf ändert nichts. Beim
     Google-Speicher mit zugang = »oauth« öffnet sich beim ersten Mal ein Browser zur Anmeldung.
     """
-    from automation.services.einrichten import einrichten
+    from automation.services.einrichten import set_up
     from automation.services.session import locked_workspace
 
     with locked_workspace(obj.ordner) as workspace:  # not while a sync is writing
-        lines = einrichten(workspace.store(interactive=True))
+        lines = set_up(workspace.store(interactive=True))
     for line in lines:
         click.echo(line)

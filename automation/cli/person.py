@@ -72,7 +72,7 @@ def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
         dataset = ctx.dataset
         kontakt = _find(dataset, wer)
         if not dry_run and not confirmed:
-            click.confirm(f"{kontakt.anzeigename} ({kontakt.kontakt_id}) wirklich löschen?", abort=True)
+            click.confirm(f"{kontakt.display_name} ({kontakt.kontakt_id}) wirklich löschen?", abort=True)
         counts = erase_person(dataset, kontakt)
         summary = ", ".join(f"{tab}: {n}" for tab, n in counts.items())
         if dry_run:

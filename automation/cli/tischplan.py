@@ -18,18 +18,18 @@ if TYPE_CHECKING:  # the solver (and scipy) is imported only when this command r
 log = logging.getLogger(__name__)
 
 
-def _prozent(wert: float) -> str:
+def _percent(wert: float) -> str:
     return f"{100 * wert:.1f} %".replace(".", ",")
 
 
-def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
+def summary_lines(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
     """The German summary lines: quality as ratio to the bounds, then notes."""
     k = ergebnis.plan.kennzahlen
     s = ergebnis.schranken
     zeilen = [
         f"Tischplan: {len(instanz.teilnehmende)} Teilnehmende, {len(instanz.tische)} Tische, {instanz.runden} Runden.",
         f"  Interessen abgedeckt:       {k.interessen_abgedeckt} von höchstens {k.interessen_schranke} "
-        f"({_prozent(ergebnis.abdeckung_quote)} der Schranke)",
+        f"({_percent(ergebnis.abdeckung_quote)} der Schranke)",
         *(
             [
                 f"    (Schranke genau berechnet: die einfache Abschätzung wäre {s.abdeckung_lp}, aber mehr als "
@@ -52,8 +52,8 @@ def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
     return zeilen
 
 
-def _meldung_fuer_terminal(fraction: float, covered: int, bound: int, repeats: int) -> None:
-    quote = _prozent(covered / bound) if bound else "–"
+def _progress_on_terminal(fraction: float, covered: int, bound: int, repeats: int) -> None:
+    quote = _percent(covered / bound) if bound else "–"
     sys.stderr.write(
         f"\rTischplan wird optimiert: {int(100 * fraction):3d} % · Interessen {covered}/{bound} ({quote}) · "
         f"Wiederholungen {repeats}   "
@@ -61,7 +61,7 @@ def _meldung_fuer_terminal(fraction: float, covered: int, bound: int, repeats: i
     sys.stderr.flush()
 
 
-class _Protokoll:
+class _ProgressLog:
     """Quiet log lines (every quarter of the time) when nobody watches a terminal."""
 
     def __init__(self) -> None:
@@ -140,7 +140,7 @@ def tischplan(
     if termin is not None and instanz_datei is not None:
         raise ConfigError("Bitte entweder --instanz DATEI oder --termin ID angeben, nicht beides.")
     terminal = is_terminal()
-    meldung = _meldung_fuer_terminal if terminal else _Protokoll()
+    meldung = _progress_on_terminal if terminal else _ProgressLog()
     if termin is not None:
         ergebnis = service.plan_date(
             obj.ordner, termin, seconds=sekunden, seed=seed, dry_run=dry_run, progress=meldung,
@@ -160,7 +160,7 @@ def tischplan(
         sys.stderr.write("\n")
     if dry_run:
         click.echo("Probelauf (nichts geschrieben):")
-    for zeile in zusammenfassung(ergebnis.instanz, ergebnis.ergebnis):
+    for zeile in summary_lines(ergebnis.instanz, ergebnis.ergebnis):
         click.echo(zeile)
     for datei in ergebnis.written:
         art = "Plan" if datei.suffix == ".json" else "Druckfassung"

@@ -161,10 +161,11 @@ class Kontakt(Record):
     aktualisiert: dt.datetime | None = Field(None, alias="Aktualisiert")
 
     @property
-    def anzeigename(self) -> str:
+    def display_name(self) -> str:
         """First and last name, or the e-mail address when both are missing."""
-        name = " ".join(p for p in (self.vorname, self.nachname) if p)
-        return name or (self.email or self.kontakt_id)
+        from automation.domain.names import full_name
+
+        return full_name(self.vorname, self.nachname, self.email or self.kontakt_id)
 
 
 class Anmeldung(Record):

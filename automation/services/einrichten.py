@@ -11,7 +11,7 @@ from __future__ import annotations
 from automation.domain.records import TABS, Kind, columns, headers
 from automation.domain.store import FormattableStore, Store, TabLayout
 
-__all__ = ["FormattableStore", "TabLayout", "einrichten", "layouts"]
+__all__ = ["FormattableStore", "TabLayout", "layouts", "set_up"]
 
 YES_NO = ("ja", "nein")
 
@@ -30,7 +30,7 @@ def layouts() -> list[TabLayout]:
     return result
 
 
-def einrichten(store: Store) -> list[str]:
+def set_up(store: Store) -> list[str]:
     """Set up the store; returns German lines saying what was done."""
     tabs = layouts()
     created = store.ensure_tabs({t.name: t.headers for t in tabs})

@@ -117,7 +117,7 @@ def build_context(
         "logo": darstellung.logo,
         "kontakt_adresse": darstellung.kontakt_adresse or settings.mail.antwort_an or settings.mail.absender_adresse,
         "erinnerung_tage": settings.mail.erinnerung_tage_vorher,
-        "person": {"name": kontakt.anzeigename, "vorname": kontakt.vorname or kontakt.anzeigename},
+        "person": {"name": kontakt.display_name, "vorname": kontakt.vorname or kontakt.display_name},
         "termin": {
             "id": termin.termin_id,
             "titel": termin.titel,

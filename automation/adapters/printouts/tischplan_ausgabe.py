@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from automation.domain.names import short_from_full
 from automation.domain.tischplan.modell import Plan
 
 
@@ -14,9 +15,4 @@ def plan_json(plan: Plan) -> str:
 
 def anzeigename(name: str | None, ident: str) -> str:
     """First name and initial of the last name (``Anna Becker`` → ``Anna B.``); the id without a name."""
-    if not name or not name.strip():
-        return ident
-    teile = name.split()
-    if len(teile) == 1:
-        return teile[0]
-    return f"{teile[0]} {teile[-1][0]}."
+    return short_from_full(name, ident)

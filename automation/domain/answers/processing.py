@@ -159,7 +159,7 @@ def _upsert_contact(ctx: RunState, reader: AnswerReader, index: ContactIndex, an
         if match.uncertain is not None:
             reader.note(
                 "email", f"Vielleicht dieselbe Person wie {match.uncertain.kontakt_id} "
-                f"({match.uncertain.anzeigename}); als neuer Kontakt {kontakt.kontakt_id} angelegt.",
+                f"({match.uncertain.display_name}); als neuer Kontakt {kontakt.kontakt_id} angelegt.",
                 "Prüfen und ggf. von Hand zusammenführen (eine Zeile löschen, Anmeldungen umschreiben).",
             )  # fmt: skip
             ctx.report.count("unsichere Zuordnungen")

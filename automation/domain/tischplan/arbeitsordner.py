@@ -33,6 +33,7 @@ import re
 from automation.domain.dataset import Dataset
 from automation.domain.errors import ConfigError, InfeasibleError
 from automation.domain.matching import fold
+from automation.domain.names import short_name
 from automation.domain.records import Anmeldung, Kontakt, Termin
 from automation.domain.records import Verein as VereinRecord
 from automation.domain.settings import TischplanSettings
@@ -57,11 +58,7 @@ def kurzname(kontakt: Kontakt | None, ersatz: str) -> str:
     """First name and initial of the last name (``Anna B.``); the id when the contact has no name."""
     if kontakt is None:
         return ersatz
-    vorname = (kontakt.vorname or "").strip()
-    nachname = (kontakt.nachname or "").strip()
-    if vorname and nachname:
-        return f"{vorname} {nachname[0]}."
-    return vorname or (f"{nachname[0]}." if nachname else ersatz)
+    return short_name(kontakt.vorname, kontakt.nachname, ersatz)
 
 
 def _interessen(antworten: list[str], by_name: dict[str, str], by_theme: dict[str, list[str]]) -> list[str]:

@@ -220,7 +220,7 @@ class Dispatcher:
                 self.ctx.report.count("Nachrichten ohne E-Mail-Adresse")
                 continue
             try:
-                recipient = make_address(item.kontakt.anzeigename, item.kontakt.email)
+                recipient = make_address(item.kontakt.display_name, item.kontakt.email)
             except InvalidAddress:
                 self._address_finding(item.kontakt, f"Die E-Mail-Adresse »{item.kontakt.email}« ist ungültig")
                 self.ctx.report.count("Nachrichten mit ungültiger Adresse")

@@ -1,0 +1,30 @@
+"""How people are named where others may read it: the one display-name rule.
+
+``full_name`` for messages to the person themself; ``short_name`` (first name and the initial of the last
+name, ``Anna B.``) for everything shown to others – table plans, route cards, the ``Tischplan`` tab.
+"""
+
+from __future__ import annotations
+
+
+def full_name(first: str | None, last: str | None, fallback: str) -> str:
+    """``Vorname Nachname``; ``fallback`` when both are empty."""
+    name = " ".join(p.strip() for p in (first, last) if p and p.strip())
+    return name or fallback
+
+
+def short_name(first: str | None, last: str | None, fallback: str) -> str:
+    """``Anna B.``; only one of the two: that one (a last name as its initial); ``fallback`` without any."""
+    first = (first or "").strip()
+    last = (last or "").strip()
+    if first and last:
+        return f"{first} {last[0]}."
+    return first or (f"{last[0]}." if last else fallback)
+
+
+def short_from_full(name: str | None, fallback: str) -> str:
+    """``Anna Maria Becker`` → ``Anna B.`` (first word and initial of the last word)."""
+    parts = (name or "").split()
+    if len(parts) < 2:
+        return parts[0] if parts else fallback
+    return short_name(parts[0], parts[-1], fallback)
