@@ -30,9 +30,10 @@ from automation.adapters.google import wiring
 from automation.adapters.xlsx import WorkbookStore
 from automation.domain.dataset import Dataset
 from automation.domain.forms import load_forms
-from automation.domain.records import Kontakt, Record, tab_headers
+from automation.domain.records import Kontakt, Record
 from automation.services.wiring import Workspace
 from tests.conftest import WorkspaceFactory, base_records, run_cli, write_answers
+from tests.factory import seed_store
 from tests.google.conftest import DRIVE_URL, FORMS_URL, SHEETS_URL, TOKEN_URL, write_google_settings
 from tests.google.fake_google import FakeGoogle, Formula
 
@@ -186,12 +187,7 @@ class GoogleBackend(Backend):
         path = self.folder / "gespraechsrunde.toml"
         path.write_text(SETTINGS_TOP + path.read_text(encoding="utf-8") + "\n" + SETTINGS_MAIL, encoding="utf-8")
         install_forms(self.fake, self.folder)
-        store = Workspace.open(self.folder).store()
-        store.ensure_tabs(tab_headers())
-        dataset = Dataset.from_snapshot(store.read())
-        for record in base_records() if records is None else records:
-            dataset.put(record)
-        store.apply(dataset.changes())
+        seed_store(Workspace.open(self.folder).store(), base_records() if records is None else records)
         return self.folder
 
     def answer(self, form: str, when: dt.datetime, answers: dict[str, str]) -> str:

@@ -10,10 +10,11 @@ from automation.adapters.memory import ListAnswerSource, MemoryStore, RecordingS
 from automation.domain.answers.base import RawAnswer
 from automation.domain.dataset import Dataset
 from automation.domain.forms import load_forms
-from automation.domain.records import Anmeldung, Kontakt, tab_headers
+from automation.domain.records import Anmeldung, Kontakt
 from automation.services.sync import run_check, run_sync
 from automation.services.wiring import Workspace
 from tests.conftest import TERMIN, base_records, registration
+from tests.factory import build_workspace
 
 NOW = dt.datetime(2027, 2, 1, 12, 0)
 
@@ -27,15 +28,8 @@ def _answer(n: int, **values: str) -> RawAnswer:
 
 
 def _workspace(tmp_path: Path) -> tuple[Workspace, MemoryStore, ListAnswerSource, RecordingSender]:
-    (tmp_path / "gespraechsrunde.toml").write_text(
-        'titel = "Test"\n[mail]\nabsender_adresse = "runde@kommune.example"\n', encoding="utf-8"
-    )
     store, answers, sender = MemoryStore(), ListAnswerSource(), RecordingSender()
-    store.ensure_tabs(tab_headers())
-    data = Dataset.from_snapshot(store.read())
-    for record in base_records():
-        data.put(record)
-    store.apply(data.changes())
+    build_workspace(tmp_path, base_records(), store=store)
     return Workspace.open(tmp_path, store=store, answers=answers, sender=sender), store, answers, sender
 
 

@@ -20,7 +20,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from automation.adapters.mail.senders import Sender
 from automation.adapters.xlsx import WorkbookStore
 from automation.domain.dataset import Dataset
-from automation.domain.records import Anmeldung, Kontakt, Record, Termin, Versand, tab_headers
+from automation.domain.records import Anmeldung, Kontakt, Record, Termin, Versand
 from automation.domain.store import Append, ChangeSet
 from automation.services.mail.step import SendMessagesStep
 from automation.services.runner import JobContext
@@ -140,13 +140,10 @@ def make_space(tmp_path: Path) -> Any:
     """``make_space(tageslimit=…, extra="smtp_port = 25")`` → a :class:`Space` with all tabs created."""
 
     def factory(tageslimit: int = 500, extra: str = "", name: str = "ws") -> Space:
-        folder = tmp_path / name
-        folder.mkdir()
+        from tests.factory import build_workspace
+
         text = SETTINGS.format(tageslimit=tageslimit, extra=extra)
-        (folder / "gespraechsrunde.toml").write_text(text, encoding="utf-8")
-        space = Space(folder, text)
-        space.store().ensure_tabs(tab_headers())
-        return space
+        return Space(build_workspace(tmp_path / name, settings=text), text)
 
     return factory
 
