@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from automation.cli import anlegen as anlegen_cli
 from automation.cli import main
-from automation.records import TABS
-from automation.settings import Settings
+from automation.domain.records import TABS
+from automation.domain.settings import Settings
 
 OPTIONS = [
     "--titel", "Gesprächsrunde Adorf und Bergheim", "--kommune", "Adorf:AD", "--kommune", "Bergheim",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.records import Anmeldung, Eingang, Kontakt, Versand
+from automation.domain.records import Anmeldung, Eingang, Kontakt, Versand
 from tests.conftest import WorkspaceFactory, read_dataset, registration, run_cli, write_answers
 from tests.imap_server import ImapServer, dovecot
 

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from automation.records import Anmeldung, Kontakt, TischplanZeile, Versand
+from automation.domain.records import Anmeldung, Kontakt, TischplanZeile, Versand
 from tests.conftest import TERMIN, WorkspaceFactory, base_records, run_cli
 
 

@@ -1,1 +1,1 @@
-"""Edges: files, workbooks, Google, mail servers — everything that talks to the outside."""
+"""The edges: the workbook, CSV exports, Google, mail senders, printouts and files."""

@@ -16,8 +16,8 @@ from email import policy
 from email.utils import parseaddr, parsedate_to_datetime
 from types import TracebackType
 
+from automation.domain.errors import GespraechsrundeError
 from automation.domain.replies import MailReply
-from automation.errors import GespraechsrundeError
 
 
 class MailboxError(GespraechsrundeError):

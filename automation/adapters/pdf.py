@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from automation.errors import GespraechsrundeError
+from automation.domain.errors import GespraechsrundeError
 
 _FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",

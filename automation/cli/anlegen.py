@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from automation.cli.app import main
-from automation.errors import ConfigError
+from automation.domain.errors import ConfigError
 
 
 def can_ask() -> bool:
@@ -98,15 +98,14 @@ def anlegen(
 
 def _set_up_google(ordner: Path) -> None:
     """Run ``einrichten`` on the new Google spreadsheet; on failure say how to do it later."""
-    from automation.einrichten import einrichten
-    from automation.errors import GespraechsrundeError
-    from automation.google import wiring
-    from automation.workspace import Workspace
+    from automation.domain.errors import GespraechsrundeError
+    from automation.services.einrichten import set_up
+    from automation.services.session import locked_workspace
 
     try:
-        workspace = Workspace.open(ordner)
-        store = wiring.open_store(workspace, wiring.transport(workspace, interactive=can_ask()))
-        for line in einrichten(store):
+        with locked_workspace(ordner) as workspace:
+            lines = set_up(workspace.store(interactive=can_ask()))
+        for line in lines:
             click.echo(line)
     except GespraechsrundeError as exc:
         click.echo(f"Die Google-Tabelle konnte noch nicht eingerichtet werden: {exc}")

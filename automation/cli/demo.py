@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from automation.cli.app import main
-from automation.errors import ConfigError
+from automation.domain.errors import ConfigError
 
 # What a demo run and the job leave in a demo folder besides the demo's own files.
 _DEMO_LEFTOVERS = ("ausgang", "ausgabe", ".versand-journal.jsonl", ".gespraechsrunde.lock")
@@ -63,7 +63,7 @@ def demo(ziel: Path, seed: int, ueberschreiben: bool) -> None:
             f"Der Ordner »{ziel}« ist nicht leer. Bitte einen neuen oder leeren Ordner angeben, "
             "oder mit --ueberschreiben die Beispieldateien darin ersetzen."
         )
-    from automation.demo import create_demo  # imported here: only this command needs it
+    from automation.services.demo import create_demo  # imported here: only this command needs it
 
     summary = create_demo(ziel, seed=seed)
     for line in summary.lines():

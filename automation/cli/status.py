@@ -21,9 +21,8 @@ def status(obj: CliContext, as_json: bool, ohne_seite: bool) -> None:
     """
     from automation.domain.status import run_time
     from automation.services.status import workspace_status
-    from automation.workspace import Workspace
 
-    result = workspace_status(Workspace.open(obj.ordner), page=not ohne_seite)
+    result = workspace_status(obj.ordner, page=not ohne_seite)
     if as_json:
         echo_json(result.report.as_json())
         return

@@ -9,8 +9,6 @@ import click
 from automation.adapters.run_log import record_run
 from automation.cli.app import CliContext, dry_run_option, echo_json, is_terminal, json_option, main
 from automation.cli.output import print_report, report_json
-from automation.job.sync import run_sync
-from automation.workspace import Workspace
 
 
 @main.command("sync")
@@ -24,6 +22,9 @@ def sync(obj: CliContext, dry_run: bool, as_json: bool) -> None:
     legt Kontakte und Anmeldungen an und schreibt die Hinweise. Ein zweiter Lauf ändert nichts.
     Für cron geeignet: ohne Terminal nur Protokollzeilen. Exit-Code 1, wenn es Fehler-Hinweise gibt.
     """
+    from automation.services.sync import run_sync
+    from automation.services.wiring import Workspace
+
     workspace = Workspace.open(obj.ordner)
     started = dt.datetime.now()
     try:

@@ -14,9 +14,9 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from automation.answers.base import RawAnswer
-from automation.dataset import Dataset
-from automation.records import Anmeldung, Kontakt
+from automation.domain.answers.base import RawAnswer
+from automation.domain.dataset import Dataset
+from automation.domain.records import Anmeldung, Kontakt
 
 FORM_ID = "abmeldung"
 _TOKEN = re.compile(r"\b(?P<wunsch>absage|abmelden)\s+(?P<id>[AK]-[A-Z0-9][A-Z0-9-]*)", re.IGNORECASE)

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation.dataset import Dataset
-from automation.records import Anmeldung, Hinweis, Kontakt, Termin, TischplanZeile, Versand
+from automation.domain.dataset import Dataset
+from automation.domain.records import Anmeldung, Hinweis, Kontakt, Termin, TischplanZeile, Versand
 
 HOLDING_A_PLACE = ("angemeldet", "teilgenommen")
 UNKNOWN_GROUP = "ohne Angabe"

@@ -18,8 +18,8 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from automation.errors import ConfigError
-from automation.settings import SETTINGS_FILE, Settings
+from automation.domain.errors import ConfigError
+from automation.domain.settings import SETTINGS_FILE, Settings
 
 # Domains reserved for examples and tests (RFC 2606, RFC 6761): never a real sender or recipient.
 PLACEHOLDER_DOMAINS = ("example", "example.com", "example.org", "example.net", "invalid", "test", "localhost")
@@ -215,7 +215,7 @@ def settings_text(answers: NewWorkspace) -> str:
 
 
 def _kommune_records(kommunen: Iterable[NewKommune]) -> list[Any]:
-    from automation.records import Kommune
+    from automation.domain.records import Kommune
 
     return [Kommune(name=k.name, kuerzel=k.kuerzel) for k in kommunen]
 
@@ -238,7 +238,7 @@ def create_workspace(folder: Path, answers: NewWorkspace) -> Created:
         raise ConfigError(f"»{folder}« ist eine Datei, kein Ordner. Bitte einen Ordner angeben.")
     folder.mkdir(parents=True, exist_ok=True)
     text = settings_text(answers)
-    from automation.settings import load_settings
+    from automation.domain.settings import load_settings
 
     (folder / SETTINGS_FILE).write_text(text, encoding="utf-8")
     try:
@@ -255,12 +255,12 @@ def create_workspace(folder: Path, answers: NewWorkspace) -> Created:
 
 
 def _prepare_workbook(path: Path, kommunen: list[NewKommune]) -> list[str]:
-    from automation.dataset import Dataset
-    from automation.einrichten import einrichten
-    from automation.store.xlsx import WorkbookStore
+    from automation.adapters.xlsx import WorkbookStore
+    from automation.domain.dataset import Dataset
+    from automation.services.einrichten import set_up
 
     store = WorkbookStore(path)
-    einrichten(store)
+    set_up(store)
     dataset = Dataset.from_snapshot(store.read())
     for record in _kommune_records(kommunen):
         dataset.put(record)

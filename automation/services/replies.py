@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 
-from automation.answers.intake import upsert
+from automation.domain.answers.intake import upsert
+from automation.domain.records import Eingang, Hinweis
 from automation.domain.replies import Refusal, answer_for
-from automation.job.runner import JobContext
-from automation.records import Eingang, Hinweis
-from automation.settings import secret
+from automation.domain.settings import secret
+from automation.services.runner import JobContext
 
 log = logging.getLogger("gespraechsrunde")
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from automation.adapters.run_log import last_run
-from automation.dataset import Dataset
+from automation.domain.dataset import Dataset
+from automation.domain.mail.due import due_messages
 from automation.domain.status import StatusReport, build_status, cumulative, run_time
-from automation.mail.due import due_messages
-from automation.workspace import Workspace
+from automation.services.session import open_workspace
+from automation.services.wiring import Workspace
 
 
 @dataclass
@@ -26,9 +27,13 @@ def _plan_times(folder: Path) -> dict[str, dt.datetime]:
     return times
 
 
-def workspace_status(workspace: Workspace, *, today: dt.date | None = None, page: bool = True) -> StatusResult:
-    today = today or dt.date.today()
-    dataset = Dataset.from_snapshot(workspace.store().read())
+def workspace_status(folder: Path, *, today: dt.date | None = None, page: bool = True) -> StatusResult:
+    """Read only: no lock, nothing written to the store (the page goes to ``ausgabe/``)."""
+    with open_workspace(folder, write=False) as ctx:
+        return _status(ctx.workspace, ctx.dataset, today or ctx.now.date(), page)
+
+
+def _status(workspace: Workspace, dataset: Dataset, today: dt.date, page: bool) -> StatusResult:
     due = due_messages(dataset, today, workspace.settings.mail.erinnerung_tage_vorher)
     report = build_status(
         dataset,
@@ -50,7 +55,7 @@ def status_page(report: StatusReport, title: str, folder: Path | None = None) ->
     from markupsafe import Markup
 
     from automation.adapters.charts import line_chart_svg
-    from automation.mail.render import environment
+    from automation.adapters.mail.render import environment
 
     charts = {}
     for termin in report.termine:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from automation.errors import ConfigError, InfeasibleError
-from automation.form_options import termin_option_text
-from automation.records import Anmeldung, Kommune, Kontakt, Record, Termin, TischplanZeile, Verein
-from automation.settings import TischplanSettings
-from automation.tischplan import verletzungen
-from automation.tischplan.arbeitsordner import braucht_barrierefreiheit, instanz_aus_arbeitsordner
-from automation.tischplan.modell import Plan
+from automation.domain.errors import ConfigError, InfeasibleError
+from automation.domain.form_options import termin_option_text
+from automation.domain.records import Anmeldung, Kommune, Kontakt, Record, Termin, TischplanZeile, Verein
+from automation.domain.settings import TischplanSettings
+from automation.domain.tischplan import verletzungen
+from automation.domain.tischplan.arbeitsordner import braucht_barrierefreiheit, instanz_aus_arbeitsordner
+from automation.domain.tischplan.modell import Plan
 from tests.conftest import read_dataset, registration, run_cli, write_answers
 
 TERMIN = Termin(

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from automation.tischplan import Instanz, plane
-from automation.tischplan.ausgabe import anzeigename, plan_rows
-from automation.tischplan.beispiele import markt
-from automation.tischplan.druck import Veranstaltung, druckfassung, rundenzeiten, seitenzahl
+from automation.adapters.printouts.tischplan_ausgabe import anzeigename
+from automation.adapters.printouts.tischplan_druck import Veranstaltung, druckfassung, rundenzeiten, seitenzahl
+from automation.domain.tischplan import Instanz, plane
+from automation.domain.tischplan.beispiele import markt
 from tests.tischplan.conftest import instanz_daten
 
 
@@ -32,16 +32,6 @@ def test_html_escapes_and_shows_route_cards() -> None:
     assert "Turn- &amp; Sportverein" in html
     assert html.count('class="a6 laufkarte"') == len(instanz.teilnehmende)
     assert "<h2>K2</h2>" in html
-
-
-def test_plan_rows_have_the_tab_columns() -> None:
-    instanz = markt(1)
-    plan = plane(instanz, iterationen=500).plan
-    rows = plan_rows(instanz, plan)
-    assert len(rows) == instanz.runden * len(instanz.tische)
-    assert all(list(r) == ["Runde", "Tisch", "Vereine", "Teilnehmende", "Lotsen"] for r in rows)
-    lotsen = {p.id for p in instanz.teilnehmende if p.lotse}
-    assert all(set(filter(None, r["Lotsen"].split(", "))) <= lotsen for r in rows)
 
 
 @pytest.mark.browser
