@@ -144,3 +144,19 @@ def _cells(folder: Path, tab: str) -> list[dict[str, object]]:
     from tests.conftest import cells
 
     return cells(folder, tab)
+
+
+def test_the_tab_round_trips_through_both_stores(backend) -> None:
+    """IDs, names and »Erstellt« come back as written, on the workbook and on Google (stand-in)."""
+    from automation.domain.tischplan_tab import tables_of
+
+    folder = backend.create(_records(6))
+    outcome = plan_date(folder, "T-2027-1", seconds=0.2, seed=1, dry_run=False, progress=None, now=PLANNED)
+    rows = [r for r in backend.dataset().all(TischplanZeile) if r.termin_id == "T-2027-1"]
+    assert len(rows) == outcome.rows and {r.erstellt for r in rows} == {PLANNED}
+    for n in range(1, 7):
+        tables = tables_of(rows, "T-2027-1", {f"A-{n:04d}"})
+        assert [plan_round for plan_round, _ in tables] == [1, 2, 3]
+    assert {n for r in rows for n in r.teilnehmende + r.lotsen} == {f"Vorname{n} N." for n in range(1, 7)}
+    report = run_check(Workspace.open(folder), now=PLANNED)
+    assert not [f for f in report.findings if f.tabelle == "Tischplan"]
