@@ -21,7 +21,7 @@ from pydantic_settings import (
 )
 
 from automation.domain.errors import ConfigError
-from automation.domain.problems import error_lines
+from automation.domain.problems import error_lines, toml_problem
 
 SETTINGS_FILE = "gespraechsrunde.toml"
 ENV_PREFIX = "GESPRAECHSRUNDE_"
@@ -168,8 +168,12 @@ def load_settings(folder: Path) -> Settings:
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{SETTINGS_FILE} ist fehlerhaft: {exc}. Bitte die genannte Stelle korrigieren.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{SETTINGS_FILE} ist fehlerhaft: {toml_problem(exc)}. Bitte dort korrigieren.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"{SETTINGS_FILE} ist nicht als UTF-8 gespeichert. Bitte im Editor als UTF-8 speichern."
+        ) from None
     secrets = _forbidden_secret_keys(data)
     if secrets:
         raise ConfigError(
@@ -185,17 +189,8 @@ def load_settings(folder: Path) -> Settings:
     try:
         return _WorkspaceSettings()
     except ValidationError as exc:
-        lines = error_lines(exc, _german_error, bullet="- ")
+        lines = error_lines(exc, bullet="- ")
         raise ConfigError(f"{SETTINGS_FILE} hat ungültige Einträge:\n" + "\n".join(lines)) from None
-
-
-def _german_error(error: Any) -> str:
-    kind = error.get("type", "")
-    if kind == "extra_forbidden":
-        return "unbekannte Einstellung (Tippfehler?) – bitte entfernen oder richtig schreiben"
-    if kind == "literal_error":
-        return f"erlaubt sind {error.get('ctx', {}).get('expected', '')}"
-    return f"{error.get('msg')} (Wert: {error.get('input')!r})"
 
 
 def secret(name: str) -> str | None:

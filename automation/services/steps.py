@@ -5,6 +5,7 @@ from __future__ import annotations
 from automation.domain.answers.intake import upsert, watermarks
 from automation.domain.records import Anmeldung, Eingang
 from automation.domain.warteliste import assign_places
+from automation.domain.words import count
 from automation.services.runner import JobContext
 
 
@@ -18,7 +19,10 @@ class FetchAnswersStep:
         answers = source.fetch(forms, since)
         changed = sum(upsert(ctx, answer) for answer in answers)
         ctx.report.count("Antworten neu oder geändert", changed)
-        ctx.report.say(f"{len(answers)} Antworten aus {source.describe()} gelesen, davon {changed} neu oder geändert.")
+        ctx.report.say(
+            f"{count(len(answers), 'Antwort', 'Antworten')} aus {source.describe()} gelesen, "
+            f"davon {changed} neu oder geändert."
+        )
 
 
 class WaitlistStep:

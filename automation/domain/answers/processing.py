@@ -19,6 +19,7 @@ from automation.domain.matching import ContactIndex
 from automation.domain.privacy import erase_person
 from automation.domain.records import GRUPPEN, Anmeldung, Eingang, Feedback, Hinweis, Kommune, Kontakt, Termin
 from automation.domain.run import RunState
+from automation.domain.words import count
 
 NO_CONSENT = "ohne Einwilligung zur Speicherung eingegangen: Daten gelöscht, nichts übernommen"
 CHECK_MARK = "Bitte prüfen: "
@@ -96,7 +97,7 @@ class ProcessAnswersStep:
         if pending:
             counts = ctx.report.counts
             ctx.report.say(
-                f"{counts.get('Antworten verarbeitet', 0)} Antworten übernommen, "
+                f"{count(counts.get('Antworten verarbeitet', 0), 'Antwort', 'Antworten')} übernommen, "
                 f"{counts.get('Antworten fehlerhaft', 0)} fehlerhaft (siehe Tab Hinweise)."
             )
 
