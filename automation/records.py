@@ -251,6 +251,22 @@ class Eingang(Record):
     hinweis: Long | None = Field(None, alias="Hinweis")
 
 
+class TerminvorschlagZeile(Record):
+    """A candidate date of ``gespraechsrunde terminvorschlag``: ranked, or excluded with the reason."""
+
+    TAB: ClassVar[str] = "Terminvorschläge"
+    ID: ClassVar[str | None] = None
+    datum: dt.date = Field(alias="Datum")
+    wochentag: str | None = Field(None, alias="Wochentag")
+    beginn: dt.time | None = Field(None, alias="Beginn")
+    ende: dt.time | None = Field(None, alias="Ende")
+    rang: int | None = Field(None, alias="Rang")
+    punkte: int | None = Field(None, alias="Punkte")
+    anwesend: int | None = Field(None, alias="Anwesend")
+    ergebnis: Literal["vorgeschlagen", "ausgeschlossen"] = Field("vorgeschlagen", alias="Ergebnis")
+    begruendung: Long | None = Field(None, alias="Begründung")
+
+
 @dataclass(frozen=True)
 class TabSpec:
     """A tab of the store: its record type and who edits it."""
@@ -273,6 +289,7 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("Tischplan", TischplanZeile, "job", "Tischplan je Termin, Runde und Tisch."),
     TabSpec("Hinweise", Hinweis, "job", "Befunde der letzten Prüfung: Tabelle, Zeile, Spalte, Vorschlag."),
     TabSpec("Eingang", Eingang, "job", "Eingegangene Formularantworten, bis sie verarbeitet sind."),
+    TabSpec("Terminvorschläge", TerminvorschlagZeile, "job", "Terminvorschläge mit Rang und Begründung."),
 )
 
 MODEL_BY_TAB: dict[str, type[Record]] = {t.name: t.model for t in TABS}

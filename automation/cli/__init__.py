@@ -8,6 +8,7 @@ from automation.cli import (  # noqa: F401  (registers the commands)
     person,
     pruefen,
     sync,
+    terminvorschlag,
     tischplan,
     versand,
     vorlagen,

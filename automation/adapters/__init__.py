@@ -1,0 +1,1 @@
+"""Edges: files, printouts/PDF, holidays data, QR codes."""

@@ -1,0 +1,53 @@
+"""``gespraechsrunde terminvorschlag``: dates when many multilocals are in town, without holidays."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from automation.cli.app import CliContext, dry_run_option, echo_json, json_option, main
+from automation.dataset import Dataset
+from automation.workspace import Workspace
+
+
+@main.command("terminvorschlag")
+@click.option("--von", required=True, type=click.DateTime(["%d.%m.%Y", "%Y-%m-%d"]), help="Erster möglicher Tag.")
+@click.option("--bis", required=True, type=click.DateTime(["%d.%m.%Y", "%Y-%m-%d"]), help="Letzter möglicher Tag.")
+@click.option("--anzahl", type=click.IntRange(min=1), default=10, show_default=True, help="So viele Vorschläge zeigen.")
+@json_option
+@dry_run_option
+@click.pass_obj
+def terminvorschlag(
+    obj: CliContext, von: dt.datetime, bis: dt.datetime, anzahl: int, as_json: bool, dry_run: bool
+) -> None:
+    """Termine vorschlagen, an denen viele Multilokale vor Ort sind.
+
+    Nimmt die Wochentage und Zeiten aus [terminvorschlag], lässt Feiertage und Schulferien der Länder der
+    beteiligten Kommunen ([kommunen]) aus und ordnet die übrigen Tage danach, wie viele Kontakte laut
+    »Anwesenheit« vor Ort sind (Incomings und Outgoings zählen dreifach). Schreibt den Tab
+    »Terminvorschläge«.
+    """
+    from automation.services.terminvorschlag import as_json as to_json
+    from automation.services.terminvorschlag import suggest, write_tab
+
+    workspace = Workspace.open(obj.ordner)
+    dataset = Dataset.from_snapshot(workspace.store().read())
+    suggestion = suggest(workspace, dataset, von.date(), bis.date())
+    written = 0 if dry_run else write_tab(workspace, suggestion.result)
+    if as_json:
+        echo_json(to_json(suggestion))
+        return
+    result = suggestion.result
+    click.echo(f"Terminvorschläge {von:%d.%m.%Y} bis {bis:%d.%m.%Y} ({len(result.suggested)} mögliche Tage):")
+    for c in result.suggested[:anzahl]:
+        zeit = f" {c.beginn:%H:%M}–{c.ende:%H:%M}" if c.beginn and c.ende else ""
+        click.echo(f"  {c.rang:>2}. {c.weekday:<10} {c.datum:%d.%m.%Y}{zeit}  {round(c.punkte)} Punkte: {c.reason()}")
+    if result.excluded:
+        click.echo(f"Ausgeschlossen ({len(result.excluded)}):")
+        for c in result.excluded:
+            click.echo(f"  {c.weekday:<10} {c.datum:%d.%m.%Y}: {c.reason()}")
+    for note in suggestion.notes:
+        click.echo(f"Hinweis: {note}")
+    if written:
+        click.echo(f"Tab »Terminvorschläge«: {written} Zeilen geschrieben.")

@@ -1,0 +1,1 @@
+"""Pure core: records and rules without input/output."""

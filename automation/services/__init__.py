@@ -1,0 +1,1 @@
+"""Use cases: open the workspace, call the core, write through the adapters."""

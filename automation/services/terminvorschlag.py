@@ -1,0 +1,122 @@
+"""``terminvorschlag``: rank candidate dates of a window and write them to the tab ``Terminvorschläge``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from automation.dataset import Dataset
+from automation.domain.anwesenheit import parse_presence
+from automation.domain.terminvorschlag import Candidate, Person, Result, rank_dates, weekday_numbers
+from automation.errors import ConfigError
+from automation.lock import workspace_lock
+from automation.records import TABS, Kommune, Kontakt, TerminvorschlagZeile, headers
+from automation.store.base import ChangeSet
+from automation.workspace import Workspace
+
+
+@dataclass
+class Suggestion:
+    result: Result
+    laender: dict[str, str]  # Kommune → Land code
+    notes: list[str] = field(default_factory=list)
+
+
+def laender_of(workspace: Workspace, dataset: Dataset) -> tuple[dict[str, str], list[str]]:
+    """The Land of each participating municipality (``[kommunen]`` by name or Kürzel) and German notes."""
+    from automation.adapters.feiertage import land_code
+
+    configured = {k.casefold(): v for k, v in workspace.settings.kommunen.items()}
+    bad = [f"{k} = »{v}«" for k, v in workspace.settings.kommunen.items() if land_code(v) is None]
+    if bad:
+        raise ConfigError(
+            "In gespraechsrunde.toml unter [kommunen] steht kein Bundesland: " + ", ".join(bad) + ". Erlaubt sind "
+            "die Kürzel BW, BY, BE, BB, HB, HH, HE, MV, NI, NW, RP, SL, SN, ST, SH, TH oder der Name des Landes."
+        )
+    names = [(k.name, k.kuerzel) for k in dataset.all(Kommune)] or [(k, k) for k in workspace.settings.kommunen]
+    result: dict[str, str] = {}
+    notes = []
+    for name, kuerzel in names:
+        value = configured.get(name.casefold()) or configured.get(kuerzel.casefold())
+        code = land_code(value) if value else None
+        if code is None:
+            notes.append(
+                f"Für die Kommune {name} ist kein Bundesland eingetragen; ihre Ferien sind nicht berücksichtigt. "
+                f'Bitte in gespraechsrunde.toml unter [kommunen] ergänzen, z. B. {name} = "BY".'
+            )
+        else:
+            result[name] = code
+    if not result:
+        raise ConfigError(
+            "Kein Bundesland bekannt: Terminvorschläge brauchen die Ferien. Bitte in gespraechsrunde.toml "
+            'einen Abschnitt [kommunen] mit dem Land je Kommune anlegen, z. B. Adorf = "BY".'
+        )
+    return result, notes
+
+
+def suggest(workspace: Workspace, dataset: Dataset, von: dt.date, bis: dt.date) -> Suggestion:
+    """Candidate dates between ``von`` and ``bis`` (pure apart from the holidays data)."""
+    from automation.adapters.feiertage import closed_days
+
+    if bis < von:
+        raise ConfigError(f"--bis ({bis:%d.%m.%Y}) liegt vor --von ({von:%d.%m.%Y}). Bitte tauschen.")
+    if (bis - von).days > 3 * 366:
+        raise ConfigError("Das Zeitfenster ist länger als drei Jahre. Bitte ein kürzeres Fenster wählen.")
+    settings = workspace.settings.terminvorschlag
+    try:
+        weekdays = weekday_numbers(settings.wochentage)
+    except ValueError as exc:
+        raise ConfigError(f"[terminvorschlag] wochentage: {exc}") from None
+    laender, notes = laender_of(workspace, dataset)
+    closed = closed_days(list(laender.values()), von, bis)
+    people = [
+        Person(k.gruppe, parse_presence(", ".join(k.anwesenheit))) for k in dataset.all(Kontakt) if not k.abgemeldet
+    ]
+    result = rank_dates(von, bis, weekdays, people, closed.days, beginn=settings.beginn, ende=settings.ende)
+    if result.unknown_presence:
+        notes.append(f"{result.unknown_presence} Kontakte ohne lesbare Angabe in »Anwesenheit« sind nicht mitgezählt.")
+    return Suggestion(result, laender, notes + closed.gaps)
+
+
+def rows(result: Result) -> list[TerminvorschlagZeile]:
+    def row(c: Candidate) -> TerminvorschlagZeile:
+        return TerminvorschlagZeile(
+            datum=c.datum, wochentag=c.weekday, beginn=c.beginn, ende=c.ende, rang=c.rang,
+            punkte=None if c.excluded else round(c.punkte), anwesend=None if c.excluded else c.anwesend,
+            ergebnis="ausgeschlossen" if c.excluded else "vorgeschlagen", begruendung=c.reason(),
+        )  # fmt: skip
+
+    return [row(c) for c in result.suggested] + [row(c) for c in result.excluded]
+
+
+def write_tab(workspace: Workspace, result: Result) -> int:
+    """Replace the rows of the tab ``Terminvorschläge``; returns how many were written."""
+    new = rows(result)
+    with workspace_lock(workspace.folder):
+        store = workspace.store()
+        store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+        dataset = Dataset.from_snapshot(store.read())
+        dataset.replace(TerminvorschlagZeile, new)
+        replaced = [r for r in dataset.changes().replaces if r.tab == TerminvorschlagZeile.TAB]
+        if replaced:
+            store.apply(ChangeSet(replaces=replaced))
+    return len(new)
+
+
+def as_json(suggestion: Suggestion) -> dict[str, Any]:
+    def item(c: Candidate) -> dict[str, Any]:
+        return {
+            "datum": c.datum.isoformat(), "wochentag": c.weekday,
+            "beginn": c.beginn.strftime("%H:%M") if c.beginn else None,
+            "ende": c.ende.strftime("%H:%M") if c.ende else None,
+            "rang": c.rang, "punkte": round(c.punkte, 1), "anwesend": c.anwesend,
+            "nach_gruppe": dict(c.by_group), "begruendung": c.reason(),
+        }  # fmt: skip
+
+    return {
+        "vorschlaege": [item(c) for c in suggestion.result.suggested],
+        "ausgeschlossen": [{"datum": c.datum.isoformat(), "gruende": c.excluded} for c in suggestion.result.excluded],
+        "bundeslaender": suggestion.laender,
+        "hinweise": suggestion.notes,
+    }
