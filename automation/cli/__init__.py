@@ -6,6 +6,7 @@ from automation.cli import (  # noqa: F401  (registers the commands)
     einrichten,
     formulare,
     person,
+    plakat,
     pruefen,
     sync,
     terminvorschlag,
