@@ -42,7 +42,10 @@ Long = Annotated[str, Kind.LONG_TEXT]
 
 Gruppe = Literal["Incoming", "Outgoing", "Neu zugezogen", "Einheimisch"]
 AnmeldeStatus = Literal["angemeldet", "Warteliste", "abgesagt", "teilgenommen", "nicht erschienen"]
-VersandStatus = Literal["geplant", "wird gesendet", "gesendet", "fehlgeschlagen", "unklar"]
+VersandStatus = Literal[
+    "geplant", "wird gesendet", "gesendet", "fehlgeschlagen", "unklar",
+    "gedruckt", "anzurufen", "angerufen", "nicht erreicht",  # letters and calls (Art »Brief«, »Anruf«)
+]  # fmt: skip
 TerminStatus = Literal["geplant", "Anmeldung offen", "Anmeldung geschlossen", "durchgeführt", "abgesagt"]
 Zeitaufwand = Literal["einmalig", "gelegentlich", "regelmäßig"]
 Schwere = Literal["Fehler", "Warnung", "Info"]
@@ -159,6 +162,9 @@ class Kontakt(Record):
     quelle: str | None = Field(None, alias="Quelle")
     erstellt: dt.datetime | None = Field(None, alias="Erstellt")
     aktualisiert: dt.datetime | None = Field(None, alias="Aktualisiert")
+    strasse: str | None = Field(None, alias="Straße")  # optional postal address, for letters
+    plz: str | None = Field(None, alias="PLZ")
+    ort: str | None = Field(None, alias="Ort")
 
     @property
     def anzeigename(self) -> str:

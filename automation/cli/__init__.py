@@ -7,6 +7,7 @@ from automation.cli import (  # noqa: F401  (registers the commands)
     formulare,
     person,
     plakat,
+    post,
     pruefen,
     sync,
     terminvorschlag,

@@ -89,7 +89,7 @@ def _logo(workspace: Workspace) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-def event(workspace: Workspace, dataset: Dataset, termin_id: str) -> Event:
+def event(workspace: Workspace, dataset: Dataset, termin_id: str, need_link: bool = True) -> Event:
     termin = find_termin(dataset, termin_id)
     settings = workspace.settings
     names = {k.kuerzel.casefold(): k.name for k in dataset.all(Kommune)}
@@ -114,7 +114,7 @@ def event(workspace: Workspace, dataset: Dataset, termin_id: str) -> Event:
         kommunen=kommunen,
         vereine=clubs[:MAX_CLUBS],
         weitere_vereine=max(0, len(clubs) - MAX_CLUBS),
-        link=registration_link(workspace, termin),
+        link=registration_link(workspace, termin) if need_link else (settings.darstellung.anmeldelink or ""),
         telefon=settings.darstellung.telefon,
         farbe=farbe,
         logo=_logo(workspace),
