@@ -187,6 +187,7 @@ class Anmeldung(Record):
     kinderbetreuung: bool | None = Field(None, alias="Kinderbetreuung")
     status: AnmeldeStatus = Field("angemeldet", alias="Status")
     bemerkung: Long | None = Field(None, alias="Bemerkung")
+    anwesend: bool | None = Field(None, alias="Anwesend")  # ticked at the door (ja/x/✓); see »einlass«
 
 
 class Feedback(Record):

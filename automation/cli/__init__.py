@@ -3,6 +3,7 @@
 from automation.cli import (  # noqa: F401  (registers the commands)
     demo,
     einladen,
+    einlass,
     einrichten,
     formulare,
     person,

@@ -19,7 +19,9 @@ from automation.workspace import Workspace
 
 def sync_steps(workspace: Workspace) -> list[Step]:
     """The steps of one ``sync`` run, in order."""
-    steps: list[Step] = [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()]
+    from automation.services.teilnahme import AttendanceStep
+
+    steps: list[Step] = [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep(), AttendanceStep()]
     if workspace.settings.mail.senden_bei_sync:
         steps.append(SendMessagesStep())
     return steps
