@@ -188,6 +188,8 @@ class Anmeldung(Record):
     status: AnmeldeStatus = Field("angemeldet", alias="Status")
     bemerkung: Long | None = Field(None, alias="Bemerkung")
     anwesend: bool | None = Field(None, alias="Anwesend")  # ticked at the door (ja/x/✓); see »einlass«
+    begleitung_gewuenscht: bool | None = Field(None, alias="Begleitung gewünscht")  # by an Ehrenamtslotse
+    begleitet_von: str | None = Field(None, alias="Begleitet von")  # Kontakt-ID of the guide (sync assigns it)
 
 
 class Feedback(Record):

@@ -19,9 +19,10 @@ from automation.workspace import Workspace
 
 def sync_steps(workspace: Workspace) -> list[Step]:
     """The steps of one ``sync`` run, in order."""
+    from automation.services.lotsen import GuideStep
     from automation.services.teilnahme import AttendanceStep
 
-    steps: list[Step] = [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep(), AttendanceStep()]
+    steps: list[Step] = [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep(), AttendanceStep(), GuideStep()]
     if workspace.settings.mail.senden_bei_sync:
         steps.append(SendMessagesStep())
     return steps
