@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from automation.dataset import Dataset
 from automation.domain.anwesenheit import parse_presence
-from automation.domain.terminvorschlag import Candidate, Person, Result, rank_dates, weekday_numbers
+from automation.domain.terminvorschlag import POLL_POINTS, Candidate, Person, Result, rank_dates, weekday_numbers
 from automation.errors import ConfigError
 from automation.lock import workspace_lock
 from automation.records import TABS, Kommune, Kontakt, TerminvorschlagZeile, headers
@@ -55,6 +57,55 @@ def laender_of(workspace: Workspace, dataset: Dataset) -> tuple[dict[str, str], 
     return result, notes
 
 
+_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def dates_in(text: str) -> set[dt.date]:
+    """Every date written in a cell (»Samstag, 13.03.2027; 20.3.27«, ISO); impossible dates are skipped."""
+    found = set()
+    for match in _DATE.finditer(text):
+        try:
+            if match.group(1):
+                year = int(match.group(3))
+                found.add(dt.date(year + 2000 if year < 100 else year, int(match.group(2)), int(match.group(1))))
+            else:
+                found.add(dt.date(int(match.group(4)), int(match.group(5)), int(match.group(6))))
+        except ValueError:
+            continue
+    return found
+
+
+def poll_answers(workspace: Workspace) -> tuple[dict[dt.date, int], list[str]]:
+    """»passt« per day from the date poll's CSV exports (``<antworten>/terminumfrage*.csv``), with notes."""
+    from automation.forms import load_form
+    from automation.resources import formulare_dir
+
+    own = workspace.folder / "formulare" / "terminumfrage.yaml"
+    form = load_form(own if own.is_file() else formulare_dir() / "terminumfrage.yaml")
+    title = form.question("termine").titel
+    counts: dict[dt.date, int] = {}
+    answers = 0
+    notes = []
+    for path in sorted(workspace.path(workspace.settings.lokal.antworten).glob("terminumfrage*.csv")):
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                rows = list(csv.DictReader(handle))
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            notes.append(f"Die Terminumfrage {path.name} ist nicht lesbar ({exc}); sie zählt nicht mit.")
+            continue
+        if rows and title not in rows[0]:
+            notes.append(f"In {path.name} fehlt die Spalte »{title}«; die Datei zählt nicht mit.")
+            continue
+        for row in rows:
+            days = dates_in(row.get(title) or "")
+            answers += bool(days)
+            for day in days:
+                counts[day] = counts.get(day, 0) + 1
+    if answers:
+        notes.append(f"Terminumfrage: {answers} Antworten berücksichtigt (je »passt« {POLL_POINTS:g} Punkte).")
+    return counts, notes
+
+
 def suggest(workspace: Workspace, dataset: Dataset, von: dt.date, bis: dt.date) -> Suggestion:
     """Candidate dates between ``von`` and ``bis`` (pure apart from the holidays data)."""
     from automation.adapters.feiertage import closed_days
@@ -73,7 +124,9 @@ def suggest(workspace: Workspace, dataset: Dataset, von: dt.date, bis: dt.date) 
     people = [
         Person(k.gruppe, parse_presence(", ".join(k.anwesenheit))) for k in dataset.all(Kontakt) if not k.abgemeldet
     ]
-    result = rank_dates(von, bis, weekdays, people, closed.days, beginn=settings.beginn, ende=settings.ende)
+    poll, poll_notes = poll_answers(workspace)
+    notes += poll_notes
+    result = rank_dates(von, bis, weekdays, people, closed.days, beginn=settings.beginn, ende=settings.ende, poll=poll)
     if result.unknown_presence:
         notes.append(f"{result.unknown_presence} Kontakte ohne lesbare Angabe in »Anwesenheit« sind nicht mitgezählt.")
     return Suggestion(result, laender, notes + closed.gaps)

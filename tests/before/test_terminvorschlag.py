@@ -151,3 +151,38 @@ def test_missing_land_is_a_clear_german_error(make_workspace: WorkspaceFactory) 
     result = run_cli("-C", str(folder), "terminvorschlag", "--von", "2027-01-01", "--bis", "2027-02-01")
     assert result.exit_code == 2
     assert "[kommunen]" in result.output and "Traceback" not in result.output
+
+
+def test_date_poll_answers_of_contacts_and_clubs_lift_a_date(make_workspace: WorkspaceFactory) -> None:
+    import csv
+
+    folder = _workspace(make_workspace, {"Adorf": "BY"})
+    von, bis = "2027-04-10", "2027-04-25"  # BY: Easter holidays end 09.04.
+    before = json.loads(run_cli("-C", str(folder), "terminvorschlag", "--von", von, "--bis", bis, "--json").output)[
+        "vorschlaege"
+    ]
+    points = {v["datum"]: v["punkte"] for v in before}
+    assert len(set(points.values())) <= 2  # all Saturdays alike, all Sundays alike
+    title = "Welche Tage passen Ihnen?"
+    with (folder / "antworten" / "terminumfrage.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Zeitstempel", "Ihr Name oder der Name Ihres Vereins", "Sie antworten als …", title])
+        writer.writerow(["01.02.2027 10:00:00", "Anna", "Privatperson", "Samstag, 17.04.2027; Sonntag, 18.04.2027"])
+        writer.writerow(["01.02.2027 11:00:00", "TSV Adorf", "Verein oder Initiative", "17.4.27"])
+        writer.writerow(["01.02.2027 12:00:00", "Bodo", "Privatperson", "31.02.2027, weiß nicht"])
+    after = json.loads(run_cli("-C", str(folder), "terminvorschlag", "--von", von, "--bis", bis, "--json").output)
+    ranked = after["vorschlaege"]
+    assert ranked[0]["datum"] == "2027-04-17"
+    assert ranked[0]["punkte"] == pytest.approx(points["2027-04-17"] + 2 * 3)
+    assert "2× »passt« in der Terminumfrage" in ranked[0]["begruendung"]
+    sunday = next(v for v in ranked if v["datum"] == "2027-04-18")
+    assert sunday["punkte"] == pytest.approx(points["2027-04-18"] + 3)
+    assert any("Terminumfrage: 2 Antworten" in h for h in after["hinweise"])
+
+
+def test_poll_form_definition_is_valid() -> None:
+    from automation.forms import load_form
+    from automation.resources import formulare_dir
+
+    form = load_form(formulare_dir() / "terminumfrage.yaml")
+    assert form.id == "terminumfrage" and form.question("termine").pflicht
