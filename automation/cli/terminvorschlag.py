@@ -7,7 +7,6 @@ import datetime as dt
 import click
 
 from automation.cli.app import CliContext, dry_run_option, echo_json, json_option, main
-from automation.dataset import Dataset
 from automation.workspace import Workspace
 
 
@@ -29,12 +28,9 @@ def terminvorschlag(
     »Terminvorschläge«.
     """
     from automation.services.terminvorschlag import as_json as to_json
-    from automation.services.terminvorschlag import suggest, write_tab
+    from automation.services.terminvorschlag import run
 
-    workspace = Workspace.open(obj.ordner)
-    dataset = Dataset.from_snapshot(workspace.store().read())
-    suggestion = suggest(workspace, dataset, von.date(), bis.date())
-    written = 0 if dry_run else write_tab(workspace, suggestion.result)
+    suggestion, written = run(Workspace.open(obj.ordner), von.date(), bis.date(), dry_run=dry_run)
     if as_json:
         echo_json(to_json(suggestion))
         return

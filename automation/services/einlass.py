@@ -8,7 +8,8 @@ from pathlib import Path
 from automation.adapters.html import german_date, render, time_span, write_atomic
 from automation.dataset import Dataset
 from automation.lock import workspace_lock
-from automation.records import TABS, Anmeldung, Kontakt, headers
+from automation.records import Anmeldung, Kontakt
+from automation.services.lesen import read_complete
 from automation.services.plakat import find_termin, safe_name
 from automation.workspace import Workspace
 
@@ -59,9 +60,7 @@ def german_sort_key(text: str) -> str:
 def check_in_list(workspace: Workspace, termin_id: str, *, pdf: bool = True) -> CheckIn:
     """Add the column ``Anwesend`` where it is missing and write ``ausgabe/einlass-ID.html`` (and ``.pdf``)."""
     with workspace_lock(workspace.folder):
-        store = workspace.store()
-        store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})  # adds »Anwesend« to Anmeldungen
-        dataset = Dataset.from_snapshot(store.read())
+        dataset = read_complete(workspace.store())  # adds »Anwesend« to Anmeldungen where it is missing
     termin = find_termin(dataset, termin_id)
     people = guests(dataset, termin.termin_id)
     html = render(

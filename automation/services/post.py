@@ -19,7 +19,8 @@ from automation.domain import post
 from automation.errors import ConfigError
 from automation.lock import workspace_lock
 from automation.mail.due import invitations
-from automation.records import TABS, Kontakt, Termin, Versand, headers
+from automation.records import Kontakt, Termin, Versand
+from automation.services.lesen import read_complete
 from automation.services.plakat import Event, event, safe_name
 from automation.workspace import Workspace
 
@@ -33,9 +34,7 @@ class PostResult:
 
 
 def _open(workspace: Workspace) -> Dataset:
-    store = workspace.store()
-    store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
-    return Dataset.from_snapshot(store.read())
+    return read_complete(workspace.store())
 
 
 def _channels(dataset: Dataset, termin: Termin, today: dt.date) -> tuple[post.Channels, list[str]]:

@@ -13,7 +13,8 @@ from automation.domain.anwesenheit import parse_presence
 from automation.domain.terminvorschlag import POLL_POINTS, Candidate, Person, Result, rank_dates, weekday_numbers
 from automation.errors import ConfigError
 from automation.lock import workspace_lock
-from automation.records import TABS, Kommune, Kontakt, TerminvorschlagZeile, headers
+from automation.records import Kommune, Kontakt, TerminvorschlagZeile
+from automation.services.lesen import read_complete
 from automation.store.base import ChangeSet
 from automation.workspace import Workspace
 
@@ -143,18 +144,20 @@ def rows(result: Result) -> list[TerminvorschlagZeile]:
     return [row(c) for c in result.suggested] + [row(c) for c in result.excluded]
 
 
-def write_tab(workspace: Workspace, result: Result) -> int:
-    """Replace the rows of the tab ``Terminvorschläge``; returns how many were written."""
-    new = rows(result)
+def run(workspace: Workspace, von: dt.date, bis: dt.date, *, dry_run: bool = False) -> tuple[Suggestion, int]:
+    """Read the store once, rank, and (unless ``dry_run``) replace the tab ``Terminvorschläge``."""
     with workspace_lock(workspace.folder):
         store = workspace.store()
-        store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
-        dataset = Dataset.from_snapshot(store.read())
+        dataset = read_complete(store) if not dry_run else Dataset.from_snapshot(store.read())
+        suggestion = suggest(workspace, dataset, von, bis)
+        if dry_run:
+            return suggestion, 0
+        new = rows(suggestion.result)
         dataset.replace(TerminvorschlagZeile, new)
         replaced = [r for r in dataset.changes().replaces if r.tab == TerminvorschlagZeile.TAB]
         if replaced:
             store.apply(ChangeSet(replaces=replaced))
-    return len(new)
+    return suggestion, len(new)
 
 
 def as_json(suggestion: Suggestion) -> dict[str, Any]:
