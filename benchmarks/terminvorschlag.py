@@ -35,8 +35,10 @@ def _prepare(folder: Path, contacts: int) -> None:
     from automation.store.xlsx import WorkbookStore
 
     create_large_workspace(folder, contacts=contacts, registrations=0, feedback=0)
-    with (folder / "gespraechsrunde.toml").open("a", encoding="utf-8") as handle:
-        handle.write('\n[kommunen]\nAdorf = "BY"\n"Bergheim an der Aue" = "BW"\nCellingen = "HE"\n')
+    settings = (folder / "gespraechsrunde.toml").read_text(encoding="utf-8")
+    if "[kommunen]" not in settings:  # the demo names the Länder; older demos did not
+        with (folder / "gespraechsrunde.toml").open("a", encoding="utf-8") as handle:
+            handle.write('\n[kommunen]\nAdorf = "BY"\n"Bergheim an der Aue" = "BY"\nCellingen = "BW"\n')
     store = WorkbookStore(folder / "gespraechsrunde.xlsx")
     dataset = Dataset.from_snapshot(store.read())
     rng = random.Random(3)

@@ -35,39 +35,40 @@ def land_code(text: str) -> str | None:
     return None
 
 
+def _names(where: list[str]) -> str:
+    """»Bayern«, »Bayern und Hessen«, »Berlin, Brandenburg und Sachsen«."""
+    return where[0] if len(where) == 1 else f"{', '.join(where[:-1])} und {where[-1]}"
+
+
 def closed_days(laender: list[str], von: dt.date, bis: dt.date) -> Closed:
     """Public and school holidays of these Länder (codes) between ``von`` and ``bis``."""
     import holidays
 
     years = list(range(von.year, bis.year + 1))
     result = Closed()
+    codes = sorted(set(laender), key=lambda c: LAENDER[c])
     public: dict[dt.date, dict[str, list[str]]] = {}
-    for code in sorted(set(laender)):
+    school: dict[dt.date, dict[str, list[str]]] = {}
+    for code in codes:
         name = LAENDER[code]
-        for day, title in holidays.country_holidays(
-            "DE", subdiv=code, years=years, categories=("public",), language="de"
-        ).items():
-            if von <= day <= bis:
-                public.setdefault(day, {}).setdefault(title, []).append(name)
-        for year in years:
-            school = holidays.country_holidays("DE", subdiv=code, years=year, categories=("school",), language="de")
-            if not school:
-                result.gaps.append(
-                    f"Für {year} kennt das Paket »holidays« noch keine Schulferien in {name}: bitte selbst prüfen."
-                )
-            for day, title in school.items():
+        for category, target in (("public", public), ("school", school)):
+            found = holidays.country_holidays("DE", subdiv=code, years=years, categories=(category,), language="de")
+            if category == "school":
+                for year in years:
+                    if not any(day.year == year for day in found):
+                        result.gaps.append(
+                            f"Für {year} kennt das Paket »holidays« noch keine Schulferien in {name}: bitte selbst "
+                            "prüfen."
+                        )
+            for day, title in found.items():
                 if von <= day <= bis:
                     for part in str(title).split("; "):
-                        reason = f"{part} in {name}"
-                        if reason not in result.days.setdefault(day, []):
-                            result.days[day].append(reason)
-    everywhere = len(set(laender))
-    for day, titles in public.items():
+                        target.setdefault(day, {}).setdefault(part, []).append(name)
+    for day in sorted(set(public) | set(school)):
         reasons = []
-        for title, where in titles.items():
-            for part in str(title).split("; "):
-                reasons.append(
-                    f"Feiertag {part}" if len(where) == everywhere else f"Feiertag {part} in {', '.join(where)}"
-                )
-        result.days[day] = reasons + result.days.get(day, [])
+        for title, where in public.get(day, {}).items():
+            reasons.append(f"Feiertag {title}" if len(where) == len(codes) else f"Feiertag {title} in {_names(where)}")
+        for title, where in school.get(day, {}).items():
+            reasons.append(f"{title} in {_names(where)}")
+        result.days[day] = reasons
     return result
