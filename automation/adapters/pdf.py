@@ -35,10 +35,9 @@ class PdfError(ConfigError):
 
 
 def find_chromium() -> str:
-    """Path of the chromium binary (``GESPRAECHSRUNDE_CHROMIUM`` overrides); PdfError if there is none."""
-    configured = os.environ.get("GESPRAECHSRUNDE_CHROMIUM")
-    for candidate in (configured, "chromium", "chromium-browser", "google-chrome"):
-        if candidate and (found := shutil.which(candidate)):
+    """Path of the chromium binary on the PATH; PdfError if there is none."""
+    for candidate in ("chromium", "chromium-browser", "google-chrome"):
+        if found := shutil.which(candidate):
             return found
     raise PdfError(
         "Für PDF- und Bilddateien wird der Browser Chromium gebraucht, er ist nicht installiert. Unter Debian/"
