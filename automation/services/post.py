@@ -16,7 +16,7 @@ from pathlib import Path
 from automation.adapters.html import german_date, render, write_atomic
 from automation.dataset import Dataset
 from automation.domain import post
-from automation.errors import ConfigError
+from automation.errors import ConfigError, GespraechsrundeError
 from automation.lock import workspace_lock
 from automation.mail.due import invitations
 from automation.records import Kontakt, Termin, Versand
@@ -37,7 +37,24 @@ def _open(workspace: Workspace) -> Dataset:
     return read_complete(workspace.store())
 
 
+class LedgerUnreadableError(GespraechsrundeError):
+    """A row of ``Versand`` cannot be read: whether someone was written to already is unknown."""
+
+
+def _ledger_readable(dataset: Dataset) -> None:
+    """Fail closed: with an unreadable ``Versand`` row nobody gets a letter or call (it might be theirs)."""
+    bad = [f for f in dataset.findings if f.tabelle == Versand.TAB and f.schwere == "Fehler"]
+    if bad:
+        where = "; ".join(f"Zeile {f.zeile}, Spalte »{f.spalte}«: {f.hinweis}" for f in bad[:5])
+        raise LedgerUnreadableError(
+            f"Der Tab »Versand« hat Zeilen, die sich nicht lesen lassen ({where}). Ob jemand schon einen Brief "
+            "oder Anruf bekam, ist deshalb unklar: es wird niemand eingeladen. Bitte die Zeilen korrigieren "
+            "(Status z. B. »gedruckt«, »anzurufen«, »angerufen«) und den Befehl wiederholen."
+        )
+
+
 def _channels(dataset: Dataset, termin: Termin, today: dt.date) -> tuple[post.Channels, list[str]]:
+    _ledger_readable(dataset)
     notes = []
     if termin.status != "Anmeldung offen" or termin.datum < today:
         notes.append(

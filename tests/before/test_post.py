@@ -149,3 +149,23 @@ def test_letters_need_a_phone_number_for_registration(make_workspace: WorkspaceF
     result = run_cli("-C", str(folder), "briefe", "--termin", "T-2027-1")
     assert result.exit_code == 2 and "telefon" in result.output
     assert read_dataset(folder).all(Versand) == []
+
+
+def test_an_unreadable_ledger_row_stops_letters_and_calls(make_workspace: WorkspaceFactory) -> None:
+    import openpyxl
+
+    folder = make_workspace(_people(), SETTINGS)
+    first = run_cli("-C", str(folder), "anrufliste", "--termin", "T-2027-1", "--dry-run")
+    assert first.exit_code == 0
+    path = folder / "gespraechsrunde.xlsx"
+    book = openpyxl.load_workbook(path)
+    sheet = book["Versand"]
+    header = [c.value for c in sheet[1]]
+    row = ["Brief|T-2027-1|K-P001", "Brief", "T-2027-1", "K-P001", "", "weiß nicht"]
+    sheet.append(row + [None] * (len(header) - len(row)))
+    book.save(path)
+    for command in ("briefe", "anrufliste"):
+        result = run_cli("-C", str(folder), command, "--termin", "T-2027-1")
+        assert result.exit_code == 1, result.output
+        assert "Versand" in result.output and "Zeile 2" in result.output and "Traceback" not in result.output
+    assert not (folder / "ausgabe").exists()
