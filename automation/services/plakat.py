@@ -132,9 +132,9 @@ def web_text(ev: Event) -> str:
         "",
         f"{ev.datum}{', ' + ev.zeit if ev.zeit else ''}{', ' + ort if ort else ''}.",
         "",
-        f"{ev.kommune} lädt alle ein, die hier neu sind, zeitweise hier leben oder oft unterwegs sind: Lernen Sie "
+        "Eingeladen sind alle, die hier neu sind, zeitweise hier leben oder oft unterwegs sind: Lernen Sie "
         "Vereine und Initiativen kennen, kommen Sie ins Gespräch und finden Sie ein Engagement, das zu Ihrer "
-        "Zeit passt.",
+        f"Zeit passt. Es lädt ein: {ev.kommune}.",
     ]
     if ev.vereine:
         more = f" und {ev.weitere_vereine} weitere" if ev.weitere_vereine else ""
