@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 ALL_DAYS = frozenset(range(7))
 ALL_MONTHS = frozenset(range(1, 13))
@@ -88,8 +89,10 @@ def _contains(text: str, phrases: tuple[str, ...]) -> bool:
     return any(re.search(rf"(?<![a-zäöüß]){re.escape(p)}(?![a-zäöüß])", text) for p in phrases)
 
 
+@lru_cache(maxsize=4096)
 def parse_presence(text: str) -> Presence | None:
-    """Read a free-text answer; ``None`` when nothing in it says when the person is here."""
+    """Read a free-text answer; ``None`` when nothing in it says when the person is here (cached: many people
+    write the same)."""
     text = text.casefold().replace("/", " , ").replace("+", " , ").replace("&", " , ").replace(" und ", " , ")
     text = re.sub(r"\s+", " ", text).strip()
     if not text:

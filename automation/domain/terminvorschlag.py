@@ -98,7 +98,7 @@ def rank_dates(
     poll: Mapping[dt.date, int] | None = None,
 ) -> Result:
     """Every candidate day in ``von``..``bis``: excluded ones with reasons, the rest ranked by score."""
-    people = list(people)
+    groups = Counter(people)  # few distinct (group, presence) pairs: each is checked once per day
     poll = poll or {}
     suggested: list[Candidate] = []
     excluded: list[Candidate] = []
@@ -110,11 +110,11 @@ def rank_dates(
                 candidate.excluded = list(closed[day])
                 excluded.append(candidate)
             else:
-                for person in people:
+                for person, n in groups.items():
                     if person.presence is not None and person.presence.present_on(day):
-                        candidate.punkte += GROUP_WEIGHTS.get(person.gruppe, 1.0) * person.presence.weight
-                        candidate.anwesend += 1
-                        candidate.by_group[person.gruppe or "ohne Gruppe"] += 1
+                        candidate.punkte += n * GROUP_WEIGHTS.get(person.gruppe, 1.0) * person.presence.weight
+                        candidate.anwesend += n
+                        candidate.by_group[person.gruppe or "ohne Gruppe"] += n
                 candidate.poll_yes = poll.get(day, 0)
                 candidate.punkte += POLL_POINTS * candidate.poll_yes
                 suggested.append(candidate)
@@ -122,5 +122,5 @@ def rank_dates(
     suggested.sort(key=lambda c: (-c.punkte, c.datum))
     for rang, candidate in enumerate(suggested, start=1):
         candidate.rang = rang
-    unknown = sum(1 for p in people if p.presence is None)
+    unknown = sum(n for p, n in groups.items() if p.presence is None)
     return Result(suggested, excluded, unknown)
