@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,16 +11,39 @@ from automation.cli.app import CliContext, dry_run_option, echo_json, json_optio
 from automation.workspace import Workspace
 
 
+if TYPE_CHECKING:  # click is generic only from 8.2 on
+    _ParamType = click.ParamType[dt.date]
+else:
+    _ParamType = click.ParamType
+
+
+class _Date(_ParamType):
+    """A day as people write it: 01.03.2027, 1.3.27 or 2027-03-01."""
+
+    name = "datum"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        for pattern in ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"):
+            try:
+                return dt.datetime.strptime(str(value).strip(), pattern).date()
+            except ValueError:
+                continue
+        self.fail(f"»{value}« ist kein Datum; bitte z. B. 01.03.2027 schreiben.", param, ctx)
+
+
+_DATE = _Date()
+
+
 @main.command("terminvorschlag")
-@click.option("--von", required=True, type=click.DateTime(["%d.%m.%Y", "%Y-%m-%d"]), help="Erster möglicher Tag.")
-@click.option("--bis", required=True, type=click.DateTime(["%d.%m.%Y", "%Y-%m-%d"]), help="Letzter möglicher Tag.")
+@click.option("--von", required=True, metavar="DATUM", type=_DATE, help="Erster möglicher Tag (z. B. 01.03.2027).")
+@click.option("--bis", required=True, metavar="DATUM", type=_DATE, help="Letzter möglicher Tag (z. B. 30.06.2027).")
 @click.option("--anzahl", type=click.IntRange(min=1), default=10, show_default=True, help="So viele Vorschläge zeigen.")
 @json_option
 @dry_run_option
 @click.pass_obj
-def terminvorschlag(
-    obj: CliContext, von: dt.datetime, bis: dt.datetime, anzahl: int, as_json: bool, dry_run: bool
-) -> None:
+def terminvorschlag(obj: CliContext, von: dt.date, bis: dt.date, anzahl: int, as_json: bool, dry_run: bool) -> None:
     """Termine vorschlagen, an denen viele Multilokale vor Ort sind.
 
     Nimmt die Wochentage und Zeiten aus [terminvorschlag], lässt Feiertage und Schulferien der Länder der
@@ -30,7 +54,7 @@ def terminvorschlag(
     from automation.services.terminvorschlag import as_json as to_json
     from automation.services.terminvorschlag import run
 
-    suggestion, written = run(Workspace.open(obj.ordner), von.date(), bis.date(), dry_run=dry_run)
+    suggestion, written = run(Workspace.open(obj.ordner), von, bis, dry_run=dry_run)
     if as_json:
         echo_json(to_json(suggestion))
         return
