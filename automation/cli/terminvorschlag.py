@@ -10,7 +10,6 @@ import click
 from automation.cli.app import CliContext, dry_run_option, echo_json, json_option, main
 from automation.workspace import Workspace
 
-
 if TYPE_CHECKING:  # click is generic only from 8.2 on
     _ParamType = click.ParamType[dt.date]
 else:
