@@ -10,7 +10,7 @@ assignment once made (``Begleitet von``) is kept: people have been told who welc
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
 from automation.records import Anmeldung, Kontakt
@@ -135,3 +135,26 @@ def briefing_context(
         start = dt.datetime.combine(dt.date(2000, 1, 1), beginn) - dt.timedelta(minutes=minutes_before)
         arrive = f"{start:%H:%M} Uhr"
     return {"lotsen_leute": people, "lotse_tische": tables_of(guide_ids, plan), "ankunft": arrive}
+
+
+def seat_with_guides(
+    groups: list[list[str]],
+    pairs: Iterable[tuple[str, str]],
+    limit: int,
+    blocked: Set[str] = frozenset(),
+) -> list[list[str]]:
+    """The table plan's ``zusammen`` groups with each guide joined to the newcomers they welcome (pairs of
+    participant IDs: guide, newcomer), only while the joined group stays within ``limit`` seats and holds
+    nobody from ``blocked`` (e.g. who needs an accessible table when not all tables are): a wish, never a
+    reason for a plan to become impossible."""
+    block: dict[str, list[str]] = {pid: g for g in groups for pid in g}
+    for guide, newcomer in pairs:
+        a = block.setdefault(guide, [guide])
+        b = block.setdefault(newcomer, [newcomer])
+        if a is b or len(a) + len(b) > limit or blocked & (set(a) | set(b)):
+            continue
+        a.extend(b)
+        for pid in b:
+            block[pid] = a
+    unique = {id(g): g for g in block.values()}
+    return [g for g in unique.values() if len(g) > 1]

@@ -121,3 +121,34 @@ def test_the_form_asks_for_a_guide(make_workspace: WorkspaceFactory) -> None:
     run_sync(Workspace.open(folder), now=dt.datetime(2027, 2, 1, 11, 0))
     [anmeldung] = read_dataset(folder).all(Anmeldung)
     assert anmeldung.begleitung_gewuenscht is True
+
+
+def test_guides_sit_with_their_people_where_it_fits() -> None:
+    from automation.domain.lotsen import seat_with_guides
+
+    groups = [["A-N2", "A-N2+1"]]
+    pairs = [("A-G1", "A-N1"), ("A-G2", "A-N2"), ("A-G2", "A-N3")]
+    result = sorted(sorted(g) for g in seat_with_guides(groups, pairs, limit=3))
+    # G2 + N2 and companion fill the limit: N3 is not squeezed in
+    assert result == [["A-G1", "A-N1"], ["A-G2", "A-N2", "A-N2+1"]]
+    # who needs an accessible table (not all are) is never tied to someone else
+    assert seat_with_guides([], pairs, limit=3, blocked={"A-N1"}) == [["A-G2", "A-N2", "A-N3"]]
+
+
+def test_table_plan_keeps_guide_and_newcomer_together(make_workspace: WorkspaceFactory) -> None:
+    from automation.records import Verein
+    from automation.settings import TischplanSettings
+    from automation.tischplan import plane
+    from automation.tischplan.arbeitsordner import instanz_aus_arbeitsordner
+
+    clubs = [Verein(vereins_id=f"V-{i}", name=f"Verein {i}", themen=["Sport"], termine=["T-2027-1"]) for i in range(4)]
+    guide_of = {"A-N1": "K-G1", "A-N2": "K-G2", "A-N3": "K-G2"}
+    rows = [r.model_copy(update={"begleitet_von": guide_of.get(r.anmelde_id)}) for r in _rows()]
+    folder = make_workspace([*base_records()[:3], *clubs, *GUIDES, *PEOPLE, *rows])
+    data = read_dataset(folder)
+    instanz, _ = instanz_aus_arbeitsordner(data, "T-2027-1", TischplanSettings(), heute=dt.date(2027, 2, 1))
+    assert ["A-G1", "A-N1"] in [sorted(g) for g in instanz.zusammen]
+    plan = plane(instanz, iterationen=300).plan
+    for runde in plan.runden:
+        tables = {pid: t.id for t in runde.tische for pid in t.teilnehmende}
+        assert tables["A-G1"] == tables["A-N1"]
