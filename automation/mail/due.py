@@ -186,7 +186,7 @@ def feedback_requests(dataset: Dataset, today: dt.date) -> list[DueMessage]:
 def guide_briefings(dataset: Dataset, today: dt.date, days_before: int) -> list[DueMessage]:
     """Lotsen-Briefing: from ``days_before`` days before the date, to each guide with a place who accompanies
     someone (``Anmeldungen.Begleitet von``): their people, their tables, when to arrive."""
-    from automation.domain.lotsen import ARRIVE_MINUTES_BEFORE, WITH_PLACE, briefing_context
+    from automation.domain.lotsen import WITH_PLACE
 
     ledger = _Ledger(dataset)
     kontakte = {k.kontakt_id: k for k in dataset.all(Kontakt)}
@@ -200,14 +200,27 @@ def guide_briefings(dataset: Dataset, today: dt.date, days_before: int) -> list[
         key = MessageKey(Art.LOTSEN_BRIEFING, termin.termin_id, kontakt.kontakt_id)
         if ledger.done(key):
             continue
-        rows = [a for a in anmeldungen if a.termin_id == termin.termin_id]
-        plan = [
-            (r.runde, r.tisch, r.teilnehmende) for r in dataset.all(TischplanZeile) if r.termin_id == termin.termin_id
-        ]
-        extra = briefing_context(kontakt, termin.termin_id, termin.beginn, rows, kontakte, plan, ARRIVE_MINUTES_BEFORE)
+        extra = briefing_extra(dataset, kontakt, termin, anmeldungen, kontakte)
         if extra["lotsen_leute"]:
             result.append(DueMessage(key, kontakt, termin, anmeldung, extra))
     return result
+
+
+def briefing_extra(
+    dataset: Dataset,
+    guide: Kontakt,
+    termin: Termin,
+    anmeldungen: list[Anmeldung] | None = None,
+    kontakte: dict[str, Kontakt] | None = None,
+) -> dict[str, Any]:
+    """The template variables of a guide's Lotsen-Briefing (also for ``versand wiederholen``)."""
+    from automation.domain.lotsen import ARRIVE_MINUTES_BEFORE, briefing_context
+
+    anmeldungen = anmeldungen if anmeldungen is not None else dataset.all(Anmeldung)
+    kontakte = kontakte if kontakte is not None else {k.kontakt_id: k for k in dataset.all(Kontakt)}
+    rows = [a for a in anmeldungen if a.termin_id == termin.termin_id]
+    plan = [(r.runde, r.tisch, r.teilnehmende) for r in dataset.all(TischplanZeile) if r.termin_id == termin.termin_id]
+    return briefing_context(guide, termin.termin_id, termin.beginn, rows, kontakte, plan, ARRIVE_MINUTES_BEFORE)
 
 
 def _with_guide(dataset: Dataset, messages: list[DueMessage]) -> list[DueMessage]:

@@ -12,7 +12,7 @@ from automation.domain.lotsen import assign_guides
 from automation.job.sync import run_sync
 from automation.records import Anmeldung, Kontakt, Record, TischplanZeile, Versand
 from automation.workspace import Workspace
-from tests.conftest import WorkspaceFactory, base_records, read_dataset, registration, write_answers
+from tests.conftest import WorkspaceFactory, base_records, read_dataset, registration, run_cli, write_answers
 
 BEFORE = dt.datetime(2027, 3, 11, 9, 0)  # two days before TERMIN: inside the reminder window (3 days)
 
@@ -113,6 +113,18 @@ def test_briefing_once_with_people_and_tables_and_the_newcomer_learns_the_guide(
     assert len(_messages(folder)) == count
     keys = [v.schluessel for v in read_dataset(folder).all(Versand) if v.art == "Lotsen-Briefing"]
     assert sorted(keys) == ["Lotsen-Briefing|T-2027-1|K-G1", "Lotsen-Briefing|T-2027-1|K-G2"]
+
+    # a briefing whose fate is unclear can be resent on purpose, with the same people
+    dataset = read_dataset(folder)
+    row = dataset.get(Versand, "Lotsen-Briefing|T-2027-1|K-G1")
+    assert row is not None
+    dataset.put(row.model_copy(update={"status": "unklar"}))
+    Workspace.open(folder).store().apply(dataset.changes())
+    resent = run_cli("-C", str(folder), "versand", "wiederholen", "Lotsen-Briefing|T-2027-1|K-G1")
+    assert resent.exit_code == 0, resent.output
+    assert len(_messages(folder)) == count + 1
+    to_grete = [m for m in _messages(folder) if "k-g1@" in str(m["To"]) and "Begleitung" in str(m["Subject"])]
+    assert len(to_grete) == 2 and all("Nia M., Sprache: Englisch" in _text(m) for m in to_grete)
 
 
 def test_the_form_asks_for_a_guide(make_workspace: WorkspaceFactory) -> None:
