@@ -30,9 +30,9 @@ PHRASES = ["nur Sa/So", "Fr–So", "werktags", "Juli, August", "Mai bis Septembe
 
 
 def _prepare(folder: Path, contacts: int) -> None:
-    from automation.dataset import Dataset
-    from automation.records import Kontakt
-    from automation.store.xlsx import WorkbookStore
+    from automation.adapters.xlsx import WorkbookStore
+    from automation.domain.dataset import Dataset
+    from automation.domain.records import Kontakt
 
     create_large_workspace(folder, contacts=contacts, registrations=0, feedback=0)
     settings = (folder / "gespraechsrunde.toml").read_text(encoding="utf-8")
@@ -52,8 +52,8 @@ def _read_and_rank(folder: Path, von: dt.date, bis: dt.date) -> tuple[float, flo
     """Seconds to read the workbook alone (the floor any command pays), and to rank once it is read."""
     code = (
         "import sys, time, datetime as dt; from pathlib import Path; t = time.perf_counter();"
-        "from automation.store.xlsx import WorkbookStore; from automation.dataset import Dataset;"
-        "from automation.workspace import Workspace; from automation.services.terminvorschlag import suggest;"
+        "from automation.adapters.xlsx import WorkbookStore; from automation.domain.dataset import Dataset;"
+        "from automation.services.wiring import Workspace; from automation.services.terminvorschlag import suggest;"
         "d = Dataset.from_snapshot(WorkbookStore(Path(sys.argv[1]) / 'gespraechsrunde.xlsx').read());"
         "r = time.perf_counter(); suggest(Workspace.open(Path(sys.argv[1])), d, dt.date.fromisoformat(sys.argv[2]),"
         "dt.date.fromisoformat(sys.argv[3])); print(r - t, time.perf_counter() - r)"

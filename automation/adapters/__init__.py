@@ -1,1 +1,1 @@
-"""Edges: files, printouts/PDF, holidays data, QR codes."""
+"""The edges: the workbook, CSV exports, Google, mail senders, printouts and files."""

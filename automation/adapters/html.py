@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from automation.resources import vorlagen_dir
+from automation.domain.resources import vorlagen_dir
 
 MONTHS = (
     "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",
@@ -41,16 +39,3 @@ def render(template: str, folder: Path | None = None, **context: Any) -> str:
         lstrip_blocks=True,
     )
     return env.get_template(template).render(**context)
-
-
-def write_atomic(target: Path, text: str) -> None:
-    """Write a text file so that it is either complete or not there."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -1,6 +1,7 @@
 """Command line ``gespraechsrunde``: each command in its own module, registered here."""
 
 from automation.cli import (  # noqa: F401  (registers the commands)
+    anlegen,
     demo,
     einladen,
     einlass,
@@ -10,6 +11,7 @@ from automation.cli import (  # noqa: F401  (registers the commands)
     plakat,
     post,
     pruefen,
+    status,
     sync,
     terminvorschlag,
     tischplan,

@@ -5,8 +5,6 @@ from __future__ import annotations
 import click
 
 from automation.cli.app import CliContext, main
-from automation.dataset import Dataset
-from automation.workspace import Workspace
 
 
 @main.command("plakat")
@@ -19,11 +17,9 @@ def plakat(obj: CliContext, termin: str) -> None:
     Formular mit vorausgewähltem Termin oder [darstellung] anmeldelink). Schreibt nach ausgabe/:
     plakat-ID-A4.pdf, plakat-ID-A3.pdf, plakat-ID-quadrat.png (1080×1080), plakat-ID.txt und plakat-ID.html.
     """
-    from automation.services.plakat import make_poster
+    from automation.services.plakat import poster
 
-    workspace = Workspace.open(obj.ordner)
-    dataset = Dataset.from_snapshot(workspace.store().read())
-    result = make_poster(workspace, dataset, termin)
+    result = poster(obj.ordner, termin)
     for note in result.notes:
         click.echo(f"Hinweis: {note}")
     click.echo(f"Anmeldelink im QR-Code: {result.link}")

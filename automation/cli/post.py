@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from automation.cli.app import CliContext, dry_run_option, echo_json, json_option, main
-from automation.workspace import Workspace
 
 
 def _print(result: object, as_json: bool, what: str) -> None:
@@ -16,7 +15,7 @@ def _print(result: object, as_json: bool, what: str) -> None:
         echo_json(
             {
                 "termin": result.termin.termin_id,
-                "personen": [{"kontakt_id": k.kontakt_id, "name": k.anzeigename} for k in result.people],
+                "personen": [{"kontakt_id": k.kontakt_id, "name": k.display_name} for k in result.people],
                 "dateien": [str(p) for p in result.files],
                 "hinweise": result.notes,
             }
@@ -24,7 +23,7 @@ def _print(result: object, as_json: bool, what: str) -> None:
         return
     click.echo(f"{what} zu {result.termin.termin_id}: {len(result.people)}")
     for kontakt in result.people:
-        click.echo(f"  {kontakt.kontakt_id}  {kontakt.anzeigename}")
+        click.echo(f"  {kontakt.kontakt_id}  {kontakt.display_name}")
     for note in result.notes:
         click.echo(f"Hinweis: {note}")
     for path in result.files:
@@ -45,7 +44,7 @@ def briefe(obj: CliContext, termin: str, as_json: bool, dry_run: bool) -> None:
     """
     from automation.services.post import letters
 
-    result = letters(Workspace.open(obj.ordner), termin, dry_run=dry_run)
+    result = letters(obj.ordner, termin, dry_run=dry_run)
     _print(result, as_json, "Briefe (Probelauf)" if dry_run else "Neue Briefe")
 
 
@@ -72,5 +71,5 @@ def anrufliste(
     """
     from automation.services.post import call_list
 
-    result = call_list(Workspace.open(obj.ordner), termin, dry_run=dry_run, done=erledigt, not_reached=nicht_erreicht)
+    result = call_list(obj.ordner, termin, dry_run=dry_run, done=erledigt, not_reached=nicht_erreicht)
     _print(result, as_json, "Anzurufen")

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import click
 
 from automation.cli.app import CliContext, dry_run_option, echo_json, json_option, main
-from automation.workspace import Workspace
 
 if TYPE_CHECKING:  # click is generic only from 8.2 on
     _ParamType = click.ParamType[dt.date]
@@ -53,7 +52,7 @@ def terminvorschlag(obj: CliContext, von: dt.date, bis: dt.date, anzahl: int, as
     from automation.services.terminvorschlag import as_json as to_json
     from automation.services.terminvorschlag import run
 
-    suggestion, written = run(Workspace.open(obj.ordner), von, bis, dry_run=dry_run)
+    suggestion, written = run(obj.ordner, von, bis, dry_run=dry_run)
     if as_json:
         echo_json(to_json(suggestion))
         return

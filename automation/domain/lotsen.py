@@ -13,7 +13,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 
-from automation.records import Anmeldung, Kontakt
+from automation.domain import names
+from automation.domain.records import Anmeldung, Kontakt
 
 WITH_PLACE = ("angemeldet", "teilgenommen")
 ARRIVE_MINUTES_BEFORE = 30  # guides come this long before the start
@@ -85,11 +86,7 @@ def assign_guides(
 
 def short_name(kontakt: Kontakt) -> str:
     """First name and the initial of the last name (»Anna B.«): what a guide and a newcomer learn."""
-    first = (kontakt.vorname or "").strip()
-    last = (kontakt.nachname or "").strip()
-    if first and last:
-        return f"{first} {last[0]}."
-    return first or last or kontakt.kontakt_id
+    return names.short_name(kontakt.vorname, kontakt.nachname, kontakt.kontakt_id)
 
 
 def tables_of(ids: set[str], rows: Iterable[tuple[int, str, list[str]]]) -> list[dict[str, object]]:

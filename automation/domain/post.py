@@ -1,7 +1,7 @@
 """Invitations for people without e-mail: who gets a letter, who a call (pure).
 
 The candidates are those an e-mail invitation would go to (consent, not unsubscribed, municipality,
-not registered, date open for registration; see ``automation.mail.due.invitations``) but who have no
+not registered, date open for registration; see ``automation.domain.mail.due.invitations``) but who have no
 e-mail address. With a complete postal address (Straße, PLZ, Ort) they get a letter, else with a phone
 number a call. The ``Versand`` tab keeps one row per person and date with Art »Brief« or »Anruf«, so
 nobody is written to or called twice:
@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from automation.records import Kontakt, Versand
+from automation.domain.records import Kontakt, Versand
 
 BRIEF = "Brief"
 ANRUF = "Anruf"
@@ -46,7 +46,7 @@ def address_lines(kontakt: Kontakt) -> list[str] | None:
     plz = postcode(kontakt.plz)
     if not (kontakt.strasse and kontakt.strasse.strip() and plz and kontakt.ort and kontakt.ort.strip()):
         return None
-    return [kontakt.anzeigename, kontakt.strasse.strip(), f"{plz} {kontakt.ort.strip()}"]
+    return [kontakt.display_name, kontakt.strasse.strip(), f"{plz} {kontakt.ort.strip()}"]
 
 
 def missing_address_parts(kontakt: Kontakt) -> list[str]:

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from automation.records import AnmeldeStatus, Anmeldung, Termin
+from automation.domain.records import AnmeldeStatus, Anmeldung, Termin
 
 REMIND_DAYS = 14  # say that the list is missing for two weeks after the date
 

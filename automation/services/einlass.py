@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from automation.adapters.html import german_date, render, time_span, write_atomic
-from automation.dataset import Dataset
-from automation.lock import workspace_lock
-from automation.records import Anmeldung, Kontakt
-from automation.services.lesen import read_complete
+from automation.adapters.files import write_atomically
+from automation.adapters.html import german_date, render, time_span
+from automation.domain.dataset import Dataset
+from automation.domain.records import Anmeldung, Kontakt
 from automation.services.plakat import find_termin, safe_name
-from automation.workspace import Workspace
+from automation.services.session import open_workspace
 
 EMPTY_ROWS = 12  # for late registrations and walk-ins
 
@@ -43,7 +42,7 @@ def guests(dataset: Dataset, termin_id: str) -> list[Guest]:
         kontakt = dataset.get(Kontakt, a.kontakt_id)
         last = (kontakt.nachname or "") if kontakt else ""
         first = (kontakt.vorname or "") if kontakt else ""
-        name = ", ".join(p for p in (last, first) if p) or (kontakt.anzeigename if kontakt else a.kontakt_id)
+        name = ", ".join(p for p in (last, first) if p) or (kontakt.display_name if kontakt else a.kontakt_id)
         result.append(
             Guest(a.anmelde_id, name, a.personen - 1, a.barrierefreiheit or "", bool(a.kinderbetreuung), a.status,
                   bool(a.anwesend))
@@ -57,10 +56,10 @@ def german_sort_key(text: str) -> str:
     return text.casefold().translate(table)
 
 
-def check_in_list(workspace: Workspace, termin_id: str, *, pdf: bool = True) -> CheckIn:
+def check_in_list(folder: Path, termin_id: str, *, pdf: bool = True) -> CheckIn:
     """Add the column ``Anwesend`` where it is missing and write ``ausgabe/einlass-ID.html`` (and ``.pdf``)."""
-    with workspace_lock(workspace.folder):
-        dataset = read_complete(workspace.store())  # adds »Anwesend« to Anmeldungen where it is missing
+    with open_workspace(folder, complete_tabs=True) as ctx:  # adds »Anwesend« to Anmeldungen where it is missing
+        workspace, dataset = ctx.workspace, ctx.dataset
     termin = find_termin(dataset, termin_id)
     people = guests(dataset, termin.termin_id)
     html = render(
@@ -75,7 +74,7 @@ def check_in_list(workspace: Workspace, termin_id: str, *, pdf: bool = True) -> 
         farbe=workspace.settings.darstellung.farbe,
     )
     base = workspace.folder / "ausgabe" / f"einlass-{safe_name(termin.termin_id)}"
-    write_atomic(base.with_suffix(".html"), html)
+    write_atomically(base.with_suffix(".html"), html)
     files = [base.with_suffix(".html")]
     if pdf:
         from automation.adapters.pdf import html_to_pdf

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from automation.domain.lotsen import assign_guides
-from automation.job.runner import JobContext
-from automation.records import Anmeldung, Hinweis, Kontakt, Termin
+from automation.domain.records import Anmeldung, Hinweis, Kontakt, Termin
+from automation.services.runner import JobContext
 
 _CLOSED = ("abgesagt", "durchgeführt")
 

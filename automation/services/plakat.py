@@ -8,14 +8,16 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from automation.adapters.html import german_date, render, time_span, write_atomic
-from automation.dataset import Dataset
+from automation.adapters.files import write_atomically
+from automation.adapters.html import german_date, render, time_span
+from automation.adapters.links import LinkBuilder
+from automation.domain.dataset import Dataset
+from automation.domain.errors import ConfigError
 from automation.domain.farben import contrast, readable_on_white
-from automation.errors import ConfigError
-from automation.form_options import termin_option_text
-from automation.links import LinkBuilder
-from automation.records import Kommune, Termin, Verein
-from automation.workspace import Workspace
+from automation.domain.form_options import termin_option_text
+from automation.domain.records import Kommune, Termin, Verein
+from automation.services.session import open_workspace
+from automation.services.wiring import Workspace
 
 MAX_CLUBS = 6
 FORMATS = {"A4": "A4", "A3": "A3"}
@@ -157,14 +159,20 @@ def make_poster(workspace: Workspace, dataset: Dataset, termin_id: str, target: 
     files: list[Path] = []
     for name, size in FORMATS.items():
         html = folder / f"{base}-{name}.html"
-        write_atomic(html, render("plakat/plakat.html.j2", workspace.folder, ev=ev, qr=qr, format=size))
+        write_atomically(html, render("plakat/plakat.html.j2", workspace.folder, ev=ev, qr=qr, format=size))
         html_to_pdf(html, folder / f"{base}-{name}.pdf")
         files.append(folder / f"{base}-{name}.pdf")
     square = folder / f"{base}-quadrat.html"
-    write_atomic(square, render("plakat/plakat.html.j2", workspace.folder, ev=ev, qr=qr, format="quadrat"))
+    write_atomically(square, render("plakat/plakat.html.j2", workspace.folder, ev=ev, qr=qr, format="quadrat"))
     html_to_png(square, folder / f"{base}-quadrat.png", 1080, 1080)
     files.append(folder / f"{base}-quadrat.png")
-    write_atomic(folder / f"{base}.txt", web_text(ev))
-    write_atomic(folder / f"{base}.html", render("plakat/text.html.j2", workspace.folder, ev=ev))
+    write_atomically(folder / f"{base}.txt", web_text(ev))
+    write_atomically(folder / f"{base}.html", render("plakat/text.html.j2", workspace.folder, ev=ev))
     files += [folder / f"{base}.txt", folder / f"{base}.html"]
     return PosterFiles(files, ev.link, ev.farbe, ev.notes)
+
+
+def poster(folder: Path, termin_id: str) -> PosterFiles:
+    """``plakat``: read the workspace (no lock, nothing written to the store) and write the poster files."""
+    with open_workspace(folder, write=False) as ctx:
+        return make_poster(ctx.workspace, ctx.dataset, termin_id)

@@ -13,16 +13,16 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from automation.adapters.html import german_date, render, write_atomic
-from automation.dataset import Dataset
+from automation.adapters.files import write_atomically
+from automation.adapters.html import german_date, render
 from automation.domain import post
-from automation.errors import ConfigError, GespraechsrundeError
-from automation.lock import workspace_lock
-from automation.mail.due import invitations
-from automation.records import Kontakt, Termin, Versand
-from automation.services.lesen import read_complete
+from automation.domain.dataset import Dataset
+from automation.domain.errors import ConfigError, GespraechsrundeError
+from automation.domain.mail.due import invitations
+from automation.domain.records import Kontakt, Termin, Versand
 from automation.services.plakat import Event, event, safe_name
-from automation.workspace import Workspace
+from automation.services.session import open_workspace
+from automation.services.wiring import Workspace
 
 
 @dataclass
@@ -31,10 +31,6 @@ class PostResult:
     people: list[Kontakt]
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-
-
-def _open(workspace: Workspace) -> Dataset:
-    return read_complete(workspace.store())
 
 
 class LedgerUnreadableError(GespraechsrundeError):
@@ -67,7 +63,7 @@ def _channels(dataset: Dataset, termin: Termin, today: dt.date) -> tuple[post.Ch
     ledger = {v.schluessel: v for v in dataset.all(Versand)}
     found = post.channels(candidates, termin.termin_id, ledger)
     for kontakt, reason in found.unreachable:
-        notes.append(f"{kontakt.kontakt_id} ({kontakt.anzeigename}) ist nicht erreichbar: {reason}.")
+        notes.append(f"{kontakt.kontakt_id} ({kontakt.display_name}) ist nicht erreichbar: {reason}.")
     return found, notes
 
 
@@ -90,13 +86,11 @@ def _save(workspace: Workspace, dataset: Dataset) -> None:
         )
 
 
-def letters(
-    workspace: Workspace, termin_id: str, *, now: dt.datetime | None = None, dry_run: bool = False
-) -> PostResult:
+def letters(folder: Path, termin_id: str, *, now: dt.datetime | None = None, dry_run: bool = False) -> PostResult:
     """Write one PDF with a letter per new recipient and mark them ``gedruckt`` in ``Versand``."""
     now = now or dt.datetime.now().replace(microsecond=0)
-    with workspace_lock(workspace.folder):
-        dataset = _open(workspace)
+    with open_workspace(folder, complete_tabs=True) as ctx:  # adds Straße/PLZ/Ort where they are missing
+        workspace, dataset = ctx.workspace, ctx.dataset
         ev = event(workspace, dataset, termin_id)
         found, notes = _channels(dataset, ev.termin, now.date())
         result = PostResult(ev.termin, found.letters, notes=notes)
@@ -113,7 +107,7 @@ def letters(
         folder = workspace.folder / "ausgabe"
         base = f"briefe-{safe_name(ev.termin.termin_id)}-{now:%Y%m%d-%H%M%S}"
         html = folder / f"{base}.html"
-        write_atomic(html, letters_html(workspace, ev, found.letters, now.date(), qr_svg(ev.link)))
+        write_atomically(html, letters_html(workspace, ev, found.letters, now.date(), qr_svg(ev.link)))
         pdf = folder / f"{base}.pdf"
         html_to_pdf(html, pdf)
         _rows(dataset, post.BRIEF, post.LETTER_DONE, ev.termin, found.letters, now)
@@ -142,7 +136,7 @@ def letters_html(workspace: Workspace, ev: Event, people: list[Kontakt], today: 
 
 
 def call_list(
-    workspace: Workspace,
+    folder: Path,
     termin_id: str,
     *,
     now: dt.datetime | None = None,
@@ -152,8 +146,8 @@ def call_list(
 ) -> PostResult:
     """Mark calls as done, add new people as ``anzurufen`` and write the list (HTML, PDF, CSV)."""
     now = now or dt.datetime.now().replace(microsecond=0)
-    with workspace_lock(workspace.folder):
-        dataset = _open(workspace)
+    with open_workspace(folder, complete_tabs=True) as ctx:
+        workspace, dataset = ctx.workspace, ctx.dataset
         ev = event(workspace, dataset, termin_id, need_link=False)
         marked = _mark_calls(dataset, ev.termin, done, "angerufen") + _mark_calls(
             dataset, ev.termin, not_reached, "nicht erreicht"
@@ -169,9 +163,9 @@ def call_list(
         people = sorted(found.calls, key=lambda k: ((k.nachname or "").casefold(), (k.vorname or "").casefold()))
         result.people = people
         html = base.with_suffix(".html")
-        write_atomic(html, render("briefe/anrufliste.html.j2", workspace.folder, ev=ev, leute=people,
+        write_atomically(html, render("briefe/anrufliste.html.j2", workspace.folder, ev=ev, leute=people,
                                   stand=f"{now:%d.%m.%Y %H:%M}"))  # fmt: skip
-        write_atomic(base.with_suffix(".csv"), _csv(people, ev.termin))
+        write_atomically(base.with_suffix(".csv"), _csv(people, ev.termin))
         result.files = [html, base.with_suffix(".csv")]
         if people:
             from automation.adapters.pdf import html_to_pdf

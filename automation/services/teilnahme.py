@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from automation.domain.records import Anmeldung, Hinweis, Termin
 from automation.domain.teilnahme import attendance_changes
-from automation.job.runner import JobContext
-from automation.records import Anmeldung, Hinweis, Termin
+from automation.services.runner import JobContext
 
 
 class AttendanceStep:

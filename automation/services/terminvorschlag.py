@@ -6,17 +6,17 @@ import csv
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from automation.dataset import Dataset
 from automation.domain.anwesenheit import parse_presence
+from automation.domain.dataset import Dataset
+from automation.domain.errors import ConfigError
+from automation.domain.records import Kommune, Kontakt, TerminvorschlagZeile
+from automation.domain.store import ChangeSet
 from automation.domain.terminvorschlag import POLL_POINTS, Candidate, Person, Result, rank_dates, weekday_numbers
-from automation.errors import ConfigError
-from automation.lock import workspace_lock
-from automation.records import Kommune, Kontakt, TerminvorschlagZeile
-from automation.services.lesen import read_complete
-from automation.store.base import ChangeSet
-from automation.workspace import Workspace
+from automation.services.session import open_workspace
+from automation.services.wiring import Workspace
 
 
 @dataclass
@@ -78,8 +78,8 @@ def dates_in(text: str) -> set[dt.date]:
 
 def poll_answers(workspace: Workspace) -> tuple[dict[dt.date, int], list[str]]:
     """»passt« per day from the date poll's CSV exports (``<antworten>/terminumfrage*.csv``), with notes."""
-    from automation.forms import load_form
-    from automation.resources import formulare_dir
+    from automation.domain.forms import load_form
+    from automation.domain.resources import formulare_dir
 
     own = workspace.folder / "formulare" / "terminumfrage.yaml"
     form = load_form(own if own.is_file() else formulare_dir() / "terminumfrage.yaml")
@@ -144,19 +144,18 @@ def rows(result: Result) -> list[TerminvorschlagZeile]:
     return [row(c) for c in result.suggested] + [row(c) for c in result.excluded]
 
 
-def run(workspace: Workspace, von: dt.date, bis: dt.date, *, dry_run: bool = False) -> tuple[Suggestion, int]:
+def run(folder: Path, von: dt.date, bis: dt.date, *, dry_run: bool = False) -> tuple[Suggestion, int]:
     """Read the store once, rank, and (unless ``dry_run``) replace the tab ``Terminvorschläge``."""
-    with workspace_lock(workspace.folder):
-        store = workspace.store()
-        dataset = read_complete(store) if not dry_run else Dataset.from_snapshot(store.read())
-        suggestion = suggest(workspace, dataset, von, bis)
+    with open_workspace(folder, dry_run=dry_run, complete_tabs=True) as ctx:
+        dataset = ctx.dataset
+        suggestion = suggest(ctx.workspace, dataset, von, bis)
         if dry_run:
             return suggestion, 0
         new = rows(suggestion.result)
         dataset.replace(TerminvorschlagZeile, new)
         replaced = [r for r in dataset.changes().replaces if r.tab == TerminvorschlagZeile.TAB]
         if replaced:
-            store.apply(ChangeSet(replaces=replaced))
+            ctx.store.apply(ChangeSet(replaces=replaced))
     return suggestion, len(new)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from automation.records import Anmeldung, Kontakt, TerminvorschlagZeile, Versand
+from automation.domain.records import Anmeldung, Kontakt, TerminvorschlagZeile, Versand
 from tests.conftest import base_records
 
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
-from automation.cells import write_row
-from automation.job.sync import run_sync
-from automation.records import Anmeldung, Hinweis, Kontakt, Record, Versand
-from automation.store.base import Append, ChangeSet
-from automation.store.xlsx import WorkbookStore
-from automation.workspace import Workspace
+from automation.adapters.xlsx import WorkbookStore
+from automation.domain.cells import write_row
+from automation.domain.records import Anmeldung, Hinweis, Kontakt, Record, Versand
+from automation.domain.store import Append, ChangeSet
+from automation.services.sync import run_sync
+from automation.services.wiring import Workspace
 from tests.conftest import WorkspaceFactory, base_records, read_dataset, run_cli
 
 AFTER = dt.datetime(2027, 3, 14, 10, 0)  # the day after TERMIN (13.03.2027)

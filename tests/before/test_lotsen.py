@@ -9,9 +9,9 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from automation.domain.lotsen import assign_guides
-from automation.job.sync import run_sync
-from automation.records import Anmeldung, Kontakt, Record, TischplanZeile, Versand
-from automation.workspace import Workspace
+from automation.domain.records import Anmeldung, Kontakt, Record, TischplanZeile, Versand
+from automation.services.sync import run_sync
+from automation.services.wiring import Workspace
 from tests.conftest import WorkspaceFactory, base_records, read_dataset, registration, run_cli, write_answers
 
 BEFORE = dt.datetime(2027, 3, 11, 9, 0)  # two days before TERMIN: inside the reminder window (3 days)
@@ -82,9 +82,9 @@ def test_briefing_once_with_people_and_tables_and_the_newcomer_learns_the_guide(
     make_workspace: WorkspaceFactory,
 ) -> None:
     plan = [
-        TischplanZeile(termin_id="T-2027-1", runde=1, tisch="T1", teilnehmende=["A-G1", "A-N1"], lotsen=["A-G1"]),
-        TischplanZeile(termin_id="T-2027-1", runde=2, tisch="T3", teilnehmende=["A-G1"], lotsen=["A-G1"]),
-        TischplanZeile(termin_id="T-2027-1", runde=2, tisch="T2", teilnehmende=["A-N1"]),
+        TischplanZeile(termin_id="T-2027-1", runde=1, tisch="T1", teilnehmende_ids=["A-N1"], lotsen_ids=["A-G1"]),
+        TischplanZeile(termin_id="T-2027-1", runde=2, tisch="T3", lotsen_ids=["A-G1"]),
+        TischplanZeile(termin_id="T-2027-1", runde=2, tisch="T2", teilnehmende_ids=["A-N1"]),
     ]
     records: list[Record] = [*base_records(), *GUIDES, *PEOPLE, *_rows(), *plan]
     folder = make_workspace(records)
@@ -148,10 +148,10 @@ def test_guides_sit_with_their_people_where_it_fits() -> None:
 
 
 def test_table_plan_keeps_guide_and_newcomer_together(make_workspace: WorkspaceFactory) -> None:
-    from automation.records import Verein
-    from automation.settings import TischplanSettings
-    from automation.tischplan import plane
-    from automation.tischplan.arbeitsordner import instanz_aus_arbeitsordner
+    from automation.domain.records import Verein
+    from automation.domain.settings import TischplanSettings
+    from automation.domain.tischplan import plane
+    from automation.domain.tischplan.arbeitsordner import instanz_aus_arbeitsordner
 
     clubs = [Verein(vereins_id=f"V-{i}", name=f"Verein {i}", themen=["Sport"], termine=["T-2027-1"]) for i in range(4)]
     guide_of = {"A-N1": "K-G1", "A-N2": "K-G2", "A-N3": "K-G2"}

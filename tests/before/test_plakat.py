@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from automation.domain.farben import contrast, readable_on_white
-from automation.form_options import termin_option_text
-from automation.records import Verein
+from automation.domain.form_options import termin_option_text
+from automation.domain.records import Verein
 from tests.conftest import TERMIN, WorkspaceFactory, base_records, run_cli
 
 needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None, reason="kein chromium installiert")
@@ -107,10 +107,10 @@ def test_unknown_date_names_the_known_ones(make_workspace: WorkspaceFactory) -> 
 
 
 def test_poster_text_mentions_the_clubs(make_workspace: WorkspaceFactory, tmp_path: Path) -> None:
-    from automation.dataset import Dataset
+    from automation.adapters.xlsx import WorkbookStore
+    from automation.domain.dataset import Dataset
     from automation.services.plakat import event, web_text
-    from automation.store.xlsx import WorkbookStore
-    from automation.workspace import Workspace
+    from automation.services.wiring import Workspace
 
     folder = make_workspace([*base_records(), *_clubs()], '[darstellung]\nanmeldelink = "https://x.example/a"\n')
     workspace = Workspace.open(folder)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from automation.records import Kontakt, Record, Versand
+from automation.domain.records import Kontakt, Record, Versand
 from tests.conftest import WorkspaceFactory, base_records, read_dataset, run_cli
 
 needs_chromium = pytest.mark.skipif(shutil.which("chromium") is None, reason="kein chromium installiert")

@@ -10,7 +10,7 @@ import holidays
 import pytest
 
 from automation.domain.anwesenheit import parse_presence
-from automation.records import Kommune, Kontakt, Record, TerminvorschlagZeile
+from automation.domain.records import Kommune, Kontakt, Record, TerminvorschlagZeile
 from tests.conftest import WorkspaceFactory, read_dataset, run_cli
 
 
@@ -181,8 +181,8 @@ def test_date_poll_answers_of_contacts_and_clubs_lift_a_date(make_workspace: Wor
 
 
 def test_poll_form_definition_is_valid() -> None:
-    from automation.forms import load_form
-    from automation.resources import formulare_dir
+    from automation.domain.forms import load_form
+    from automation.domain.resources import formulare_dir
 
     form = load_form(formulare_dir() / "terminumfrage.yaml")
     assert form.id == "terminumfrage" and form.question("termine").pflicht
