@@ -95,5 +95,9 @@ class LinkBuilder:
         anmeldung = self._form_link("anmeldung", {})
         return PersonalLinks(absage=absage, abmelden=abmelden, feedback=feedback, anmeldung=anmeldung)
 
+    def registration(self, termin_text: str | None = None) -> str | None:
+        """The registration form, with the date preselected (its option text) where given; None without form."""
+        return self._form_link("anmeldung", {"termin": termin_text} if termin_text else {})
+
     def unsubscribe_mailto(self, kontakt_id: str) -> str:
         return mailto_url(self.coordination, f"Abmelden {kontakt_id}")

@@ -248,6 +248,7 @@ class Dispatcher:
         anmelde_id = item.anmeldung.anmelde_id if item.anmeldung else None
         links = self.links.links(item.kontakt.kontakt_id, anmelde_id)
         context = build_context(self.settings, item.kontakt, item.termin, item.anmeldung, links, self._tables(item))
+        context.update(item.extra)  # kind-specific variables (Lotsen-Briefing, the newcomer's guide)
         try:
             rendered = self.renderer.render(item.art, context)
         except Exception as exc:  # a broken template in the workspace's own vorlagen/
