@@ -140,9 +140,6 @@ class Settings(BaseSettings):
 
     titel: str = Field("Gesprächsrunde für Multilokale", description="Titel der Gesprächsrunden.")
     speicher: Literal["lokal", "google"] = Field("lokal", description="»lokal« (Arbeitsmappe) oder »google«.")
-    bundesland: str = Field(
-        "", description="Kürzel des Bundeslands (z. B. BY) für Feiertage und Schulferien bei der Terminsuche."
-    )
     lokal: LokalSettings = Field(default_factory=LokalSettings)
     google: GoogleSettings = Field(default_factory=GoogleSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
