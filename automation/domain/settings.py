@@ -106,7 +106,7 @@ class DarstellungSettings(_Section):
     farbe: str = Field("#1f5f8b", pattern=r"^#[0-9a-fA-F]{6}$", description="Hauptfarbe (#rrggbb).")
     kontakt_adresse: str | None = Field(None, description="E-Mail der Koordination für Fragen und Absagen.")
     anmeldelink: str | None = Field(
-        None, description="Öffentlicher Anmeldelink für Plakat und Briefe (sonst das Google-Formular)."
+        None, description="Öffentlicher Anmeldelink für Plakat, Briefe und Einladungen (sonst das Google-Formular)."
     )
     telefon: str | None = Field(None, description="Telefonnummer der Koordination für Anmeldungen (Briefe, Plakat).")
     postanschrift: str | None = Field(
