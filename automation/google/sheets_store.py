@@ -1,31 +1,39 @@
 """The Google store: a shared spreadsheet, read and written in a small, fixed number of Sheets API calls.
 
-Reading is one metadata GET (which tabs exist) and one ``values:batchGet`` of every tab, rendered as
-people see it (FORMATTED_VALUE); the record layer parses German dates and numbers.
+Reading is one metadata GET (which tabs exist, and this tool's commit markers) and one ``values:batchGet``
+of every tab, rendered as people see it (FORMATTED_VALUE); the record layer parses German dates and numbers.
 
-Writing (:meth:`GoogleSheetsStore.apply`) first re-reads the touched tabs (one ``values:batchGet``), then:
+Writing (:meth:`GoogleSheetsStore.apply`) is two requests:
 
-1. ``spreadsheets:batchUpdate`` only if a tab or grid columns/rows must be added (harmless on its own);
-2. one ``values:batchUpdate`` with ``valueInputOption=RAW`` for cell changes, new headers and the bodies of
-   replaced (generated) tabs – rows are found by ID in the re-read, and a cell that no longer holds the value
-   the job read is skipped and reported as a :class:`Conflict`;
-3. ``spreadsheets:batchUpdate`` with ``deleteDimension`` for deleted rows (descending, positions from the
-   re-read);
-4. one ``values:append`` (RAW, INSERT_ROWS) per tab with new rows: Google finds the end of the table itself,
-   so a row a person adds meanwhile is never overwritten. A new row whose ID already exists (an earlier,
-   interrupted run wrote it) is not appended twice.
-5. last, the ``Eingang`` tab (its cell changes, then its new rows): it records which answers were taken, so
-   it is written only after what was made of them. A failure before leaves the answers ``neu``/``fehlerhaft``
-   (or not yet received) and the next run takes them again; contacts and registrations already written are
-   found again by matching, so nothing is lost and nothing doubled.
+1. one ``values:batchGet`` re-reads the tabs whose rows are found by ID (not needed for generated tabs
+   like ``Hinweise``, which are replaced whole). Rows are found by ID in it; a cell that no longer holds the
+   value the job read is skipped and reported as a :class:`Conflict`; a new row whose ID is already there
+   (an earlier run wrote it) is not appended again;
+2. one ``spreadsheets:batchUpdate`` with everything: new tabs and grid room, headers, ``updateCells`` for
+   cells and generated bodies, ``deleteDimension`` (descending), ``appendCells`` for new rows (Sheets finds
+   the end of the table itself, so a row a person adds meanwhile is never overwritten). Text goes in as
+   ``stringValue``: like RAW input it is never parsed as a formula. A batchUpdate is atomic: all of it is
+   applied or nothing.
 
-Nothing is written before the re-read succeeded; a failure after step 2 leaves the rest for the next run,
-which finds it again by comparing records with the sheet.
+Lost answers (timeout, 5xx after Google applied the batch): the batch carries a **commit marker**, a
+developer metadata entry with an ID chosen for this write. It is sent again only after asking Google
+whether the marker exists, and resending it unchanged cannot apply it twice: a second copy fails on the
+marker ID that already exists, atomically. So new rows are never duplicated and a run never claims that
+nothing was written when it was.
+
+Rows people sort meanwhile: Sheets has no conditional write, and row developer metadata is documented to
+move with inserted and deleted rows, not with a sort (nor would one entry per row fit the metadata limits).
+So the batch asks for the ID columns as they are right after it (``includeSpreadsheetInResponse``) – an
+atomic view of where every written cell landed. A cell whose row no longer carries its ID (a sort between
+the re-read and the write) is put right at once: the row that got it gets back what it held, and the
+intended value goes to the row that now has the ID – checked the same way, a few rounds at most.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import secrets
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -33,10 +41,11 @@ from typing import TYPE_CHECKING, Any
 
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
+from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_URL
 
 from automation.cells import Cell, same_cell
 from automation.errors import GoogleApiError
-from automation.google.http import describe_status, error_detail
+from automation.google.http import Transport, UnclearWrite, describe_status, error_detail
 from automation.records import MODEL_BY_TAB
 from automation.store.base import (
     ApplyResult,
@@ -51,9 +60,12 @@ from automation.store.base import (
 if TYPE_CHECKING:
     from automation.einrichten import TabLayout
 
+log = logging.getLogger("gespraechsrunde.google")
+
 MIN_COLUMNS = 26
 NEW_TAB_ROWS = 1000
-LAST_TAB = "Eingang"  # written after every other tab (see step 5 above)
+MARKER_KEY = "gespraechsrunde-schreibvorgang"  # developer metadata: the commit marker of a write
+REPAIR_ROUNDS = 3
 
 
 def column_letter(index: int) -> str:
@@ -114,6 +126,7 @@ class SheetsApi:
     def __init__(self, http: HTTPClient, spreadsheet_id: str) -> None:
         self.http = http
         self.spreadsheet_id = spreadsheet_id
+        self.markers: list[int] = []  # IDs of this tool's commit markers, as last seen
 
     def _call(self, what: str, func: Any, *args: Any) -> Any:
         try:
@@ -126,7 +139,8 @@ class SheetsApi:
         """Every tab's properties (one GET); optionally the data validation rules of row 2."""
         params: dict[str, Any] = {
             "includeGridData": "false",
-            "fields": "sheets(properties(sheetId,title,index,gridProperties),protectedRanges)",
+            "fields": "developerMetadata(metadataId,metadataKey),"
+            "sheets(properties(sheetId,title,index,gridProperties),protectedRanges)",
         }
         if with_validation_row:
             first = self._call("das Lesen der Tabellenstruktur", self.http.fetch_sheet_metadata, params)
@@ -138,6 +152,8 @@ class SheetsApi:
                 "data(rowData(values(dataValidation))))",
             }
         data = self._call("das Lesen der Tabellenstruktur", self.http.fetch_sheet_metadata, params)
+        if "developerMetadata" in data or not with_validation_row:
+            self.markers = _markers(data)
         result: dict[str, SheetInfo] = {}
         for sheet in data.get("sheets", []):
             props = sheet["properties"]
@@ -171,12 +187,91 @@ class SheetsApi:
             body = {"valueInputOption": "RAW", "data": data}
             self._call("das Schreiben in die Tabelle", self.http.values_batch_update, body)
 
-    def append(self, tab: str, rows: list[list[Any]]) -> None:
-        """New rows after the table of ``tab`` (RAW, rows inserted, nothing overwritten)."""
-        if rows:
-            params = {"valueInputOption": "RAW", "insertDataOption": "INSERT_ROWS", "includeValuesInResponse": "false"}
-            body = {"majorDimension": "ROWS", "values": rows}
-            self._call("das Anfügen von Zeilen", self.http.values_append, f"{quote_tab(tab)}!A1", params, body)
+    def commit(self, requests: list[dict[str, Any]], ranges: list[str]) -> dict[str, Any] | None:
+        """One atomic ``spreadsheets:batchUpdate`` with a commit marker, sent until Google confirms it.
+
+        Returns the answer with the spreadsheet right after the batch (tab properties, this tool's
+        markers, and the columns ``ranges``), or None when the batch was applied but its answer was lost.
+        The batch is resent only when the marker is not there; a resent copy cannot be applied twice (its
+        marker ID exists once it was applied). Earlier markers are removed in the same batch.
+        """
+        marker = secrets.randbelow(2**31 - 2) + 1
+        create = {
+            "createDeveloperMetadata": {
+                "developerMetadata": {
+                    "metadataId": marker,
+                    "metadataKey": MARKER_KEY,
+                    "metadataValue": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "location": {"spreadsheet": True},
+                    "visibility": "DOCUMENT",
+                }
+            }
+        }
+        old = [
+            {"deleteDeveloperMetadata": {"dataFilter": {"developerMetadataLookup": {"metadataId": m}}}}
+            for m in self.markers
+        ]
+        body = {
+            "requests": [create, *old, *requests],
+            "includeSpreadsheetInResponse": True,
+            "responseRanges": ranges,
+            "responseIncludeGridData": bool(ranges),
+        }
+        params: dict[str, str | int | bool | float | list[str] | None] = {
+            "fields": "updatedSpreadsheet(developerMetadata(metadataId,metadataKey),"
+            "sheets(properties(sheetId,title,index,gridProperties),data(startRow,startColumn,"
+            "rowData(values(formattedValue)))))"
+        }
+        url = SPREADSHEET_BATCH_UPDATE_URL % self.spreadsheet_id
+        transport: Transport | None = getattr(self.http, "transport", None)
+        attempts = transport.retries + 1 if transport is not None else 1
+        unclear: UnclearWrite | None = None
+        for attempt in range(attempts):
+            if attempt and transport is not None:
+                transport.sleep(transport.delay(attempt - 1, None))
+            try:
+                with transport.single_attempt() if transport is not None else nullcontext():
+                    answer: dict[str, Any] = self.http.request("post", url, params=params, json=body).json()
+                return answer
+            except UnclearWrite as exc:
+                unclear = exc
+            except APIError as exc:
+                if attempt and self._marker_exists(marker, exc):
+                    return None  # an earlier attempt was applied; this copy was refused as a repetition
+                status = exc.response.status_code
+                detail = error_detail(exc.response)
+                raise GoogleApiError(
+                    describe_status(status, "das Schreiben in die Tabelle", detail)
+                    + " Diese Änderungen wurden nicht geschrieben (Google übernimmt sie nur ganz oder gar nicht)."
+                ) from exc
+            if self._marker_exists(marker, unclear):
+                return None  # applied; only the answer was lost
+        raise GoogleApiError(
+            f"Google hat das Schreiben nach {attempts} Versuchen nicht bestätigt ({unclear}). Geschrieben wurde "
+            "davon nichts (die Markierung des Schreibvorgangs fehlt in der Tabelle). Bitte später erneut starten; "
+            "bleibt der Fehler, Internetverbindung und die Einstellungen [google] prüfen."
+        )
+
+    def _marker_exists(self, marker: int, cause: Exception | None) -> bool:
+        """Whether the commit marker ``marker`` is in the spreadsheet (i.e. its batch was applied)."""
+        url = f"{SPREADSHEET_URL % self.spreadsheet_id}/developerMetadata/{marker}"
+        try:
+            self.http.request("get", url)
+            return True
+        except APIError as exc:
+            if exc.response.status_code == 404:
+                return False
+            raise self._unknown(cause) from exc
+        except GoogleApiError as exc:
+            raise self._unknown(cause) from exc
+
+    @staticmethod
+    def _unknown(cause: Exception | None) -> GoogleApiError:
+        return GoogleApiError(
+            f"Google hat das Schreiben nicht bestätigt ({cause}), und ob es übernommen wurde, ließ sich nicht "
+            "prüfen. Der nächste Lauf liest die Tabelle neu und schreibt nur, was fehlt: es entstehen keine "
+            "doppelten Zeilen. Bitte später erneut starten."
+        )
 
     def batch_update(self, requests: list[dict[str, Any]]) -> dict[str, Any]:
         if not requests:
@@ -197,6 +292,7 @@ class _TabPlan:
     headers: list[str]
     original_width: int
     rows_needed: int = 0
+    created: bool = False  # a new tab: added by this batch (``info`` holds the ID chosen for it)
 
     @property
     def width(self) -> int:
@@ -234,6 +330,8 @@ class GoogleSheetsStore:
 
     def __init__(self, api: SheetsApi) -> None:
         self.api = api
+        self._sheets: dict[str, SheetInfo] | None = None  # tabs as last seen (read or last write)
+        self._headers: dict[str, list[str]] = {}  # header rows as last read
 
     def deferred(self) -> AbstractContextManager[None]:
         """Each ``apply`` is already one batch of requests; nothing to collect."""
@@ -248,20 +346,12 @@ class GoogleSheetsStore:
         sheets = self.api.sheets()
         names = list(sheets)
         grids = self.api.values([quote_tab(n) for n in names])
-        return {name: _table(name, grid) for name, grid in zip(names, grids, strict=True)}
+        snapshot = {name: _table(name, grid) for name, grid in zip(names, grids, strict=True)}
+        self._sheets = sheets
+        self._headers = {name: table.headers for name, table in snapshot.items()}
+        return snapshot
 
     # -- writing ---------------------------------------------------------------------------------
-
-    def _plans(self, names: list[str]) -> tuple[dict[str, SheetInfo], dict[str, _TabPlan]]:
-        sheets = self.api.sheets()
-        present = [n for n in names if n in sheets]
-        grids = dict(zip(present, self.api.values([quote_tab(n) for n in present]), strict=True))
-        plans = {}
-        for name in names:
-            grid = grids.get(name, [])
-            headers = [str(h).strip() for h in grid[0]] if grid else []
-            plans[name] = _TabPlan(name, sheets.get(name), grid, headers, len(headers))
-        return sheets, plans
 
     def _structure(self, plans: Iterable[_TabPlan]) -> list[dict[str, Any]]:
         """addSheet / appendDimension requests so that every header and row fits the grid."""
@@ -269,11 +359,13 @@ class GoogleSheetsStore:
         for plan in plans:
             width = plan.width
             rows = max(plan.rows_needed, len(plan.grid), 1)
-            if plan.info is None:
+            if plan.info is None or plan.created:
+                chosen = {"sheetId": plan.info.sheet_id} if plan.info is not None else {}
                 requests.append(
                     {
                         "addSheet": {
                             "properties": {
+                                **chosen,
                                 "title": plan.name,
                                 "gridProperties": {
                                     "rowCount": max(NEW_TAB_ROWS, rows + 1),
@@ -292,6 +384,7 @@ class GoogleSheetsStore:
         return requests
 
     def apply(self, changes: ChangeSet) -> ApplyResult:
+        """Write ``changes`` in one atomic ``spreadsheets:batchUpdate`` (see the module docstring)."""
         result = ApplyResult()
         if not changes:
             return result
@@ -303,7 +396,9 @@ class GoogleSheetsStore:
                 + [d.tab for d in changes.deletes]
             )
         )
-        _, plans = self._plans(names)
+        keyed = {c.tab for c in changes.cells} | {a.tab for a in changes.appends} | {d.tab for d in changes.deletes}
+        sheets = self._infos()
+        plans = self._reread(names, keyed, sheets)
         for change in changes.cells:
             plans[change.tab].need([change.key_column, change.column])
         for replace in changes.replaces:
@@ -312,89 +407,129 @@ class GoogleSheetsStore:
                 plans[replace.tab].need(values)
         for append in changes.appends:
             plans[append.tab].need(append.values)
+        used_ids = {info.sheet_id for info in sheets.values()}
+        for plan in plans.values():
+            if plan.info is None:
+                plan.info = SheetInfo(_new_sheet_id(used_ids), plan.name, NEW_TAB_ROWS, MIN_COLUMNS)
+                plan.created = True
 
-        data: list[dict[str, Any]] = []
+        batch = _Batch()
         for plan in plans.values():
             if len(plan.headers) > plan.original_width:
-                new = plan.headers[plan.original_width :]
-                data.append({"range": a1(plan.name, plan.original_width, 1), "values": [new]})
+                batch.cells(plan, 1, plan.original_width, [plan.headers[plan.original_width :]])
 
-        indexes: dict[tuple[str, str], dict[str, int]] = {}
-        written: set[tuple[str, int, int]] = set()
-        last: list[dict[str, Any]] = []  # cell changes of LAST_TAB
         for change in changes.cells:
             plan = plans[change.tab]
-            index = indexes.setdefault((change.tab, change.key_column), plan.index(change.key_column))
-            number = index.get(change.key)
+            number = plan.index(change.key_column).get(change.key)
             if number is None:
                 result.conflicts.append(Conflict(change.tab, change.key, "", change.old, None))
                 continue
             column = plan.column(change.column)
             found = plan.current(number, column)
+            if same_cell(found, change.new) and not same_cell(found, change.old):
+                result.written_cells += 1  # already there (an earlier run's write whose answer was lost)
+                continue
             if not same_cell(found, change.old):
                 result.conflicts.append(Conflict(change.tab, change.key, change.column, change.old, found))
                 continue
-            if (change.tab, number, column) not in written:
-                written.add((change.tab, number, column))
-                target = last if change.tab == LAST_TAB else data
-                target.append({"range": a1(change.tab, column, number), "values": [[json_value(change.new)]]})
+            batch.write(plan, change.key_column, change.key, number, column, change.new)
             result.written_cells += 1
 
         for replace in changes.replaces:
             plan = plans[replace.tab]
-            width = plan.width
-            body = [self._line(plan, values, width) for values in replace.rows]
-            body += [[""] * width for _ in range(max(0, len(plan.grid) - 1 - len(body)))]
+            body = [self._line(plan, values, len(plan.headers)) for values in replace.rows]
             plan.rows_needed = 1 + len(body)
-            if body:
-                data.append({"range": a1(replace.tab, 0, 2), "values": body})
+            batch.replace(plan, body)
 
-        appends: dict[str, list[list[Any]]] = {}
+        for delete in changes.deletes:
+            plan = plans[delete.tab]
+            number = plan.index(delete.key_column).get(delete.key)
+            if number is not None and not plan.created:
+                batch.delete(plan, delete.key_column, delete.key, number)
+
         for append in changes.appends:
             plan = plans[append.tab]
             model = MODEL_BY_TAB.get(append.tab)
             id_column = model.ID if model is not None else None
+            key = None
             if id_column is not None and append.values.get(id_column) not in (None, ""):
                 key = str(append.values[id_column]).strip()
-                existing = indexes.setdefault((append.tab, id_column), plan.index(id_column))
-                if key in existing:
-                    result.conflicts.append(
-                        Conflict(append.tab, key, id_column, None, f"Zeile {existing[key]} hat schon diese ID")
-                    )
+                existing = plan.index(id_column)
+                if key in existing or key in batch.appended_keys(plan.name):
+                    where = f"Zeile {existing[key]}" if key in existing else "eine neue Zeile dieses Laufs"
+                    result.conflicts.append(Conflict(append.tab, key, id_column, None, f"{where} hat schon diese ID"))
                     continue
-                existing[key] = -1  # appended in this run
-            appends.setdefault(append.tab, []).append(_trim(self._line(plan, append.values, len(plan.headers))))
+            batch.append(plan, id_column, key, _trim(self._line(plan, append.values, len(plan.headers))))
             result.appended_rows += 1
 
-        self.api.batch_update(self._structure(plans.values()))
-        self.api.update_values(data)
-
-        deletes: list[tuple[int, int]] = []
-        for delete in changes.deletes:
-            plan = plans[delete.tab]
-            number = indexes.setdefault((delete.tab, delete.key_column), plan.index(delete.key_column)).get(delete.key)
-            if number is not None and number > 0 and plan.info is not None:
-                deletes.append((plan.info.sheet_id, number))
-        deletes = sorted(set(deletes), key=lambda d: (d[0], -d[1]))
-        self.api.batch_update(
-            [
-                {
-                    "deleteDimension": {
-                        "range": {"sheetId": sheet, "dimension": "ROWS", "startIndex": number - 1, "endIndex": number}
-                    }
-                }
-                for sheet, number in deletes
-            ]
-        )
-        result.deleted_rows = len(deletes)
-
-        for tab, rows in appends.items():
-            if tab != LAST_TAB:
-                self.api.append(tab, rows)
-        self.api.update_values(last)
-        if appends.get(LAST_TAB):
-            self.api.append(LAST_TAB, appends[LAST_TAB])
+        requests = self._structure(plans.values()) + batch.requests()
+        if not requests:
+            return result
+        after = self._commit(requests, batch.key_ranges(plans))
+        moved = False
+        for _round in range(REPAIR_ROUNDS):
+            wrong = batch.misplaced(after)
+            if not wrong:
+                break
+            moved = True
+            log.warning(
+                "Google-Tabelle: Zeilen wurden während des Schreibens verschoben (z. B. sortiert); %d Zellen werden "
+                "an die Zeile ihrer ID gesetzt.",
+                len(wrong),
+            )
+            repair = batch.repair(wrong, after)
+            after = self._commit(repair.requests(), repair.key_ranges(plans))
+            batch = repair
+        else:
+            if batch.misplaced(after):
+                raise GoogleApiError(
+                    "Die Google-Tabelle wurde während des Schreibens mehrfach umsortiert; nicht alle Zellen konnten "
+                    "sicher ihrer Zeile zugeordnet werden. Bitte die Tabelle nicht sortieren, solange der Job läuft, "
+                    "und »gespraechsrunde sync« erneut starten."
+                )
+        result.deleted_rows = batch.deleted
+        if not moved:
+            result.new_rows = batch.new_rows(after)
         return result
+
+    def _infos(self) -> dict[str, SheetInfo]:
+        """The tabs as last seen (by ``read`` or the last write's answer), else one metadata GET."""
+        if self._sheets is None:
+            self._sheets = self.api.sheets()
+        return self._sheets
+
+    def _reread(self, names: list[str], keyed: set[str], sheets: dict[str, SheetInfo]) -> dict[str, _TabPlan]:
+        """Current cells of the tabs whose rows are found by ID (one ``values:batchGet``); headers for the rest."""
+        fresh = [n for n in names if n in sheets and (n in keyed or n not in self._headers)]
+        grids = dict(zip(fresh, self.api.values([quote_tab(n) for n in fresh]), strict=True))
+        plans = {}
+        for name in names:
+            if name in grids:
+                grid = grids[name]
+                headers = [str(h).strip() for h in grid[0]] if grid else []
+            else:
+                headers = list(self._headers.get(name, [])) if name in sheets else []
+                grid = [list(headers)] if headers else []
+            plans[name] = _TabPlan(name, sheets.get(name), grid, headers, len(headers))
+        return plans
+
+    def _commit(self, requests: list[dict[str, Any]], ranges: list[str]) -> dict[str, list[Any]]:
+        """Send one atomic batch; returns the key columns as they are right after it (range → values by row)."""
+        answer = self.api.commit(requests, ranges)
+        if answer is None:  # applied, but the answer was lost: read what the verification needs
+            self._sheets = self.api.sheets()
+            return dict(zip(ranges, [_column(grid) for grid in self.api.values(ranges)], strict=True))
+        sheets = answer.get("updatedSpreadsheet", {})
+        self._sheets = _infos(sheets) if sheets.get("sheets") else None
+        self.api.markers = _markers(sheets)
+        found: dict[str, list[Any]] = {}
+        data = [(s["properties"]["title"], d) for s in sheets.get("sheets", []) for d in s.get("data", [])]
+        for text in ranges:
+            title, column = _key_range(text)
+            for name, block in data:
+                if name == title and int(block.get("startColumn", 0)) == column:
+                    found[text] = _grid_column(block)
+        return found
 
     @staticmethod
     def _line(plan: _TabPlan, values: dict[str, Cell], width: int) -> list[Any]:
@@ -451,3 +586,292 @@ def _table(name: str, grid: list[list[Any]]) -> Table:
         values = {h: _cell(line[i]) if i < len(line) else None for i, h in enumerate(headers) if h}
         table.rows.append(Row(number, values))
     return table
+
+
+@dataclass(frozen=True)
+class _Write:
+    """One cell the batch writes, and whose row it must land on."""
+
+    tab: str
+    key_column: str
+    key: str
+    row: int  # 1-based, in the re-read
+    column: int
+    value: Any
+
+
+_Deletion = tuple[_TabPlan, str, str, int]  # tab, ID column, ID, row in the re-read
+
+
+@dataclass
+class _Batch:
+    """The requests of one atomic write, and what it takes to check afterwards that each landed on its row."""
+
+    _cells: list[dict[str, Any]] = field(default_factory=list)
+    writes: list[_Write] = field(default_factory=list)
+    deletes: list[_Deletion] = field(default_factory=list)
+    appends: dict[str, tuple[_TabPlan, str | None, list[tuple[str | None, list[Any]]]]] = field(default_factory=dict)
+    plans: dict[str, _TabPlan] = field(default_factory=dict)
+
+    @property
+    def deleted(self) -> int:
+        return len({(plan.name, number) for plan, _c, _k, number in self.deletes})
+
+    def cells(self, plan: _TabPlan, row: int, column: int, rows: list[list[Any]]) -> None:
+        assert plan.info is not None
+        self._cells.append(
+            {
+                "updateCells": {
+                    "rows": [{"values": [cell_data(v) for v in line]} for line in rows],
+                    "fields": "userEnteredValue",
+                    "start": {"sheetId": plan.info.sheet_id, "rowIndex": row - 1, "columnIndex": column},
+                }
+            }
+        )
+
+    def write(self, plan: _TabPlan, key_column: str, key: str, row: int, column: int, value: Any) -> None:
+        if any(w.tab == plan.name and w.row == row and w.column == column for w in self.writes):
+            return
+        self.plans[plan.name] = plan
+        self.writes.append(_Write(plan.name, key_column, key, row, column, value))
+
+    def replace(self, plan: _TabPlan, body: list[list[Any]]) -> None:
+        """The whole body below the header; cells of the old body beyond it are cleared (unbounded range)."""
+        assert plan.info is not None
+        self._cells.append(
+            {
+                "updateCells": {
+                    "rows": [{"values": [cell_data(v) for v in line]} for line in body],
+                    "fields": "userEnteredValue",
+                    "range": {
+                        "sheetId": plan.info.sheet_id,
+                        "startRowIndex": 1,
+                        "startColumnIndex": 0,
+                        "endColumnIndex": max(1, len(plan.headers)),
+                    },
+                }
+            }
+        )
+
+    def delete(self, plan: _TabPlan, key_column: str, key: str, number: int) -> None:
+        self.plans[plan.name] = plan
+        self.deletes.append((plan, key_column, key, number))
+
+    def append(self, plan: _TabPlan, id_column: str | None, key: str | None, line: list[Any]) -> None:
+        self.plans[plan.name] = plan
+        self.appends.setdefault(plan.name, (plan, id_column, []))[2].append((key, line))
+
+    def appended_keys(self, tab: str) -> set[str]:
+        return {key for key, _ in self.appends.get(tab, (None, None, []))[2] if key}
+
+    def requests(self) -> list[dict[str, Any]]:
+        """Header and body cells, the cell writes, deletes (descending), then the new rows."""
+        result = list(self._cells)
+        for w in self.writes:
+            info = self.plans[w.tab].info
+            assert info is not None
+            result.append(
+                {
+                    "updateCells": {
+                        "rows": [{"values": [cell_data(w.value)]}],
+                        "fields": "userEnteredValue",
+                        "start": {"sheetId": info.sheet_id, "rowIndex": w.row - 1, "columnIndex": w.column},
+                    }
+                }
+            )
+        done: set[tuple[int, int]] = set()
+        for plan, _column, _key, number in sorted(self.deletes, key=lambda d: (d[0].name, -d[3])):
+            assert plan.info is not None
+            if (plan.info.sheet_id, number) in done:
+                continue
+            done.add((plan.info.sheet_id, number))
+            dimension = {"sheetId": plan.info.sheet_id, "dimension": "ROWS", "startIndex": number - 1}
+            result.append({"deleteDimension": {"range": {**dimension, "endIndex": number}}})
+        for plan, _id_column, rows in self.appends.values():
+            assert plan.info is not None
+            result.append(
+                {
+                    "appendCells": {
+                        "sheetId": plan.info.sheet_id,
+                        "rows": [{"values": [cell_data(v) for v in line]} for _key, line in rows],
+                        "fields": "userEnteredValue",
+                    }
+                }
+            )
+        return result
+
+    def key_ranges(self, plans: dict[str, _TabPlan]) -> list[str]:
+        """The ID columns to get back with the answer (to check where the writes landed)."""
+        wanted = [(w.tab, w.key_column) for w in self.writes]
+        wanted += [(plan.name, column) for plan, column, _k, _n in self.deletes]
+        wanted += [(name, column) for name, (_p, column, _rows) in self.appends.items() if column is not None]
+        return list(dict.fromkeys(key_range(plans[tab], column) for tab, column in wanted))
+
+    def _shift(self, tab: str, row: int) -> int:
+        """Where a row of the re-read is after this batch's deletes."""
+        return row - len({n for plan, _c, _k, n in self.deletes if plan.name == tab and n < row})
+
+    def misplaced(self, after: dict[str, list[Any]]) -> list[_Write | _Deletion]:
+        """Writes that did not land on the row of their ID, and deletes whose ID is still there."""
+        wrong: list[_Write | _Deletion] = []
+        for w in self.writes:
+            column = after.get(key_range(self.plans[w.tab], w.key_column), [])
+            row = self._shift(w.tab, w.row)
+            if _key_at(column, row) != w.key:
+                wrong.append(w)
+        for delete in self.deletes:
+            plan, key_column, key, _number = delete
+            if key in {_text(v) for v in after.get(key_range(plan, key_column), [])}:
+                wrong.append(delete)
+        return wrong
+
+    def repair(self, wrong: list[_Write | _Deletion], after: dict[str, list[Any]]) -> _Batch:
+        """A batch that puts misplaced cells right, by the rows the IDs have now (``after``).
+
+        A cell that got another row's value gets back what that row held (its value as re-read, or what
+        this run writes there); the intended value goes to the row that now holds the ID. A row deleted by
+        mistake is appended again as it was re-read, and the row with the ID is deleted.
+        """
+        repair = _Batch()
+        intended = {(w.tab, w.key, w.column): w.value for w in self.writes}
+        deleted = {(plan.name, key) for plan, _c, key, _n in self.deletes}
+        for item in wrong:
+            if isinstance(item, _Write):
+                plan = self.plans[item.tab]
+                column = after.get(key_range(plan, item.key_column), [])
+                now = _positions(column)
+                row = self._shift(item.tab, item.row)
+                owner = _key_at(column, row)
+                if owner and owner != item.key:
+                    before = plan.index(item.key_column).get(owner)
+                    value = intended.get((item.tab, owner, item.column))
+                    if value is None and before is not None:
+                        value = plan.current(before, item.column)
+                    if value is not None or before is not None:
+                        repair.write(plan, item.key_column, owner, row, item.column, value)
+                    else:
+                        log.warning(
+                            "Google-Tabelle »%s«, Zeile %d: ein Wert landete in einer neuen Zeile (ID %s); "
+                            "bitte prüfen.",
+                            item.tab, row, owner,
+                        )  # fmt: skip
+                if item.key in now:
+                    repair.write(plan, item.key_column, item.key, now[item.key], item.column, item.value)
+            else:
+                plan, key_column, key, _number = item
+                column = after.get(key_range(plan, key_column), [])
+                now = _positions(column)
+                present = set(now)
+                for other, number in plan.index(key_column).items():
+                    if other not in present and (plan.name, other) not in deleted:
+                        line = plan.grid[number - 1] if number - 1 < len(plan.grid) else []
+                        repair.append(plan, key_column, other, _trim([json_value(_cell(v)) for v in line]))
+                if key in now:
+                    repair.delete(plan, key_column, key, now[key])
+        return repair
+
+    def new_rows(self, after: dict[str, list[Any]]) -> dict[str, list[int]] | None:
+        """Where the appended rows landed (from the ID column after the write); None when not known."""
+        result: dict[str, list[int]] = {}
+        for name, (plan, column, rows) in self.appends.items():
+            if column is None:
+                continue
+            now = _positions(after.get(key_range(plan, column), []), last=True)
+            numbers = [now.get(key or "") for key, _line in rows]
+            if any(n is None for n in numbers):
+                return None
+            result[name] = [n for n in numbers if n is not None]
+        return result
+
+
+def cell_data(value: Any) -> dict[str, Any]:
+    """A cell for ``updateCells``/``appendCells``: text is a ``stringValue`` (never a formula, like RAW)."""
+    value = json_value(value)
+    if value == "":
+        return {}
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, int | float):
+        return {"userEnteredValue": {"numberValue": value}}
+    return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def key_range(plan: _TabPlan, key_column: str) -> str:
+    """``'Tab'!C:C`` for the ID column of a plan."""
+    letter = column_letter(plan.column(key_column))
+    return f"{quote_tab(plan.name)}!{letter}:{letter}"
+
+
+def _key_range(text: str) -> tuple[str, int]:
+    """``'Tab'!C:C`` → (``Tab``, 2)."""
+    tab, _, cells = text.rpartition("!")
+    letters = cells.split(":")[0]
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return tab[1:-1].replace("''", "'"), number - 1
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _key_at(column: list[Any], row: int) -> str:
+    return _text(column[row - 1]) if 0 < row <= len(column) else ""
+
+
+def _positions(column: list[Any], last: bool = False) -> dict[str, int]:
+    """ID → 1-based row (first occurrence, or the last with ``last``); the header row is skipped."""
+    result: dict[str, int] = {}
+    for number, value in enumerate(column[1:], start=2):
+        key = _text(value)
+        if key and (last or key not in result):
+            result[key] = number
+    return result
+
+
+def _column(grid: list[list[Any]]) -> list[Any]:
+    """The values of a one-column ``values:batchGet`` range, by row."""
+    return [line[0] if line else "" for line in grid]
+
+
+def _grid_column(block: dict[str, Any]) -> list[Any]:
+    """The values of one column of ``GridData`` (as in a batchUpdate answer), by row from row 1."""
+    values: list[Any] = [""] * int(block.get("startRow", 0))
+    for row in block.get("rowData", []):
+        cells = row.get("values", [])
+        values.append(cells[0].get("formattedValue", "") if cells else "")
+    return values
+
+
+def _infos(spreadsheet: dict[str, Any]) -> dict[str, SheetInfo]:
+    result: dict[str, SheetInfo] = {}
+    for sheet in spreadsheet.get("sheets", []):
+        props = sheet["properties"]
+        grid = props.get("gridProperties", {})
+        result[props["title"]] = SheetInfo(
+            sheet_id=int(props.get("sheetId", 0)),
+            title=props["title"],
+            row_count=int(grid.get("rowCount", NEW_TAB_ROWS)),
+            column_count=int(grid.get("columnCount", MIN_COLUMNS)),
+            frozen_rows=int(grid.get("frozenRowCount", 0)),
+            protected=list(sheet.get("protectedRanges", [])),
+        )
+    return result
+
+
+def _markers(spreadsheet: dict[str, Any]) -> list[int]:
+    """IDs of this tool's commit markers (spreadsheet developer metadata)."""
+    return [
+        int(m["metadataId"])
+        for m in spreadsheet.get("developerMetadata", [])
+        if m.get("metadataKey") == MARKER_KEY and "metadataId" in m
+    ]
+
+
+def _new_sheet_id(used: set[int]) -> int:
+    while True:
+        candidate = secrets.randbelow(2**31 - 2) + 1
+        if candidate not in used:
+            used.add(candidate)
+            return candidate

@@ -1,0 +1,222 @@
+"""Google writes that stay right when the network or people get in the way.
+
+A reply lost after Google applied a write (503 or a timeout) must not duplicate rows; a person sorting or
+inserting rows between the job's re-read and its write must not make the job change another person's row.
+The real gspread code runs against the stand-in (tests/google/fake_google.py); the fake's ``before`` hook is
+the person acting in that window, ``lose_reply`` answers an error after the request was applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+
+from automation.dataset import Dataset
+from automation.errors import GoogleApiError
+from automation.records import TABS, Anmeldung, Kontakt, headers
+from automation.store.base import ChangeSet
+from tests.google.conftest import GoogleWorkspace
+from tests.google.fake_google import Call, FakeGoogle
+from tests.google.test_sheets_requests import seeded
+from tests.google.test_store_contract import kontakt
+
+ANMELDUNG = headers(Anmeldung)
+
+
+def with_registrations(make: Callable[..., GoogleWorkspace], count: int = 6) -> GoogleWorkspace:
+    fake = FakeGoogle()
+    for spec in TABS:
+        fake.add_sheet(spec.name, [headers(spec.model)], frozen_rows=1)
+    rows = []
+    for n in range(1, count + 1):
+        values = {"Anmelde-ID": f"A-{n}", "Termin-ID": "T-1", "Kontakt-ID": f"K-{n}", "Personen": "1",
+                  "Status": "angemeldet", "Bemerkung": f"Notiz {n}"}  # fmt: skip
+        rows.append([values.get(h, "") for h in ANMELDUNG])
+    fake.sheet("Anmeldungen").rows += rows
+    return make(fake=fake)
+
+
+def by_id(fake: FakeGoogle, tab: str = "Anmeldungen", key: str = "Anmelde-ID") -> dict[str, dict[str, Any]]:
+    return {r[key]: r for r in fake.sheet(tab).records()}
+
+
+def once(kind: str, action: Callable[[FakeGoogle], None], fake: FakeGoogle) -> Callable[[Call], None]:
+    """A ``before`` hook: ``action`` (a person's edit) right before the first request of ``kind`` is handled."""
+    done: list[bool] = []
+
+    def hook(call: Call) -> None:
+        if call.kind == kind and not done:
+            done.append(True)
+            action(fake)
+
+    return hook
+
+
+def sort_descending(fake: FakeGoogle) -> None:
+    sheet = fake.sheet("Anmeldungen")
+    column = sheet.header_index("Anmelde-ID")
+    sheet.rows[1:] = sorted(sheet.rows[1:], key=lambda r: r[column], reverse=True)
+
+
+def insert_at_top(fake: FakeGoogle) -> None:
+    sheet = fake.sheet("Anmeldungen")
+    sheet.rows.insert(1, [""] * ANMELDUNG.index("Bemerkung") + ["von Hand eingefügt"])
+    sheet.row_count += 1
+
+
+@pytest.mark.parametrize("person", [sort_descending, insert_at_top], ids=["sortiert", "Zeile eingefügt"])
+def test_a_person_moving_rows_between_reread_and_write_changes_no_other_row(
+    google_workspace: Callable[..., GoogleWorkspace], person: Callable[[FakeGoogle], None]
+) -> None:
+    gw = with_registrations(google_workspace)
+    before = by_id(gw.fake)
+    store = gw.workspace().store()
+    ds = Dataset.from_snapshot(store.read())
+    for key, update in (("A-2", {"status": "abgesagt"}), ("A-5", {"bemerkung": "kommt später"})):
+        record = ds.get(Anmeldung, key)
+        assert record is not None
+        ds.put(record.model_copy(update=update))
+    gw.fake.before = once("spreadsheets:batchUpdate", person, gw.fake)
+
+    result = store.apply(ds.changes())
+
+    assert result.written_cells == 2 and not result.conflicts
+    after = by_id(gw.fake)
+    expected = {k: dict(v) for k, v in before.items()}
+    expected["A-2"]["Status"] = "abgesagt"
+    expected["A-5"]["Bemerkung"] = "kommt später"
+    assert {k: after[k] for k in expected} == expected  # the right rows changed, every other row as it was
+    if person is insert_at_top:
+        assert [r for r in gw.fake.sheet("Anmeldungen").records() if not r["Anmelde-ID"]] == [
+            {h: ("von Hand eingefügt" if h == "Bemerkung" else "") for h in ANMELDUNG}
+        ]
+    assert [c.kind for c in gw.fake.writes()].count("spreadsheets:batchUpdate") == 2  # the write, the repair
+
+
+def test_a_sort_before_a_delete_deletes_only_the_right_row(google_workspace: Callable[..., GoogleWorkspace]) -> None:
+    gw = with_registrations(google_workspace)
+    before = by_id(gw.fake)
+    store = gw.workspace().store()
+    ds = Dataset.from_snapshot(store.read())
+    ds.delete(Anmeldung, "A-2")
+    gw.fake.before = once("spreadsheets:batchUpdate", sort_descending, gw.fake)
+    result = store.apply(ds.changes())
+    assert result.deleted_rows == 1
+    after = by_id(gw.fake)
+    assert set(after) == set(before) - {"A-2"}
+    assert all(after[k] == before[k] for k in after)
+
+
+def test_without_interference_one_write_and_no_repair(google_workspace: Callable[..., GoogleWorkspace]) -> None:
+    gw = with_registrations(google_workspace)
+    store = gw.workspace().store()
+    ds = Dataset.from_snapshot(store.read())
+    record = ds.get(Anmeldung, "A-3")
+    assert record is not None
+    ds.put(record.model_copy(update={"status": "abgesagt"}))
+    start = len(gw.fake.calls)
+    store.apply(ds.changes())
+    assert [k for k in gw.fake.kinds(start) if k != "token"] == ["values:batchGet", "spreadsheets:batchUpdate"]
+    assert by_id(gw.fake)["A-3"]["Status"] == "abgesagt"
+
+
+def new_contacts_and_a_change(gw: GoogleWorkspace) -> tuple[Any, ChangeSet]:
+    store = gw.workspace().store()
+    ds = Dataset.from_snapshot(store.read())
+    record = ds.get(Kontakt, "K-00001")
+    assert record is not None
+    ds.put(record.model_copy(update={"sprache": "Deutsch"}))
+    for n in range(16, 20):  # the recipe of the issue: Kontakte rows 16–19 appeared twice
+        ds.put(kontakt(n))
+    return store, ds.changes()
+
+
+def contact_ids(fake: FakeGoogle) -> list[str]:
+    return [r["Kontakt-ID"] for r in fake.sheet("Kontakte").records()]
+
+
+@pytest.mark.parametrize("lost", [503, requests.Timeout("Zeitlimit")], ids=["503", "Zeitlimit"])
+def test_a_reply_lost_after_google_applied_the_write_duplicates_nothing(
+    google_workspace: Callable[..., GoogleWorkspace], lost: int | Exception
+) -> None:
+    gw = seeded(google_workspace, 3)
+    store, changes = new_contacts_and_a_change(gw)
+    gw.fake.lose_reply["spreadsheets:batchUpdate"] = [lost]
+    start = len(gw.fake.calls)
+    result = store.apply(changes)
+    assert result.appended_rows == 4 and result.written_cells == 1
+    ids = contact_ids(gw.fake)
+    assert ids == ["K-00000", "K-00001", "K-00002", "K-00016", "K-00017", "K-00018", "K-00019"]
+    # asked whether the write went through (its marker is there), then read where the rows landed; no resend
+    kinds = [k for k in gw.fake.kinds(start) if k != "token"]
+    assert kinds == ["values:batchGet", "spreadsheets:batchUpdate", "developerMetadata.get", "spreadsheets.get",
+                     "values:batchGet"]  # fmt: skip
+    assert result.new_rows == {"Kontakte": [5, 6, 7, 8]}
+
+
+def test_a_resent_copy_of_a_write_that_was_applied_late_is_refused(
+    google_workspace: Callable[..., GoogleWorkspace],
+) -> None:
+    """The check for the marker may come before a slow write is applied; the resent copy must then fail."""
+    gw = seeded(google_workspace, 3)
+    store, changes = new_contacts_and_a_change(gw)
+    gw.fake.lose_reply["spreadsheets:batchUpdate"] = [503]
+    gw.fake.fail_kind["developerMetadata.get"] = [404]  # "not there (yet)"
+    result = store.apply(changes)
+    assert result.appended_rows == 4
+    assert contact_ids(gw.fake).count("K-00016") == 1
+    writes = [c for c in gw.fake.calls if c.kind == "spreadsheets:batchUpdate"]
+    assert len(writes) == 2 and writes[0].body == writes[1].body  # the same batch, refused the second time
+
+
+def test_unverifiable_write_says_so_and_the_next_run_completes_without_duplicates(
+    google_workspace: Callable[..., GoogleWorkspace],
+) -> None:
+    gw = seeded(google_workspace, 3)
+    store, changes = new_contacts_and_a_change(gw)
+    gw.fake.lose_reply["spreadsheets:batchUpdate"] = [503]
+    gw.fake.fail_kind["developerMetadata.get"] = [503, 503, 503]
+    with pytest.raises(GoogleApiError) as caught:
+        store.apply(changes)
+    message = str(caught.value)
+    assert "ließ sich nicht prüfen" in message and "keine doppelten Zeilen" in message
+    assert "nichts" not in message  # it was in fact written: no claim that nothing was
+
+    store, changes = new_contacts_and_a_change(gw)  # the next run, from a fresh read
+    result = store.apply(changes)
+    assert not result.conflicts and result.appended_rows == 0 and result.written_cells == 0
+    assert contact_ids(gw.fake).count("K-00016") == 1
+
+
+def test_the_same_change_set_twice_is_harmless(google_workspace: Callable[..., GoogleWorkspace]) -> None:
+    """A write applied but not confirmed, repeated from the old read: cells already right, no new rows twice."""
+    gw = seeded(google_workspace, 3)
+    store, changes = new_contacts_and_a_change(gw)
+    store.apply(changes)
+    result = store.apply(changes)
+    assert result.written_cells == 1 and not [c for c in result.conflicts if c.column != "Kontakt-ID"]
+    assert result.appended_rows == 0
+    assert len(contact_ids(gw.fake)) == 7
+
+
+def test_a_write_refused_by_google_says_nothing_was_written(google_workspace: Callable[..., GoogleWorkspace]) -> None:
+    gw = seeded(google_workspace, 3)
+    store, changes = new_contacts_and_a_change(gw)
+    before = [list(r) for r in gw.fake.sheet("Kontakte").rows]
+    gw.fake.fail_kind["spreadsheets:batchUpdate"] = [400]
+    with pytest.raises(GoogleApiError, match="Diese Änderungen wurden nicht geschrieben"):
+        store.apply(changes)
+    assert gw.fake.sheet("Kontakte").rows == before
+
+
+def test_markers_do_not_pile_up(google_workspace: Callable[..., GoogleWorkspace]) -> None:
+    gw = seeded(google_workspace, 3)
+    for n in range(3):
+        store = gw.workspace().store()
+        ds = Dataset.from_snapshot(store.read())
+        ds.put(kontakt(100 + n))
+        store.apply(ds.changes())
+    assert len(gw.fake.metadata) == 1
