@@ -46,7 +46,7 @@ from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_URL
 from automation.cells import Cell, same_cell
 from automation.errors import GoogleApiError
 from automation.google.http import Transport, UnclearWrite, describe_status, error_detail
-from automation.records import MODEL_BY_TAB
+from automation.records import MODEL_BY_TAB, Kind, columns
 from automation.store.base import (
     ApplyResult,
     ChangeSet,
@@ -55,6 +55,7 @@ from automation.store.base import (
     Snapshot,
     Table,
     find_header,
+    header_key,
 )
 
 if TYPE_CHECKING:
@@ -746,7 +747,7 @@ class _Batch:
                     before = plan.index(item.key_column).get(owner)
                     value = intended.get((item.tab, owner, item.column))
                     if value is None and before is not None:
-                        value = plan.current(before, item.column)
+                        value = as_written(plan, item.column, plan.current(before, item.column))
                     if value is not None or before is not None:
                         repair.write(plan, item.key_column, owner, row, item.column, value)
                     else:
@@ -765,7 +766,8 @@ class _Batch:
                 for other, number in plan.index(key_column).items():
                     if other not in present and (plan.name, other) not in deleted:
                         line = plan.grid[number - 1] if number - 1 < len(plan.grid) else []
-                        repair.append(plan, key_column, other, _trim([json_value(_cell(v)) for v in line]))
+                        values = [json_value(as_written(plan, i, _cell(v))) for i, v in enumerate(line)]
+                        repair.append(plan, key_column, other, _trim(values))
                 if key in now:
                     repair.delete(plan, key_column, key, now[key])
         return repair
@@ -782,6 +784,17 @@ class _Batch:
                 return None
             result[name] = [n for n in numbers if n is not None]
         return result
+
+
+def as_written(plan: _TabPlan, column: int, shown: Any) -> Any:
+    """A value as re-read (formatted text) back in the type the job writes it: numbers of number columns."""
+    model = MODEL_BY_TAB.get(plan.name)
+    if model is None or not isinstance(shown, str) or column >= len(plan.headers):
+        return shown
+    kinds = {header_key(c.header): c.kind for c in columns(model)}
+    if kinds.get(header_key(plan.headers[column])) is Kind.INT and shown.strip().lstrip("-").isdigit():
+        return int(shown)
+    return shown
 
 
 def cell_data(value: Any) -> dict[str, Any]:

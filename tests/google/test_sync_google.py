@@ -27,7 +27,7 @@ from tests.backends import (
 )
 from tests.conftest import base_records, registration
 from tests.google.conftest import service_account_json
-from tests.google.fake_google import FakeGoogle, serve
+from tests.google.fake_google import Call, FakeGoogle, serve
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -172,3 +172,34 @@ def test_lost_reply_after_the_write_was_applied_duplicates_no_row(gb: GoogleBack
     data = gb.dataset()
     assert len(data.all(Anmeldung)) == 2 and len(data.all(Eingang)) == 2
     assert len(list((gb.folder / "ausgang").glob("*.eml"))) == 3  # each message once
+
+
+def test_sorting_anmeldungen_while_sync_writes_changes_only_the_right_row(gb: GoogleBackend) -> None:
+    """The issue's recipe: a person sorts ``Anmeldungen`` between the job's re-read and its write."""
+    gb.answer("anmeldung", dt_at(10), registration())
+    handle = gb.answer("anmeldung", dt_at(11), registration("Eva", "Zwei", "eva@beispiel.example"))
+    gb.answer("anmeldung", dt_at(12), registration("Otto", "Drei", "otto@beispiel.example"))
+    assert gb.sync().exit_code == 0
+    sheet = gb.fake.sheet("Anmeldungen")
+    before = {r["Anmelde-ID"]: r for r in sheet.records()}
+    eva = next(k.kontakt_id for k in gb.dataset().all(Kontakt) if k.email == "eva@beispiel.example")
+    (eva_anmeldung,) = [key for key, row in before.items() if row["Kontakt-ID"] == eva]
+    gb.edit(handle, dt_at(13), registration("Eva", "Zwei", "eva@beispiel.example", personen="3"))
+
+    def sort_anmeldungen(call: Call) -> None:
+        if call.kind == "spreadsheets:batchUpdate" and not sorted_once:
+            sorted_once.append(True)
+            column = sheet.header_index("Anmelde-ID")
+            sheet.rows[1:] = sorted(sheet.rows[1:], key=lambda r: r[column] if column < len(r) else "", reverse=True)
+
+    sorted_once: list[bool] = []
+    gb.fake.before = sort_anmeldungen
+    result = gb.sync()
+    assert result.exit_code == 0, result.output
+    assert sorted_once
+    after = {r["Anmelde-ID"]: r for r in gb.fake.sheet("Anmeldungen").records()}
+    expected = {key: dict(row) for key, row in before.items()}
+    expected[eva_anmeldung]["Personen"] = after[eva_anmeldung]["Personen"]
+    assert str(after[eva_anmeldung]["Personen"]) == "3"
+    for key in expected:
+        assert after[key] == expected[key], key  # every other row exactly as it was
