@@ -467,6 +467,8 @@ class GoogleSheetsStore:
         if not requests:
             return result
         after = self._commit(requests, batch.key_ranges(plans))
+        for plan in plans.values():
+            self._headers[plan.name] = list(plan.headers)  # headers this batch added are there now
         moved = False
         for _round in range(REPAIR_ROUNDS):
             wrong = batch.misplaced(after)

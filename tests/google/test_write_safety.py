@@ -221,3 +221,22 @@ def test_markers_do_not_pile_up(google_workspace: Callable[..., GoogleWorkspace]
         ds.put(kontakt(100 + n))
         store.apply(ds.changes())
     assert len(gw.fake.metadata) == 1
+
+
+def test_generated_tab_written_twice_in_one_run_keeps_every_new_header(
+    google_workspace: Callable[..., GoogleWorkspace],
+) -> None:
+    from automation.store.base import Replace
+
+    gw = seeded(google_workspace, 1)
+    store = gw.workspace().store()
+    store.read()
+    for text, extra in (("erster", "Extra"), ("zweiter", "Noch eine")):
+        start = len(gw.fake.calls)
+        rows = [{"Tabelle": text, extra: "x"}]
+        store.apply(ChangeSet(replaces=[Replace("Hinweise", ["Tabelle", extra], rows)]))
+        assert [k for k in gw.fake.kinds(start) if k != "token"] == ["spreadsheets:batchUpdate"]  # no re-read
+    header = gw.fake.sheet("Hinweise").rows[0]
+    assert header.count("Extra") == 1 and header.count("Noch eine") == 1
+    (row,) = gw.fake.sheet("Hinweise").records()
+    assert (row["Tabelle"], row["Extra"], row["Noch eine"]) == ("zweiter", "", "x")
