@@ -185,6 +185,18 @@ class GoogleFormsSource:
         return sorted(seen.values(), key=lambda a: (a.geaendert, a.antwort_id))
 
 
+def remember_definitions(folder: Path, definitions: dict[str, FormDefinition], states: dict[str, FormState]) -> None:
+    """After ``formulare`` brought the forms in line: each holds exactly the definition's questions, under
+    the revision in ``states`` – the cache can say so, and the next ``sync`` needs no ``forms.get``."""
+    path = folder / CACHE_FILE
+    cache = _load_cache(path)
+    for key, state in states.items():
+        if key in definitions:
+            fragen = {q.frage_id: q.titel for q in definitions[key].fragen}
+            cache[state.form_id] = {"revision": state.revision_id, "fragen": fragen}
+    _save_cache(path, cache)
+
+
 def _titles(google_form: dict[str, Any]) -> dict[str, str]:
     """Question ID → title, for every question item of a fetched form."""
     result: dict[str, str] = {}

@@ -219,6 +219,7 @@ def run_formulare(workspace: Workspace, dry_run: bool = False) -> FormsResult:
     from automation.form_options import options_from_data
     from automation.form_state import load_form_states, save_form_states
     from automation.google import wiring
+    from automation.google.forms_source import remember_definitions
 
     via = wiring.transport(workspace, interactive=True)
     store = wiring.open_store(workspace, via) if workspace.settings.speicher == "google" else workspace.store()
@@ -227,4 +228,5 @@ def run_formulare(workspace: Workspace, dry_run: bool = False) -> FormsResult:
     result = sync_forms(service, workspace.forms(), options, load_form_states(workspace.folder), dry_run)
     if not dry_run:
         save_form_states(workspace.folder, result.states)
+        remember_definitions(workspace.folder, workspace.forms(), result.states)
     return result
