@@ -469,7 +469,7 @@ class GoogleSheetsStore:
         after = self._commit(requests, batch.key_ranges(plans))
         for plan in plans.values():
             self._headers[plan.name] = list(plan.headers)  # headers this batch added are there now
-        moved = False
+        first, moved = batch, False
         for _round in range(REPAIR_ROUNDS):
             wrong = batch.misplaced(after)
             if not wrong:
@@ -490,9 +490,9 @@ class GoogleSheetsStore:
                     "sicher ihrer Zeile zugeordnet werden. Bitte die Tabelle nicht sortieren, solange der Job läuft, "
                     "und »gespraechsrunde sync« erneut starten."
                 )
-        result.deleted_rows = batch.deleted
+        result.deleted_rows = first.deleted
         if not moved:
-            result.new_rows = batch.new_rows(after)
+            result.new_rows = first.new_rows(after)
         return result
 
     def _infos(self) -> dict[str, SheetInfo]:
