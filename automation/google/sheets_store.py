@@ -27,6 +27,8 @@ So the batch asks for the ID columns as they are right after it (``includeSpread
 atomic view of where every written cell landed. A cell whose row no longer carries its ID (a sort between
 the re-read and the write) is put right at once: the row that got it gets back what it held, and the
 intended value goes to the row that now has the ID – checked the same way, a few rounds at most.
+What stays: between the re-read and the batch (a fraction of a second) an edit of the very cell the job
+writes is not seen, and a cell put right gets its value as re-read (shown text; numbers as numbers).
 """
 
 from __future__ import annotations
