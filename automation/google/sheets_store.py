@@ -747,19 +747,20 @@ class _Batch:
                 now = _positions(column)
                 row = self._shift(item.tab, item.row)
                 owner = _key_at(column, row)
-                if owner and owner != item.key:
-                    before = plan.index(item.key_column).get(owner)
-                    value = intended.get((item.tab, owner, item.column))
+                if owner != item.key:
+                    before = plan.index(item.key_column).get(owner) if owner else None
+                    value = intended.get((item.tab, owner, item.column)) if owner else None
                     if value is None and before is not None:
                         value = as_written(plan, item.column, plan.current(before, item.column))
-                    if value is not None or before is not None:
-                        repair.write(plan, item.key_column, owner, row, item.column, value)
-                    else:
+                    if value is None and before is None:
+                        header = plan.headers[item.column] if item.column < len(plan.headers) else ""
                         log.warning(
-                            "Google-Tabelle »%s«, Zeile %d: ein Wert landete in einer neuen Zeile (ID %s); "
-                            "bitte prüfen.",
-                            item.tab, row, owner,
+                            "Google-Tabelle »%s«, Zeile %d, Spalte »%s«: ein Wert des Jobs landete in einer Zeile, "
+                            "die beim Schreiben neu war (eingefügt, ohne bekannte ID); er wurde dort wieder "
+                            "gelöscht. Bitte prüfen, ob in dieser Zelle vorher etwas stand.",
+                            item.tab, row, header,
                         )  # fmt: skip
+                    repair.write(plan, item.key_column, owner, row, item.column, value)
                 if item.key in now:
                     repair.write(plan, item.key_column, item.key, now[item.key], item.column, item.value)
             else:

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from automation.dataset import Dataset
 from automation.errors import GoogleApiError
@@ -26,8 +28,11 @@ from tests.google.test_store_contract import kontakt
 ANMELDUNG = headers(Anmeldung)
 
 
-def with_registrations(make: Callable[..., GoogleWorkspace], count: int = 6) -> GoogleWorkspace:
-    fake = FakeGoogle()
+def with_registrations(
+    make: Callable[..., GoogleWorkspace], count: int = 6, fake: FakeGoogle | None = None
+) -> GoogleWorkspace:
+    fake = fake or FakeGoogle()
+    fake.sheets, fake.metadata, fake.before = [], {}, None
     for spec in TABS:
         fake.add_sheet(spec.name, [headers(spec.model)], frozen_rows=1)
     rows = []
@@ -240,3 +245,52 @@ def test_generated_tab_written_twice_in_one_run_keeps_every_new_header(
     assert header.count("Extra") == 1 and header.count("Noch eine") == 1
     (row,) = gw.fake.sheet("Hinweise").records()
     assert (row["Tabelle"], row["Extra"], row["Noch eine"]) == ("zweiter", "", "x")
+
+
+ONE_FAKE: dict[int, FakeGoogle] = {}  # one stand-in per test: ``responses`` answers from the first installed
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    count=st.integers(min_value=2, max_value=8),
+    data=st.data(),
+)
+def test_any_reordering_in_the_window_leaves_every_row_right(
+    google_workspace: Callable[..., GoogleWorkspace], count: int, data: st.DataObject
+) -> None:
+    """Property: whatever order people put the rows in (and rows they insert) between the job's re-read and
+    its write, afterwards each row holds what it held, plus exactly the job's changes to it."""
+    gw = with_registrations(google_workspace, count, ONE_FAKE.setdefault(id(google_workspace), FakeGoogle()))
+    before = by_id(gw.fake)
+    keys = sorted(before)
+    changed = data.draw(st.lists(st.sampled_from(keys), unique=True, max_size=count), label="geändert")
+    order = data.draw(st.permutations(range(count)), label="Reihenfolge")
+    inserted = data.draw(st.integers(min_value=0, max_value=2), label="eingefügte Zeilen")
+    store = gw.workspace().store()
+    ds = Dataset.from_snapshot(store.read())
+    for key in changed:
+        record = ds.get(Anmeldung, key)
+        assert record is not None
+        ds.put(record.model_copy(update={"bemerkung": f"neu {key}", "status": "abgesagt"}))
+
+    def person(fake: FakeGoogle) -> None:
+        sheet = fake.sheet("Anmeldungen")
+        body = sheet.rows[1:]
+        sheet.rows[1:] = [body[i] for i in order]
+        for n in range(inserted):
+            sheet.rows.insert(1, [""] * ANMELDUNG.index("Bemerkung") + [f"von Hand {n}"])
+            sheet.row_count += 1
+
+    gw.fake.before = once("spreadsheets:batchUpdate", person, gw.fake)
+    result = store.apply(ds.changes())
+    assert not result.conflicts
+    after = by_id(gw.fake)
+    for key, row in before.items():
+        wanted = dict(row)
+        if key in changed:
+            wanted.update({"Bemerkung": f"neu {key}", "Status": "abgesagt"})
+        assert after[key] == wanted, key
+    # rows people inserted hold nothing of the job's (a cell it hit by mistake is emptied again and reported)
+    hand = [r for r in gw.fake.sheet("Anmeldungen").records() if not r["Anmelde-ID"]]
+    allowed = {""} | {f"von Hand {n}" for n in range(inserted)}
+    assert all(set(r.values()) <= allowed for r in hand), [{k: v for k, v in r.items() if v} for r in hand]
