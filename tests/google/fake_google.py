@@ -16,6 +16,7 @@ import http.server
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -191,6 +192,8 @@ class FakeGoogle:
         # kind → statuses answered AFTER the request was applied (Google did the work, the answer got lost)
         self.lose_reply: dict[str, list[int | Exception]] = {}
         self.metadata: dict[int, dict[str, Any]] = {}  # developer metadata by ID (spreadsheet location only)
+        # kind → seconds the loopback server (:func:`serve`) waits before answering, after applying the request
+        self.slow_reply: dict[str, list[float]] = {}
         self.require_auth = True
         self._next_sheet_id = 100
         self._next_form = 1
@@ -760,12 +763,18 @@ def serve(fake: FakeGoogle) -> Iterator[str]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
             status, text = fake.handle(self.command, self.path, dict(self.headers.items()), body)
+            kind = fake.calls[-1].kind if fake.calls else ""
+            if fake.slow_reply.get(kind):
+                time.sleep(fake.slow_reply[kind].pop(0))  # applied; the answer comes too late
             payload = text.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the client gave up waiting (a timeout test)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
 

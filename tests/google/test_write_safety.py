@@ -9,6 +9,7 @@ the person acting in that window, ``lose_reply`` answers an error after the requ
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -294,3 +295,30 @@ def test_any_reordering_in_the_window_leaves_every_row_right(
     hand = [r for r in gw.fake.sheet("Anmeldungen").records() if not r["Anmelde-ID"]]
     allowed = {""} | {f"von Hand {n}" for n in range(inserted)}
     assert all(set(r.values()) <= allowed for r in hand), [{k: v for k, v in r.items() if v} for r in hand]
+
+
+def test_a_real_timeout_over_loopback_after_google_applied_the_write(tmp_path: Path) -> None:
+    """The stand-in as an HTTP server: it applies the write and answers after the job's time limit."""
+    from automation.google import wiring
+    from automation.workspace import Workspace
+    from tests.google.conftest import write_google_settings
+    from tests.google.fake_google import serve
+
+    fake = FakeGoogle()
+    for spec in TABS:
+        fake.add_sheet(spec.name, [headers(spec.model)], frozen_rows=1)
+    with serve(fake) as base, pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setattr(wiring, "SLEEP", lambda seconds: None)
+        folder = tmp_path / "arbeitsordner"
+        write_google_settings(
+            folder, sheets_url=base, forms_url=base, drive_url=base, token_url=f"{base}/token", zeitlimit_sekunden=1
+        )
+        store = Workspace.open(folder).store()
+        ds = Dataset.from_snapshot(store.read())
+        for n in range(16, 20):
+            ds.put(kontakt(n))
+        fake.slow_reply["spreadsheets:batchUpdate"] = [2.0]
+        result = store.apply(ds.changes())
+    assert result.appended_rows == 4
+    assert contact_ids(fake) == ["K-00016", "K-00017", "K-00018", "K-00019"]
+    assert [c.kind for c in fake.calls].count("spreadsheets:batchUpdate") == 1  # not sent again
