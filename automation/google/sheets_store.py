@@ -296,6 +296,8 @@ class _TabPlan:
     original_width: int
     rows_needed: int = 0
     created: bool = False  # a new tab: added by this batch (``info`` holds the ID chosen for it)
+    _indexes: dict[str, dict[str, int]] = field(default_factory=dict)
+    _columns: dict[str, int] = field(default_factory=dict)
 
     @property
     def width(self) -> int:
@@ -307,8 +309,11 @@ class _TabPlan:
                 self.headers.append(name)
 
     def column(self, name: str) -> int:
-        index = find_header(self.headers, name)
-        assert index is not None
+        index = self._columns.get(name)
+        if index is None:
+            index = find_header(self.headers, name)
+            assert index is not None
+            self._columns[name] = index  # headers only grow at the end: a position stays valid
         return index
 
     def current(self, row: int, column: int) -> Any:
@@ -316,15 +321,18 @@ class _TabPlan:
         return _cell(line[column]) if column < len(line) else None
 
     def index(self, key_column: str) -> dict[str, int]:
-        """ID → 1-based row number in the re-read (first occurrence)."""
+        """ID → 1-based row number in the re-read (first occurrence); computed once per column."""
+        known = self._indexes.get(key_column)
+        if known is not None:
+            return known
         column = find_header(self.headers, key_column)
         result: dict[str, int] = {}
-        if column is None:
-            return result
-        for number in range(2, len(self.grid) + 1):
-            value = self.current(number, column)
-            if value not in (None, ""):
-                result.setdefault(str(value).strip(), number)
+        if column is not None:
+            for number in range(2, len(self.grid) + 1):
+                value = self.current(number, column)
+                if value not in (None, ""):
+                    result.setdefault(str(value).strip(), number)
+        self._indexes[key_column] = result
         return result
 
 
@@ -617,6 +625,8 @@ class _Batch:
     deletes: list[_Deletion] = field(default_factory=list)
     appends: dict[str, tuple[_TabPlan, str | None, list[tuple[str | None, list[Any]]]]] = field(default_factory=dict)
     plans: dict[str, _TabPlan] = field(default_factory=dict)
+    _targets: set[tuple[str, int, int]] = field(default_factory=set)
+    _appended: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def deleted(self) -> int:
@@ -635,8 +645,9 @@ class _Batch:
         )
 
     def write(self, plan: _TabPlan, key_column: str, key: str, row: int, column: int, value: Any) -> None:
-        if any(w.tab == plan.name and w.row == row and w.column == column for w in self.writes):
+        if (plan.name, row, column) in self._targets:
             return
+        self._targets.add((plan.name, row, column))
         self.plans[plan.name] = plan
         self.writes.append(_Write(plan.name, key_column, key, row, column, value))
 
@@ -665,9 +676,11 @@ class _Batch:
     def append(self, plan: _TabPlan, id_column: str | None, key: str | None, line: list[Any]) -> None:
         self.plans[plan.name] = plan
         self.appends.setdefault(plan.name, (plan, id_column, []))[2].append((key, line))
+        if key:
+            self._appended.setdefault(plan.name, set()).add(key)
 
     def appended_keys(self, tab: str) -> set[str]:
-        return {key for key, _ in self.appends.get(tab, (None, None, []))[2] if key}
+        return self._appended.get(tab, set())
 
     def requests(self) -> list[dict[str, Any]]:
         """Header and body cells, the cell writes, deletes (descending), then the new rows."""
