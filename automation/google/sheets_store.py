@@ -34,6 +34,7 @@ writes is not seen, and a cell put right gets its value as re-read (shown text; 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import secrets
 from collections.abc import Iterable
@@ -69,6 +70,8 @@ MIN_COLUMNS = 26
 NEW_TAB_ROWS = 1000
 MARKER_KEY = "gespraechsrunde-schreibvorgang"  # developer metadata: the commit marker of a write
 REPAIR_ROUNDS = 3
+MAX_BATCH_BYTES = 4_000_000  # a larger write is split into several atomic batches (Google limits a request's size)
+LAST_TAB = "Eingang"  # in a split write, written last: it records which answers were taken
 
 
 def column_letter(index: int) -> str:
@@ -473,37 +476,60 @@ class GoogleSheetsStore:
             batch.append(plan, id_column, key, _trim(self._line(plan, append.values, len(plan.headers))))
             result.appended_rows += 1
 
-        requests = self._structure(plans.values()) + batch.requests()
-        if not requests:
+        structure = self._structure(plans.values())
+        pieces = batch.split(MAX_BATCH_BYTES)
+        if not structure and not batch.requests():
             return result
+        moved, new_rows = False, dict[str, list[int]]()
+        for number, piece in enumerate(pieces):
+            try:
+                after, shifted = self._write_piece((structure if number == 0 else []) + piece.requests(), piece, plans)
+            except GoogleApiError as exc:
+                if number:
+                    raise GoogleApiError(
+                        f"{exc} Geschrieben sind {number} von {len(pieces)} Teilen dieses großen Schreibschritts; "
+                        "der nächste Lauf erkennt sie und schreibt nur den Rest."
+                    ) from exc
+                raise
+            if number == 0:
+                for plan in plans.values():
+                    self._headers[plan.name] = list(plan.headers)  # headers this batch added are there now
+            moved = moved or shifted
+            rows = piece.new_rows(after)
+            for tab, numbers in (rows or {}).items():
+                new_rows.setdefault(tab, []).extend(numbers)
+            if rows is None:
+                moved = True  # not known: the caller reads again
+        result.deleted_rows = batch.deleted
+        if not moved and not (len(pieces) > 1 and batch.deletes):
+            result.new_rows = new_rows
+        return result
+
+    def _write_piece(
+        self, requests: list[dict[str, Any]], batch: _Batch, plans: dict[str, _TabPlan]
+    ) -> tuple[dict[str, list[Any]], bool]:
+        """One atomic batch, then put right what a concurrent sort moved; returns the ID columns after it."""
         after = self._commit(requests, batch.key_ranges(plans))
-        for plan in plans.values():
-            self._headers[plan.name] = list(plan.headers)  # headers this batch added are there now
-        first, moved = batch, False
+        moved = False
         for _round in range(REPAIR_ROUNDS):
             wrong = batch.misplaced(after)
             if not wrong:
-                break
+                return after, moved
             moved = True
             log.warning(
                 "Google-Tabelle: Zeilen wurden während des Schreibens verschoben (z. B. sortiert); %d Zellen werden "
                 "an die Zeile ihrer ID gesetzt.",
                 len(wrong),
             )
-            repair = batch.repair(wrong, after)
-            after = self._commit(repair.requests(), repair.key_ranges(plans))
-            batch = repair
-        else:
-            if batch.misplaced(after):
-                raise GoogleApiError(
-                    "Die Google-Tabelle wurde während des Schreibens mehrfach umsortiert; nicht alle Zellen konnten "
-                    "sicher ihrer Zeile zugeordnet werden. Bitte die Tabelle nicht sortieren, solange der Job läuft, "
-                    "und »gespraechsrunde sync« erneut starten."
-                )
-        result.deleted_rows = first.deleted
-        if not moved:
-            result.new_rows = first.new_rows(after)
-        return result
+            batch = batch.repair(wrong, after)
+            after = self._commit(batch.requests(), batch.key_ranges(plans))
+        if batch.misplaced(after):
+            raise GoogleApiError(
+                "Die Google-Tabelle wurde während des Schreibens mehrfach umsortiert; nicht alle Zellen konnten "
+                "sicher ihrer Zeile zugeordnet werden. Bitte die Tabelle nicht sortieren, solange der Job läuft, "
+                "und »gespraechsrunde sync« erneut starten."
+            )
+        return after, moved
 
     def _infos(self) -> dict[str, SheetInfo]:
         """The tabs as last seen (by ``read`` or the last write's answer), else one metadata GET."""
@@ -682,6 +708,47 @@ class _Batch:
     def appended_keys(self, tab: str) -> set[str]:
         return self._appended.get(tab, set())
 
+    def size(self) -> int:
+        """About how many bytes the requests take (to keep a batch under Google's request size limit)."""
+        cells = sum(len(json.dumps(c, ensure_ascii=False)) for c in self._cells)
+        writes = sum(_cost([w.value]) + 80 for w in self.writes)
+        rows = sum(_cost(line) for _plan, _column, lines in self.appends.values() for _key, line in lines)
+        return cells + writes + rows + 120 * len(self.deletes)
+
+    def split(self, limit: int) -> list[_Batch]:
+        """This batch as several, each about ``limit`` bytes at most: headers and generated bodies first, then
+        cell writes and new rows (``Eingang`` last), deletes in the last one (row positions stay valid)."""
+        if self.size() <= limit:
+            return [self]
+        current = _Batch(_cells=list(self._cells))
+        pieces, used = [current], sum(len(json.dumps(c, ensure_ascii=False)) for c in self._cells)
+
+        def room(cost: int) -> _Batch:
+            nonlocal current, used
+            if used + cost > limit and (current.writes or current.appends):
+                current = _Batch()
+                pieces.append(current)
+                used = 0
+            used += cost
+            return current
+
+        writes = sorted(self.writes, key=lambda w: w.tab == LAST_TAB)
+        appends = sorted(self.appends.values(), key=lambda a: a[0].name == LAST_TAB)
+        for w in (w for w in writes if w.tab != LAST_TAB):
+            room(_cost([w.value]) + 80).write(self.plans[w.tab], w.key_column, w.key, w.row, w.column, w.value)
+        for plan, id_column, lines in appends:
+            if plan.name == LAST_TAB:
+                for w in (w for w in writes if w.tab == LAST_TAB):
+                    room(_cost([w.value]) + 80).write(plan, w.key_column, w.key, w.row, w.column, w.value)
+            for key, line in lines:
+                room(_cost(line)).append(plan, id_column, key, line)
+        if LAST_TAB not in self.appends:
+            for w in (w for w in writes if w.tab == LAST_TAB):
+                room(_cost([w.value]) + 80).write(self.plans[w.tab], w.key_column, w.key, w.row, w.column, w.value)
+        for deletion in self.deletes:
+            current.delete(*deletion)
+        return pieces
+
     def requests(self) -> list[dict[str, Any]]:
         """Header and body cells, the cell writes, deletes (descending), then the new rows."""
         result = list(self._cells)
@@ -813,6 +880,11 @@ def as_written(plan: _TabPlan, column: int, shown: Any) -> Any:
     if kinds.get(header_key(plan.headers[column])) is Kind.INT and shown.strip().lstrip("-").isdigit():
         return int(shown)
     return shown
+
+
+def _cost(values: list[Any]) -> int:
+    """About the bytes of these cells in an ``updateCells``/``appendCells`` request."""
+    return 20 + sum(40 + len(str(v)) for v in values)
 
 
 def cell_data(value: Any) -> dict[str, Any]:

@@ -322,3 +322,68 @@ def test_a_real_timeout_over_loopback_after_google_applied_the_write(tmp_path: P
     assert result.appended_rows == 4
     assert contact_ids(fake) == ["K-00016", "K-00017", "K-00018", "K-00019"]
     assert [c.kind for c in fake.calls].count("spreadsheets:batchUpdate") == 1  # not sent again
+
+
+def large_write(gw: GoogleWorkspace) -> tuple[Any, ChangeSet]:
+    from automation.records import Eingang
+
+    store = gw.workspace().store()
+    ds = Dataset.from_snapshot(store.read())
+    for n in range(40):
+        ds.put(kontakt(1000 + n))
+        ds.put(Eingang(antwort_id=f"R-{n}", formular="anmeldung", daten="{}", status="verarbeitet"))
+    record = ds.get(Kontakt, "K-00001")
+    assert record is not None
+    ds.put(record.model_copy(update={"sprache": "Deutsch"}))
+    return store, ds.changes()
+
+
+def test_a_write_larger_than_a_request_may_be_goes_in_several_batches_eingang_last(
+    google_workspace: Callable[..., GoogleWorkspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from automation.google import sheets_store
+
+    monkeypatch.setattr(sheets_store, "MAX_BATCH_BYTES", 4000)
+    gw = seeded(google_workspace, 3)
+    store, changes = large_write(gw)
+    result = store.apply(changes)
+    assert result.appended_rows == 80 and result.written_cells == 1 and not result.conflicts
+    batches = [c for c in gw.fake.calls if c.kind == "spreadsheets:batchUpdate"]
+    assert len(batches) > 2
+    sheet_ids = {s.title: s.sheet_id for s in gw.fake.sheets}
+
+    def tabs(call: Call) -> set[int]:
+        return {r["appendCells"]["sheetId"] for r in call.body["requests"] if "appendCells" in r}
+
+    eingang = [n for n, call in enumerate(batches) if sheet_ids["Eingang"] in tabs(call)]
+    kontakte = [n for n, call in enumerate(batches) if sheet_ids["Kontakte"] in tabs(call)]
+    assert min(eingang) >= max(kontakte)  # what was taken is recorded after what was made of it
+    assert len(contact_ids(gw.fake)) == 43 and len(gw.fake.sheet("Eingang").records()) == 40
+    assert result.new_rows is not None and result.new_rows["Kontakte"] == list(range(5, 45))
+
+
+def test_a_split_write_that_fails_midway_says_how_far_it_got_and_the_next_run_completes(
+    google_workspace: Callable[..., GoogleWorkspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from automation.google import sheets_store
+
+    monkeypatch.setattr(sheets_store, "MAX_BATCH_BYTES", 4000)
+    gw = seeded(google_workspace, 3)
+    store, changes = large_write(gw)
+    seen: list[int] = []
+
+    def fail_second(call: Call) -> int | None:
+        if call.kind == "spreadsheets:batchUpdate":
+            seen.append(1)
+            return 400 if len(seen) == 2 else None
+        return None
+
+    gw.fake.fail_when = fail_second
+    with pytest.raises(GoogleApiError, match="Geschrieben sind 1 von"):
+        store.apply(changes)
+    gw.fake.fail_when = None
+    assert gw.fake.sheet("Eingang").records() == []  # nothing recorded as taken yet
+    store, changes = large_write(gw)  # the next run, from a fresh read
+    store.apply(changes)
+    ids = contact_ids(gw.fake)
+    assert len(ids) == len(set(ids)) == 43 and len(gw.fake.sheet("Eingang").records()) == 40
