@@ -13,7 +13,9 @@ Writing (:meth:`GoogleSheetsStore.apply`) is two requests:
    cells and generated bodies, ``deleteDimension`` (descending), ``appendCells`` for new rows (Sheets finds
    the end of the table itself, so a row a person adds meanwhile is never overwritten). Text goes in as
    ``stringValue``: like RAW input it is never parsed as a formula. A batchUpdate is atomic: all of it is
-   applied or nothing.
+   applied or nothing. A write too large for one request (a first import of thousands of answers) goes in
+   several batches: headers first, ``Eingang`` (the record of which answers were taken) last, so a run that
+   stops in between leaves those answers to the next run, which finds what is already written by ID.
 
 Lost answers (timeout, 5xx after Google applied the batch): the batch carries a **commit marker**, a
 developer metadata entry with an ID chosen for this write. It is sent again only after asking Google
