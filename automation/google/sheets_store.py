@@ -414,6 +414,8 @@ class GoogleSheetsStore:
         )
         keyed = {c.tab for c in changes.cells} | {a.tab for a in changes.appends} | {d.tab for d in changes.deletes}
         sheets = self._infos()
+        if any(name not in sheets for name in names):  # added since the last look (ensure_tabs)? ask again
+            sheets = self._sheets = self.api.sheets()
         plans = self._reread(names, keyed, sheets)
         for change in changes.cells:
             plans[change.tab].need([change.key_column, change.column])

@@ -387,3 +387,21 @@ def test_a_split_write_that_fails_midway_says_how_far_it_got_and_the_next_run_co
     store.apply(changes)
     ids = contact_ids(gw.fake)
     assert len(ids) == len(set(ids)) == 43 and len(gw.fake.sheet("Eingang").records()) == 40
+
+
+def test_a_tab_created_by_ensure_tabs_after_the_read_is_not_added_twice(
+    google_workspace: Callable[..., GoogleWorkspace],
+) -> None:
+    from automation.records import TischplanZeile
+    from automation.store.base import Replace
+
+    fake = FakeGoogle()
+    fake.add_sheet("Kontakte", [headers(Kontakt)])
+    gw = google_workspace(fake=fake)
+    store = gw.workspace().store()
+    store.read()
+    store.ensure_tabs({"Tischplan": headers(TischplanZeile)})  # as »tischplan --termin« does before writing
+    rows = [{"Termin-ID": "T-1", "Runde": 1, "Tisch": 1}]
+    store.apply(ChangeSet(replaces=[Replace("Tischplan", headers(TischplanZeile), rows)]))
+    assert [s.title for s in fake.sheets].count("Tischplan") == 1
+    assert fake.sheet("Tischplan").records()[0]["Termin-ID"] == "T-1"
