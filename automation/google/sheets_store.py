@@ -6,7 +6,9 @@ of every tab, rendered as people see it (FORMATTED_VALUE); the record layer pars
 Writing (:meth:`GoogleSheetsStore.apply`) is two requests:
 
 1. one ``values:batchGet`` re-reads the tabs whose rows are found by ID (not needed for generated tabs
-   like ``Hinweise``, which are replaced whole). Rows are found by ID in it; a cell that no longer holds the
+   like ``Hinweise``, which are replaced whole): their header row and only the columns the write finds rows
+   by or compares (the whole tab if the header row changed since the read, or to delete). Rows are found by
+   ID in it; a cell that no longer holds the
    value the job read is skipped and reported as a :class:`Conflict`; a new row whose ID is already there
    (an earlier run wrote it) is not appended again;
 2. one ``spreadsheets:batchUpdate`` with everything: new tabs and grid room, headers, ``updateCells`` for
@@ -416,7 +418,16 @@ class GoogleSheetsStore:
         sheets = self._infos()
         if any(name not in sheets for name in names):  # added since the last look (ensure_tabs)? ask again
             sheets = self._sheets = self.api.sheets()
-        plans = self._reread(names, keyed, sheets)
+        needed: dict[str, set[str]] = {tab: set() for tab in keyed}
+        for change in changes.cells:
+            needed[change.tab] |= {change.key_column, change.column}
+        for append in changes.appends:
+            model = MODEL_BY_TAB.get(append.tab)
+            if model is not None and model.ID is not None:
+                needed[append.tab].add(model.ID)
+        for delete in changes.deletes:
+            needed[delete.tab] = set()  # the whole tab: a row deleted by mistake is put back as it was
+        plans = self._reread(names, needed, sheets)
         for change in changes.cells:
             plans[change.tab].need([change.key_column, change.column])
         for replace in changes.replaces:
@@ -541,10 +552,41 @@ class GoogleSheetsStore:
             self._sheets = self.api.sheets()
         return self._sheets
 
-    def _reread(self, names: list[str], keyed: set[str], sheets: dict[str, SheetInfo]) -> dict[str, _TabPlan]:
-        """Current cells of the tabs whose rows are found by ID (one ``values:batchGet``); headers for the rest."""
-        fresh = [n for n in names if n in sheets and (n in keyed or n not in self._headers)]
-        grids = dict(zip(fresh, self.api.values([quote_tab(n) for n in fresh]), strict=True))
+    def _reread(
+        self, names: list[str], needed: dict[str, set[str]], sheets: dict[str, SheetInfo]
+    ) -> dict[str, _TabPlan]:
+        """Current cells of the tabs whose rows are found by ID, in one ``values:batchGet``; headers for the rest.
+
+        ``needed`` names, per tab, the columns the write compares or finds rows by (an empty set: the whole
+        tab, e.g. to put back a row deleted by mistake). Only those columns and the header row are fetched
+        when the header row is still the one last read; otherwise the whole tab.
+        """
+        fresh = [n for n in names if n in sheets and (n in needed or n not in self._headers)]
+        ranges: dict[str, list[str]] = {}
+        for name in fresh:
+            cached = self._headers.get(name, [])
+            columns = [find_header(cached, c) for c in needed.get(name, set())]
+            if cached and columns and None not in columns:
+                letters = [column_letter(c) for c in sorted({c for c in columns if c is not None})]
+                ranges[name] = [f"{quote_tab(name)}!1:1"] + [f"{quote_tab(name)}!{x}:{x}" for x in letters]
+            else:
+                ranges[name] = [quote_tab(name)]
+        flat = [r for name in fresh for r in ranges[name]]
+        answers = iter(self.api.values(flat))
+        grids: dict[str, list[list[Any]]] = {}
+        whole: list[str] = []
+        for name in fresh:
+            parts = [next(answers) for _ in ranges[name]]
+            if len(parts) == 1:
+                grids[name] = parts[0]
+                continue
+            header = [str(h).strip() for h in parts[0][0]] if parts[0] else []
+            if _trim(list(header)) != _trim([str(h).strip() for h in self._headers[name]]):
+                whole.append(name)  # the header row changed since the read: positions may have moved
+                continue
+            grids[name] = _sparse(header, ranges[name][1:], parts[1:])
+        if whole:
+            grids.update(zip(whole, self.api.values([quote_tab(n) for n in whole]), strict=True))
         plans = {}
         for name in names:
             if name in grids:
@@ -935,6 +977,18 @@ def _positions(column: list[Any], last: bool = False) -> dict[str, int]:
         if key and (last or key not in result):
             result[key] = number
     return result
+
+
+def _sparse(header: list[str], ranges: list[str], parts: list[list[list[Any]]]) -> list[list[Any]]:
+    """A tab's grid from its header row and some of its columns (``'Tab'!C:C`` each); other cells empty."""
+    height = max([1, *(len(part) for part in parts)])
+    grid: list[list[Any]] = [list(header)] + [[""] * len(header) for _ in range(height - 1)]
+    for text, part in zip(ranges, parts, strict=True):
+        _title, column = _key_range(text)
+        for number, line in enumerate(part[1:], start=1):
+            if line and column < len(grid[number]):
+                grid[number][column] = line[0]
+    return grid
 
 
 def _column(grid: list[list[Any]]) -> list[Any]:

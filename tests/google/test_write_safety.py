@@ -405,3 +405,46 @@ def test_a_tab_created_by_ensure_tabs_after_the_read_is_not_added_twice(
     store.apply(ChangeSet(replaces=[Replace("Tischplan", headers(TischplanZeile), rows)]))
     assert [s.title for s in fake.sheets].count("Tischplan") == 1
     assert fake.sheet("Tischplan").records()[0]["Termin-ID"] == "T-1"
+
+
+def change_language(gw: GoogleWorkspace) -> tuple[Any, ChangeSet]:
+    store = gw.workspace().store()
+    ds = Dataset.from_snapshot(store.read())
+    record = ds.get(Kontakt, "K-00001")
+    assert record is not None
+    ds.put(record.model_copy(update={"sprache": "Deutsch"}))
+    return store, ds.changes()
+
+
+def test_the_reread_fetches_only_the_header_row_and_the_columns_it_compares(
+    google_workspace: Callable[..., GoogleWorkspace],
+) -> None:
+    gw = seeded(google_workspace, 5)
+    store, changes = change_language(gw)
+    start = len(gw.fake.calls)
+    store.apply(changes)
+    (reread,) = [c for c in gw.fake.calls[start:] if c.kind == "values:batchGet"]
+    language = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[headers(Kontakt).index("Sprache")]
+    assert reread.params["ranges"] == ["'Kontakte'!1:1", "'Kontakte'!A:A", f"'Kontakte'!{language}:{language}"]
+    assert by_id(gw.fake, "Kontakte", "Kontakt-ID")["K-00001"]["Sprache"] == "Deutsch"
+
+
+def test_a_column_inserted_after_the_read_makes_the_reread_take_the_whole_tab(
+    google_workspace: Callable[..., GoogleWorkspace],
+) -> None:
+    gw = seeded(google_workspace, 5)
+    before = by_id(gw.fake, "Kontakte", "Kontakt-ID")
+    store, changes = change_language(gw)
+    sheet = gw.fake.sheet("Kontakte")
+    for number, line in enumerate(sheet.rows):
+        line.insert(0, "Notiz" if number == 0 else f"von Hand {number}")  # a person adds a column at the front
+    start = len(gw.fake.calls)
+    result = store.apply(changes)
+    assert result.written_cells == 1 and not result.conflicts
+    assert [k for k in gw.fake.kinds(start) if k != "token"] == [
+        "values:batchGet", "values:batchGet", "spreadsheets:batchUpdate"
+    ]  # fmt: skip
+    after = by_id(gw.fake, "Kontakte", "Kontakt-ID")
+    for key, row in before.items():
+        wanted = {**row, "Sprache": "Deutsch"} if key == "K-00001" else row
+        assert {h: after[key][h] for h in row} == wanted, key
