@@ -258,8 +258,10 @@ class SheetsApi:
                 return None  # applied; only the answer was lost
         raise GoogleApiError(
             f"Google hat das Schreiben nach {attempts} Versuchen nicht bestätigt ({unclear}). Geschrieben wurde "
-            "davon nichts (die Markierung des Schreibvorgangs fehlt in der Tabelle). Bitte später erneut starten; "
-            "bleibt der Fehler, Internetverbindung und die Einstellungen [google] prüfen."
+            "davon bei der letzten Prüfung nichts (die Markierung des Schreibvorgangs fehlt in der Tabelle); "
+            "übernimmt Google eine verspätete Anfrage doch noch, erkennt der nächste Lauf das: es entstehen keine "
+            "doppelten Zeilen. Bitte später erneut starten; bleibt der Fehler, Internetverbindung und die "
+            "Einstellungen [google] prüfen."
         )
 
     def _marker_exists(self, marker: int, cause: Exception | None) -> bool:

@@ -139,7 +139,7 @@ def test_persistent_503_on_the_write_writes_nothing_and_the_next_run_does_it_onc
     assert result.exit_code == 1
     assert "Google hat das Schreiben nach 3 Versuchen nicht bestätigt" in result.output
     assert "Antwort 503" in result.output
-    assert "Geschrieben wurde davon nichts" in result.output  # true: the marker of the write is not there
+    assert "Geschrieben wurde davon bei der letzten Prüfung nichts" in result.output  # the marker is not there
     assert {s.title: s.rows for s in gb.fake.sheets} == before  # nothing half-written
     assert not list((gb.folder / "ausgang").glob("*.eml"))  # and nothing sent
 
