@@ -614,8 +614,11 @@ class GoogleSheetsStore:
         for text in ranges:
             title, column = _key_range(text)
             for name, block in data:
-                if name == title and int(block.get("startColumn", 0)) == column:
+                if name == title and int(block.get("startColumn", 0)) == column and "rowData" in block:
                     found[text] = _grid_column(block)
+        missing = [text for text in ranges if text not in found]
+        if missing:  # never judge where a write landed without seeing it: read those columns
+            found.update(zip(missing, [_column(grid) for grid in self.api.values(missing)], strict=True))
         return found
 
     @staticmethod

@@ -448,3 +448,31 @@ def test_a_column_inserted_after_the_read_makes_the_reread_take_the_whole_tab(
     for key, row in before.items():
         wanted = {**row, "Sprache": "Deutsch"} if key == "K-00001" else row
         assert {h: after[key][h] for h in row} == wanted, key
+
+
+def test_an_answer_without_the_id_columns_is_checked_by_reading_them(
+    google_workspace: Callable[..., GoogleWorkspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If Google's answer lacked the columns asked for, the job must not take every write for misplaced."""
+    gw = with_registrations(google_workspace)
+    store = gw.workspace().store()
+    ds = Dataset.from_snapshot(store.read())
+    record = ds.get(Anmeldung, "A-3")
+    assert record is not None
+    ds.put(record.model_copy(update={"status": "abgesagt"}))
+    original = gw.fake._batch_update
+
+    def without_grid(call: Call) -> Any:
+        answer = original(call)
+        for sheet in answer.get("updatedSpreadsheet", {}).get("sheets", []):
+            sheet.pop("data", None)
+        return answer
+
+    monkeypatch.setattr(gw.fake, "_batch_update", without_grid)
+    start = len(gw.fake.calls)
+    result = store.apply(ds.changes())
+    assert result.written_cells == 1
+    assert by_id(gw.fake)["A-3"]["Status"] == "abgesagt"
+    assert [k for k in gw.fake.kinds(start) if k != "token"] == [
+        "values:batchGet", "spreadsheets:batchUpdate", "values:batchGet"
+    ]  # fmt: skip
