@@ -495,7 +495,7 @@ class GoogleSheetsStore:
 
         structure = self._structure(plans.values())
         pieces = batch.split(MAX_BATCH_BYTES)
-        if not structure and not batch.requests():
+        if not structure and batch.empty():
             return result
         moved, new_rows = False, dict[str, list[int]]()
         for number, piece in enumerate(pieces):
@@ -704,6 +704,9 @@ class _Batch:
     plans: dict[str, _TabPlan] = field(default_factory=dict)
     _targets: set[tuple[str, int, int]] = field(default_factory=set)
     _appended: dict[str, set[str]] = field(default_factory=dict)
+
+    def empty(self) -> bool:
+        return not (self._cells or self.writes or self.deletes or self.appends)
 
     @property
     def deleted(self) -> int:
