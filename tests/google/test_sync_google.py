@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.records import Anmeldung, Eingang, Kontakt
+from automation.domain.records import Anmeldung, Eingang, Kontakt
 from tests.backends import (
     FORMS_KINDS,
     GoogleBackend,
@@ -136,10 +136,11 @@ def test_persistent_503_on_the_write_writes_nothing_and_the_next_run_does_it_onc
     before = {s.title: [list(r) for r in s.rows] for s in gb.fake.sheets}
     gb.fake.fail_when = lambda call: 503 if call.method != "GET" else None
     result = gb.sync()
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # could not run
     assert "Google hat das Schreiben nach 3 Versuchen nicht bestätigt" in result.output
     assert "Antwort 503" in result.output
     assert "Geschrieben wurde davon bei der letzten Prüfung nichts" in result.output  # the marker is not there
+    assert "Bitte später erneut starten" in result.output
     assert {s.title: s.rows for s in gb.fake.sheets} == before  # nothing half-written
     assert not list((gb.folder / "ausgang").glob("*.eml"))  # and nothing sent
 

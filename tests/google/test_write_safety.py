@@ -17,10 +17,10 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation.dataset import Dataset
-from automation.errors import GoogleApiError
-from automation.records import TABS, Anmeldung, Kontakt, headers
-from automation.store.base import ChangeSet
+from automation.domain.dataset import Dataset
+from automation.domain.errors import GoogleApiError
+from automation.domain.records import TABS, Anmeldung, Kontakt, headers
+from automation.domain.store import ChangeSet
 from tests.google.conftest import GoogleWorkspace
 from tests.google.fake_google import Call, FakeGoogle
 from tests.google.test_sheets_requests import seeded
@@ -232,7 +232,7 @@ def test_markers_do_not_pile_up(google_workspace: Callable[..., GoogleWorkspace]
 def test_generated_tab_written_twice_in_one_run_keeps_every_new_header(
     google_workspace: Callable[..., GoogleWorkspace],
 ) -> None:
-    from automation.store.base import Replace
+    from automation.domain.store import Replace
 
     gw = seeded(google_workspace, 1)
     store = gw.workspace().store()
@@ -299,8 +299,8 @@ def test_any_reordering_in_the_window_leaves_every_row_right(
 
 def test_a_real_timeout_over_loopback_after_google_applied_the_write(tmp_path: Path) -> None:
     """The stand-in as an HTTP server: it applies the write and answers after the job's time limit."""
-    from automation.google import wiring
-    from automation.workspace import Workspace
+    from automation.adapters.google import wiring
+    from automation.services.wiring import Workspace
     from tests.google.conftest import write_google_settings
     from tests.google.fake_google import serve
 
@@ -325,7 +325,7 @@ def test_a_real_timeout_over_loopback_after_google_applied_the_write(tmp_path: P
 
 
 def large_write(gw: GoogleWorkspace) -> tuple[Any, ChangeSet]:
-    from automation.records import Eingang
+    from automation.domain.records import Eingang
 
     store = gw.workspace().store()
     ds = Dataset.from_snapshot(store.read())
@@ -341,7 +341,7 @@ def large_write(gw: GoogleWorkspace) -> tuple[Any, ChangeSet]:
 def test_a_write_larger_than_a_request_may_be_goes_in_several_batches_eingang_last(
     google_workspace: Callable[..., GoogleWorkspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from automation.google import sheets_store
+    from automation.adapters.google import sheets_store
 
     monkeypatch.setattr(sheets_store, "MAX_BATCH_BYTES", 4000)
     gw = seeded(google_workspace, 3)
@@ -365,7 +365,7 @@ def test_a_write_larger_than_a_request_may_be_goes_in_several_batches_eingang_la
 def test_a_split_write_that_fails_midway_says_how_far_it_got_and_the_next_run_completes(
     google_workspace: Callable[..., GoogleWorkspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from automation.google import sheets_store
+    from automation.adapters.google import sheets_store
 
     monkeypatch.setattr(sheets_store, "MAX_BATCH_BYTES", 4000)
     gw = seeded(google_workspace, 3)
@@ -392,8 +392,8 @@ def test_a_split_write_that_fails_midway_says_how_far_it_got_and_the_next_run_co
 def test_a_tab_created_by_ensure_tabs_after_the_read_is_not_added_twice(
     google_workspace: Callable[..., GoogleWorkspace],
 ) -> None:
-    from automation.records import TischplanZeile
-    from automation.store.base import Replace
+    from automation.domain.records import TischplanZeile
+    from automation.domain.store import Replace
 
     fake = FakeGoogle()
     fake.add_sheet("Kontakte", [headers(Kontakt)])
