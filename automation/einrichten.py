@@ -42,7 +42,7 @@ def layouts() -> list[TabLayout]:
         for column in columns(spec.model):
             if column.kind is Kind.CHOICE:
                 choices[column.header] = column.choices
-            elif column.kind is Kind.BOOL:
+            elif column.kind in (Kind.BOOL, Kind.CONSENT, Kind.OPT_OUT):
                 choices[column.header] = YES_NO
         result.append(TabLayout(spec.name, headers(spec.model), choices, spec.owner == "job"))
     return result

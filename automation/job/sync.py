@@ -7,11 +7,13 @@ import datetime as dt
 from automation.answers.intake import FetchAnswersStep
 from automation.answers.processing import ProcessAnswersStep
 from automation.dataset import Dataset
+from automation.domain.gate import guarded_headers
 from automation.job.runner import JobContext, Report, Step, run_steps
 from automation.lock import workspace_lock
+from automation.mail.senders import check_settings
 from automation.mail.step import SendMessagesStep
 from automation.records import TABS, headers
-from automation.store.base import find_header
+from automation.store.base import Snapshot, find_header
 from automation.validation import write_findings
 from automation.warteliste import WaitlistStep
 from automation.workspace import Workspace
@@ -21,6 +23,7 @@ def sync_steps(workspace: Workspace) -> list[Step]:
     """The steps of one ``sync`` run, in order."""
     steps: list[Step] = [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()]
     if workspace.settings.mail.senden_bei_sync:
+        check_settings(workspace.settings.mail)  # a real SMTP run never starts with a placeholder sender
         steps.append(SendMessagesStep())
     return steps
 
@@ -34,10 +37,27 @@ def _context(workspace: Workspace, now: dt.datetime | None, dry_run: bool, inter
         for name, columns in wanted.items()
     )
     if incomplete and not dry_run:
-        store.ensure_tabs(wanted)
+        store.ensure_tabs(_repairable(wanted, snapshot))
         snapshot = store.read()
     dataset = Dataset.from_snapshot(snapshot)
     return JobContext(workspace, store, dataset, now or dt.datetime.now().replace(microsecond=0), dry_run, interactive)
+
+
+def _repairable(wanted: dict[str, list[str]], snapshot: Snapshot) -> dict[str, list[str]]:
+    """What may be created: never a guarded column (ledger, consent, status) in a tab that has rows – an empty
+    new column would read as »geplant«, »not unsubscribed« – and never the ``Versand`` tab once there are
+    contacts (it was renamed or deleted: the gate stops sending and says so)."""
+    has_data = any(snapshot[name].rows for name in ("Kontakte", "Anmeldungen") if name in snapshot)
+    result = {}
+    for name, headers_ in wanted.items():
+        table = snapshot.get(name)
+        if table is None and name == "Versand" and has_data:
+            continue
+        if table is not None and table.rows:
+            guarded = {h for h in guarded_headers(name) if find_header(table.headers, h) is None}
+            headers_ = [h for h in headers_ if h not in guarded]
+        result[name] = headers_
+    return result
 
 
 def run_sync(

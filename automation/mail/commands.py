@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from automation.dataset import Dataset
+from automation.domain.ledger import RESENDABLE
 from automation.errors import GespraechsrundeError
 from automation.job.runner import JobContext
 from automation.lock import workspace_lock
@@ -24,8 +25,6 @@ from automation.mail.senders import Sender
 from automation.records import Anmeldung, Kontakt, Termin, Versand
 from automation.settings import Settings
 from automation.workspace import Workspace
-
-RESENDABLE = ("unklar", "fehlgeschlagen", "geplant")
 
 
 class MessageCommandError(GespraechsrundeError):
@@ -57,6 +56,7 @@ class Outcome:
             "fehlgeschlagen": self.summary.failed,
             "unklar": self.summary.unclear,
             "wartend": self.summary.waiting,
+            "zurueckgehalten": self.summary.held,
             "abgebrochen": self.summary.stopped,
             "zaehler": self.context.report.counts,
             "hinweise": [h.model_dump(by_alias=True) for h in self.context.report.findings],
@@ -91,7 +91,11 @@ def invite(
     now: dt.datetime | None = None,
     sender: Sender | None = None,
 ) -> Outcome:
-    """Send the invitations for one date now (``--dry-run``: only list them)."""
+    """Release and send the invitations for one date (``--dry-run``: only list them).
+
+    Every invitation gets a ``geplant`` row (the release); as many as the daily limit allows go out now,
+    the rest with the next runs of ``sync``.
+    """
     with open_context(folder, dry_run=dry_run, interactive=interactive, now=now) as ctx:
         termin = ctx.dataset.get(Termin, termin_id)
         if termin is None:
@@ -108,8 +112,7 @@ def invite(
         dispatcher = Dispatcher(ctx, sender)
         dispatcher.reconcile()
         outcome = Outcome(ctx)
-        limit = None if dry_run else dispatcher.remaining_today()
-        outcome.prepared = dispatcher.prepare(invitations(ctx.dataset, ctx.now.date(), [termin_id]), limit=limit)
+        outcome.prepared = dispatcher.prepare(invitations(ctx.dataset, ctx.now.date(), [termin_id]))
         with progress_reporter(len(outcome.prepared), interactive and not dry_run, "Einladungen") as progress:
             outcome.summary = dispatcher.send(outcome.prepared, progress=progress)
         return outcome
@@ -155,6 +158,8 @@ def _rebuild(dataset: Dataset, key: MessageKey) -> DueMessage:
     if kontakt is None or termin is None:
         missing = f"Kontakt {key.kontakt_id}" if kontakt is None else f"Termin {key.termin_id}"
         raise MessageCommandError(f"{missing} gibt es nicht mehr; {key} kann nicht erneut gesendet werden.")
+    if termin.status == "abgesagt" and key.art is not Art.TERMINABSAGE:
+        raise MessageCommandError(f"Termin {termin.termin_id} ist abgesagt; {key} wird nicht erneut gesendet.")
     anmeldung = None
     if key.art is not Art.EINLADUNG:
         matches = [
