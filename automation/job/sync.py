@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from automation.answers.intake import FetchAnswersStep
 from automation.answers.processing import ProcessAnswersStep
@@ -17,6 +18,8 @@ from automation.store.base import Snapshot, find_header
 from automation.validation import write_findings
 from automation.warteliste import WaitlistStep
 from automation.workspace import Workspace
+
+log = logging.getLogger("gespraechsrunde")
 
 
 def sync_steps(workspace: Workspace) -> list[Step]:
@@ -60,6 +63,16 @@ def _repairable(wanted: dict[str, list[str]], snapshot: Snapshot) -> dict[str, l
     return result
 
 
+def _clean(workspace: Workspace) -> None:
+    """Temporary files of a crashed run: beside the workbook and in the outbox (never a finished write)."""
+    from automation.adapters.leftovers import clean_leftovers
+
+    folders = [workspace.path(workspace.settings.lokal.arbeitsmappe).parent]
+    folders.append(workspace.path(workspace.settings.mail.ausgang))
+    for path in clean_leftovers(folders):
+        log.info("Übrig gebliebene Hilfsdatei eines abgebrochenen Laufs entfernt: %s", path.name)
+
+
 def run_sync(
     workspace: Workspace, *, now: dt.datetime | None = None, dry_run: bool = False, interactive: bool = False
 ) -> Report:
@@ -69,6 +82,8 @@ def run_sync(
     with a clear message instead of processing or sending in parallel.
     """
     with workspace_lock(workspace.folder):
+        if not dry_run:
+            _clean(workspace)
         ctx = _context(workspace, now, dry_run, interactive)
         # Steps that act outside (sending) write their state themselves, immediately, before they act.
         report = run_steps(ctx, sync_steps(workspace))

@@ -152,3 +152,22 @@ def test_outbox_resolves_an_unclear_message_it_holds(make_space: Any, cli: Any) 
     row = space.versand()[key]
     assert (row.status, row.message_id) == ("gesendet", "<schon@da>")
     assert len(list(space.outbox.glob("*.eml"))) == 1
+
+
+def test_leftover_temporary_files_are_cleaned_up(make_space: Any, cli: Any) -> None:
+    import os
+    import time
+
+    space = make_space()
+    space.add(termin(), kontakt(1), anmeldung(1))
+    space.outbox.mkdir()
+    old = [space.folder / ".speichern-k2j3h4.xlsx", space.outbox / ".Bestätigung_T-2027-1_K-0009.eml.tmp"]
+    fresh = space.folder / ".speichern-jetzt.xlsx"  # a write in progress elsewhere is never touched
+    for path in [*old, fresh]:
+        path.write_bytes(b"Max Muster, max@beispiel.example")
+    for path in old:
+        os.utime(path, (time.time() - 3600, time.time() - 3600))
+    result = cli("-C", str(space.folder), "sync")
+    assert result.exit_code == 0, result.output
+    assert [p.exists() for p in old] == [False, False] and fresh.exists()
+    assert len(list(space.outbox.glob("*.eml"))) == 1
