@@ -48,11 +48,14 @@ def layouts() -> list[TabLayout]:
     return result
 
 
-def einrichten(store: Store) -> list[str]:
-    """Set up the store; returns German lines saying what was done."""
+def einrichten(store: Store, *, new_ledger: bool = False) -> list[str]:
+    """Set up the store; returns German lines saying what was done (and what it refused to create)."""
+    from automation.domain.gate import repairable
+
     tabs = layouts()
-    created = store.ensure_tabs({t.name: t.headers for t in tabs})
-    lines = [f"Tabellenblatt »{name}« angelegt." for name in created]
+    wanted, refused = repairable({t.name: t.headers for t in tabs}, store.read(), columns=False, new_ledger=new_ledger)
+    created = store.ensure_tabs(wanted)
+    lines = [f"Tabellenblatt »{name}« angelegt." for name in created] + refused
     if isinstance(store, FormattableStore):
         lines += store.format_tabs(tabs)
     if not lines:

@@ -18,7 +18,9 @@ Each refusal comes with one finding naming tab, row, column and the fix.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from automation.dataset import Dataset, TabState
 from automation.mail.kinds import Art
@@ -58,6 +60,42 @@ GUARDED_COLUMNS: dict[tuple[str, str], Scope] = {
 
 def guarded_headers(tab: str) -> set[str]:
     return {header for (name, header) in GUARDED_COLUMNS if name == tab}
+
+
+def _norm(header: Any) -> str:
+    return " ".join(str(header or "").split()).casefold()
+
+
+def repairable(
+    wanted: dict[str, list[str]], snapshot: Mapping[str, Any], *, columns: bool = True, new_ledger: bool = False
+) -> tuple[dict[str, list[str]], list[str]]:
+    """What a repair of the tabs may create, and what it must not (German lines).
+
+    Never the ``Versand`` tab once the job has worked here (registrations or answers exist: it was renamed
+    or deleted) – unless ``new_ledger``. With ``columns`` (the silent repair of ``sync``), never a guarded
+    column in a tab that has rows either (an empty new column would read as »geplant« or »not
+    unsubscribed«); ``einrichten``, asked for by a person, may add them.
+    """
+    has_data = any(snapshot[name].rows for name in (Anmeldung.TAB, "Eingang") if name in snapshot)
+    result: dict[str, list[str]] = {}
+    refused: list[str] = []
+    for name, headers in wanted.items():
+        table = snapshot.get(name)
+        if table is None and name == Versand.TAB and has_data and not new_ledger:
+            refused.append(
+                "Tab »Versand« nicht angelegt: es gibt schon Anmeldungen, er wurde wohl umbenannt oder gelöscht "
+                "(ein leerer Tab ließe alle Nachrichten erneut hinausgehen). Bitte den alten Tab wieder »Versand« "
+                "nennen. Nur bei einer neuen Tabelle, die nie Nachrichten versandt hat: einrichten --versand-neu."
+            )
+            continue
+        if columns and table is not None and table.rows:
+            present = {_norm(h) for h in table.headers}
+            guarded = {h for h in guarded_headers(name) if _norm(h) not in present}
+            refused += [f"Spalte »{h}« in »{name}« nicht angelegt: sie fehlt unter vorhandenen Zeilen (umbenannt?); "
+                        "bitte die Überschrift wieder so nennen." for h in sorted(guarded)]  # fmt: skip
+            headers = [h for h in headers if h not in guarded]
+        result[name] = headers
+    return result, refused
 
 
 @dataclass
@@ -121,7 +159,9 @@ def read_gate(dataset: Dataset) -> Gate:
         )
         gate.findings.append(
             _hint(Versand.TAB, None, None, None, gate.stop_all,
-                  "Den Tab wieder »Versand« nennen (oder die Sicherung wiederherstellen); dann erneut starten.")
+                  "Den Tab wieder »Versand« nennen (oder die Sicherung wiederherstellen); dann erneut starten. "
+                  "Nur bei einer neuen Tabelle, die nie Nachrichten versandt hat: gespraechsrunde einrichten "
+                  "--versand-neu.")
         )  # fmt: skip
         return gate
     for (tab, header), scope in GUARDED_COLUMNS.items():

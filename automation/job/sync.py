@@ -8,13 +8,13 @@ import logging
 from automation.answers.intake import FetchAnswersStep
 from automation.answers.processing import ProcessAnswersStep
 from automation.dataset import Dataset
-from automation.domain.gate import guarded_headers
+from automation.domain.gate import read_gate, repairable
 from automation.job.runner import JobContext, Report, Step, run_steps
 from automation.lock import workspace_lock
 from automation.mail.senders import check_settings
 from automation.mail.step import SendMessagesStep
 from automation.records import TABS, headers
-from automation.store.base import Snapshot, find_header
+from automation.store.base import find_header
 from automation.validation import write_findings
 from automation.warteliste import WaitlistStep
 from automation.workspace import Workspace
@@ -40,27 +40,10 @@ def _context(workspace: Workspace, now: dt.datetime | None, dry_run: bool, inter
         for name, columns in wanted.items()
     )
     if incomplete and not dry_run:
-        store.ensure_tabs(_repairable(wanted, snapshot))
+        store.ensure_tabs(repairable(wanted, snapshot)[0])
         snapshot = store.read()
     dataset = Dataset.from_snapshot(snapshot)
     return JobContext(workspace, store, dataset, now or dt.datetime.now().replace(microsecond=0), dry_run, interactive)
-
-
-def _repairable(wanted: dict[str, list[str]], snapshot: Snapshot) -> dict[str, list[str]]:
-    """What may be created: never a guarded column (ledger, consent, status) in a tab that has rows – an empty
-    new column would read as »geplant«, »not unsubscribed« – and never the ``Versand`` tab once there are
-    contacts (it was renamed or deleted: the gate stops sending and says so)."""
-    has_data = any(snapshot[name].rows for name in ("Kontakte", "Anmeldungen") if name in snapshot)
-    result = {}
-    for name, headers_ in wanted.items():
-        table = snapshot.get(name)
-        if table is None and name == "Versand" and has_data:
-            continue
-        if table is not None and table.rows:
-            guarded = {h for h in guarded_headers(name) if find_header(table.headers, h) is None}
-            headers_ = [h for h in headers_ if h not in guarded]
-        result[name] = headers_
-    return result
 
 
 def _clean(workspace: Workspace) -> None:
@@ -97,6 +80,7 @@ def run_check(workspace: Workspace, *, now: dt.datetime | None = None) -> Report
     """Validate every tab and the pending answers; write only the ``Hinweise`` tab."""
     with workspace_lock(workspace.folder):
         ctx = _context(workspace, now, dry_run=True, interactive=False)
+        ctx.report.findings += read_gate(ctx.dataset).findings  # what would stop or hold sending
         report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()])
         ctx.dry_run = False  # findings about the real state; only the Hinweise tab is written
         write_findings(ctx, write=True, reread=True)

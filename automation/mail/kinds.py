@@ -1,4 +1,10 @@
-"""The message kinds (``Art`` in the ``Versand`` tab) and their idempotency key."""
+"""The message kinds (``Art`` in the ``Versand`` tab) and their idempotency key.
+
+Adding a kind: one member of :class:`Art`, its entry in ``_TEMPLATES`` (and in :data:`CALENDAR` when it
+carries ``termin.ics``, in :data:`VERSIONED` when it goes out once per change of the date), the three
+templates in ``vorlagen/mail/`` and the rule choosing it in :mod:`automation.mail.due`. Its ``Versand`` row
+follows the one transition table in :mod:`automation.domain.ledger`; nothing else changes.
+"""
 
 from __future__ import annotations
 

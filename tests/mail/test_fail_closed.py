@@ -258,3 +258,33 @@ def test_sync_sends_no_invitation_on_either_store(backend: Backend) -> None:
     assert result.exit_code == 0, result.output
     assert len(outbox(backend.folder)) == 2
     assert backend.sync().exit_code == 0 and len(outbox(backend.folder)) == 2
+
+
+def test_pruefen_names_what_would_stop_sending(make_space: Any, cli: Any) -> None:
+    space = make_space()
+    space.add(termin(), kontakt(1), anmeldung(1))
+    space.sync()
+    _rename_header(space, "Versand", "Status", "Zustand")
+    result = cli("-C", str(space.folder), "pruefen")
+    assert result.exit_code == 1
+    [error] = [h for h in space.dataset().all(Hinweis) if h.tabelle == "Versand"]
+    assert (error.spalte, error.schwere) == ("Status", "Fehler") and "nichts gesendet" in error.hinweis
+
+
+def test_einrichten_does_not_recreate_a_renamed_ledger(make_space: Any, cli: Any) -> None:
+    import openpyxl
+
+    space = make_space()
+    space.add(termin(), kontakt(1), anmeldung(1))
+    space.sync()
+    path = space.folder / "gespraechsrunde.xlsx"
+    wb = openpyxl.load_workbook(path)
+    wb["Versand"].title = "Versand 2026"
+    wb.save(path)
+    result = cli("-C", str(space.folder), "einrichten")
+    assert "Tab »Versand« nicht angelegt" in result.output and "--versand-neu" in result.output
+    assert "Versand" not in openpyxl.load_workbook(path).sheetnames
+    assert cli("-C", str(space.folder), "sync").exit_code == 1
+    assert len(space.outbox_messages()) == 1  # nothing sent again
+    result = cli("-C", str(space.folder), "einrichten", "--versand-neu")  # only for a new spreadsheet
+    assert "Tabellenblatt »Versand« angelegt." in result.output
