@@ -4,6 +4,8 @@
 - ``due``: *where messages are chosen* – who gets an invitation, a confirmation, a reminder …
 - ``render`` / ``ics`` / ``compose``: templates (``vorlagen/mail``), calendar file, the e-mail itself.
 - ``senders``: the outbox folder (default) and SMTP, behind one small interface.
-- ``dispatch``: the ``Versand`` tab as a ledger (geplant → wird gesendet → gesendet | fehlgeschlagen).
+- ``dispatch``: sending with the ``Versand`` tab as a ledger; its transitions are the one table in
+  ``automation.domain.ledger`` (``ledger`` applies them to the rows), the fail-closed gate is
+  ``automation.domain.gate``; ``building``, ``findings``, ``pacing``, ``progress`` are its small pieces.
 - ``step``: :class:`SendMessagesStep` for ``sync``.
 """

@@ -288,3 +288,23 @@ def test_einrichten_does_not_recreate_a_renamed_ledger(make_space: Any, cli: Any
     assert len(space.outbox_messages()) == 1  # nothing sent again
     result = cli("-C", str(space.folder), "einrichten", "--versand-neu")  # only for a new spreadsheet
     assert "Tabellenblatt »Versand« angelegt." in result.output
+
+
+def test_abgemeldet_text_and_renamed_header_on_either_store(backend: Backend) -> None:
+    zwei = Kontakt(kontakt_id="K-ZWEI", email="zwei@beispiel.example", einwilligung_speicherung=True,
+                   einwilligung_einladungen=True)  # fmt: skip
+    backend.create([*base_records(), zwei])
+    edit_tab(backend, "Kontakte", set_cell("K-ZWEI", "Abgemeldet", "x (per Mail 03.11.)"))
+    result = backend.run("einladen", "--termin", TERMIN, "--json")
+    assert result.exit_code == 0, result.output
+    assert [m["schluessel"] for m in json.loads(result.output)["nachrichten"]] == [f"Einladung|{TERMIN}|K-BEKANNT1"]
+
+    edit_tab(backend, "Kontakte", set_header("Abgemeldet", "Abmeldung"))
+    result = backend.run("einladen", "--termin", TERMIN, "--json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["nachrichten"] == []
+    assert any(h["Spalte"] == "Abgemeldet" and h["Schwere"] == "Fehler" for h in data["hinweise"])
+    assert backend.sync().exit_code == 1  # sync does not re-create the column, and says why
+    headers = backend.dataset().tabs["Kontakte"]
+    assert "Abgemeldet" in headers.missing
