@@ -33,6 +33,10 @@ class MessageCommandError(GespraechsrundeError):
     exit_code = 2
 
 
+class LedgerUnreadable(GespraechsrundeError):
+    """The ``Versand`` tab cannot be trusted (missing tab or column): nothing is sent."""
+
+
 @dataclass
 class Outcome:
     context: JobContext
@@ -133,6 +137,8 @@ def resend(
         raise MessageCommandError(str(exc)) from None
     with open_context(folder, dry_run=dry_run, interactive=False, now=now) as ctx:
         dispatcher = Dispatcher(ctx, sender)
+        if dispatcher.gate.stop_all:
+            raise LedgerUnreadable(dispatcher.gate.stop_all)
         dispatcher.reconcile()
         row = ctx.dataset.get(Versand, str(key))
         if row is None:

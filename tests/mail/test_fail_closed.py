@@ -308,3 +308,13 @@ def test_abgemeldet_text_and_renamed_header_on_either_store(backend: Backend) ->
     assert backend.sync().exit_code == 1  # sync does not re-create the column, and says why
     headers = backend.dataset().tabs["Kontakte"]
     assert "Abgemeldet" in headers.missing
+
+
+def test_resend_refuses_while_the_ledger_is_unreadable(make_space: Any, cli: Any) -> None:
+    space = make_space()
+    space.add(termin(), kontakt(1), anmeldung(1))
+    space.sync()
+    _rename_header(space, "Versand", "Status", "Zustand")
+    result = cli("-C", str(space.folder), "versand", "wiederholen", f"Bestätigung|{TERMIN}|K-0001")
+    assert result.exit_code == 1 and "es wird nichts gesendet" in result.output
+    assert len(space.outbox_messages()) == 1
