@@ -1,1 +1,1 @@
-"""Edges: files, workbook, Google, mail – everything that talks to the world outside the process."""
+"""The edges: the workbook, CSV exports, Google, mail senders, printouts and files."""

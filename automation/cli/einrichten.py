@@ -5,8 +5,6 @@ from __future__ import annotations
 import click
 
 from automation.cli.app import CliContext, main
-from automation.lock import workspace_lock
-from automation.workspace import Workspace
 
 
 @main.command("einrichten")
@@ -25,16 +23,10 @@ def einrichten_command(obj: CliContext, new_ledger: bool) -> None:
     Google-Speicher mit zugang = »oauth« öffnet sich beim ersten Mal ein Browser zur Anmeldung. Spalten,
     von denen Versand und Einwilligung abhängen, legt er unter vorhandenen Zeilen nie neu an.
     """
-    from automation.einrichten import einrichten
+    from automation.services.einrichten import set_up
+    from automation.services.session import locked_workspace
 
-    workspace = Workspace.open(obj.ordner)
-    with workspace_lock(workspace.folder):  # not while a sync is writing
-        if workspace.settings.speicher == "google":
-            from automation.google import wiring
-
-            store = wiring.open_store(workspace, wiring.transport(workspace, interactive=True))
-            lines = einrichten(store, new_ledger=new_ledger)
-        else:
-            lines = einrichten(workspace.store(), new_ledger=new_ledger)
+    with locked_workspace(obj.ordner) as workspace:  # not while a sync is writing
+        lines = set_up(workspace.store(interactive=True), new_ledger=new_ledger)
     for line in lines:
         click.echo(line)

@@ -17,7 +17,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from automation.records import Termin
+from automation.domain.records import Termin
 
 _CELL = re.compile(r"Fassung (\d+) seit (\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}): (.*)", re.DOTALL)
 _FINAL = ("abgesagt", "durchgeführt")

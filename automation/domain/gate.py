@@ -22,10 +22,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from automation.dataset import Dataset, TabState
-from automation.mail.kinds import Art
-from automation.normalize import is_empty
-from automation.records import Anmeldung, Hinweis, Kontakt, Record, Termin, Versand
+from automation.domain.dataset import Dataset, TabState
+from automation.domain.mail.kinds import Art
+from automation.domain.normalize import is_empty
+from automation.domain.records import Anmeldung, Hinweis, Kontakt, Record, Termin, Versand
 
 
 class Scope(enum.Enum):

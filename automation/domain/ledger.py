@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 from typing import Final, get_args
 
-from automation.records import VersandStatus
+from automation.domain.records import VersandStatus
 
 PLANNED: Final = "geplant"
 SENDING: Final = "wird gesendet"

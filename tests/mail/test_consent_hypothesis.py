@@ -10,16 +10,16 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation.cells import write_row
-from automation.dataset import Dataset
-from automation.job.runner import JobContext
-from automation.mail.dispatch import Dispatcher
-from automation.mail.due import invitations, registration_messages
-from automation.mail.senders import OutboxSender
-from automation.records import TABS, Anmeldung, Kontakt, Termin, Versand, headers
-from automation.settings import Settings
-from automation.store.base import Row, Table
-from automation.workspace import Workspace
+from automation.adapters.mail.senders import OutboxSender
+from automation.domain.cells import write_row
+from automation.domain.dataset import Dataset
+from automation.domain.mail.due import invitations, registration_messages
+from automation.domain.records import TABS, Anmeldung, Kontakt, Termin, Versand, headers
+from automation.domain.settings import Settings
+from automation.domain.store import Row, Table
+from automation.services.mail.dispatch import Dispatcher
+from automation.services.runner import JobContext
+from automation.services.wiring import Workspace
 from tests.mail.conftest import NOW, TERMIN, anmeldung, kontakt, termin
 
 # what people really type, plus anything at all

@@ -10,7 +10,7 @@ from typing import Any
 
 import icalendar
 
-from automation.records import Termin
+from automation.domain.records import Termin
 from tests.backends import Backend
 from tests.conftest import registration
 from tests.mail.conftest import NOW, TERMIN, anmeldung, kontakt, read_eml, termin

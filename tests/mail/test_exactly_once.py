@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from automation.lock import LOCK_FILE
-from automation.mail.commands import resend
-from automation.mail.senders import OutboxSender
+from automation.adapters.lock import LOCK_FILE
+from automation.adapters.mail.senders import OutboxSender
+from automation.services.mail.commands import resend
 from tests.mail.conftest import NOW, SMTP_EXTRA, TERMIN, Received, anmeldung, free_port, kontakt, termin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,9 +24,10 @@ CRASH_SCRIPT = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
-    from automation.mail.senders import OutboxSender
+    from automation.adapters.mail.senders import OutboxSender
     from tests.mail.conftest import Space, NOW
-    from automation.mail.step import SendMessagesStep
+    from automation.services.mail.step import SendMessagesStep
+    from automation.adapters.lock import workspace_lock
 
     folder, k, mode = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 
@@ -41,8 +42,9 @@ CRASH_SCRIPT = textwrap.dedent(
             self.sent += 1
 
     space = Space(folder, "")
-    ctx = space.context(NOW)
-    SendMessagesStep(Crashing(folder / "ausgang"), batch_size=3).run(ctx)
+    with workspace_lock(folder):  # as every caller of the step does (open_workspace)
+        ctx = space.context(NOW)
+        SendMessagesStep(Crashing(folder / "ausgang"), batch_size=3).run(ctx)
     sys.exit(0)
     """
 )
@@ -112,7 +114,7 @@ def test_outbox_proves_what_an_interrupted_run_wrote(make_space: Any, tmp_path: 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     run = subprocess.run([sys.executable, str(script), str(space.folder), "3", mode], env=env, cwd=ROOT, check=False)
     assert run.returncode == 3
-    leftover = space.outbox / ".Bestätigung_T-2027-1_K-0009.eml.tmp"
+    leftover = space.outbox / ".Bestätigung_T-2027-1_K-0009.eml.x7k2p9q1.tmp"
     leftover.write_bytes(b"From: halb")  # a write torn by a crash
 
     ctx = space.sync()

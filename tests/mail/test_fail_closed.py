@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from automation.records import Hinweis, Kontakt, Versand
+from automation.domain.records import Hinweis, Kontakt, Versand
 from tests.backends import Backend
 from tests.conftest import base_records, registration
 from tests.mail.conftest import NOW, TERMIN, anmeldung, kontakt, termin

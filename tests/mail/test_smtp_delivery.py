@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 
-from automation.form_state import FormState, save_form_states
-from automation.mail.commands import invite
+from automation.adapters.form_state import FormState, save_form_states
+from automation.services.mail.commands import invite
 from tests.mail.conftest import NOW, SMTP_EXTRA, SMTP_SENDER, TERMIN, anmeldung, kontakt, termin
 
 

@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from automation.records import Hinweis, Versand
+from automation.domain.records import Hinweis, Versand
 from tests.mail.conftest import SMTP_EXTRA, TERMIN, Received, anmeldung, free_port, kontakt, termin
 
 
@@ -161,7 +161,7 @@ def test_leftover_temporary_files_are_cleaned_up(make_space: Any, cli: Any) -> N
     space = make_space()
     space.add(termin(), kontakt(1), anmeldung(1))
     space.outbox.mkdir()
-    old = [space.folder / ".speichern-k2j3h4.xlsx", space.outbox / ".Bestätigung_T-2027-1_K-0009.eml.tmp"]
+    old = [space.folder / ".speichern-k2j3h4.xlsx", space.outbox / ".Bestätigung_T-2027-1_K-0009.eml.x7k2p9q1.tmp"]
     fresh = space.folder / ".speichern-jetzt.xlsx"  # a write in progress elsewhere is never touched
     for path in [*old, fresh]:
         path.write_bytes(b"Max Muster, max@beispiel.example")
