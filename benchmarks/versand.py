@@ -1,4 +1,4 @@
-"""Throughput of sending 1,000 invitations: into the outbox folder and into a local SMTP server.
+"""Throughput of sending 1,000 invitations (``einladen --termin``): into the outbox folder and a local SMTP server.
 
 Run from the repository root: ``python3 benchmarks/versand.py`` (prints messages per second). The time
 includes choosing, rendering, composing, the ``Versand`` ledger writes to the workbook (batched) and
@@ -23,8 +23,7 @@ from automation.domain.cells import write_row
 from automation.domain.dataset import Dataset
 from automation.domain.records import Kontakt, Termin, Versand, tab_headers
 from automation.domain.store import Append, ChangeSet
-from automation.services.mail.step import SendMessagesStep
-from automation.services.runner import JobContext
+from automation.services.mail.commands import invite
 from automation.services.wiring import Workspace
 
 N = 1000
@@ -42,7 +41,7 @@ class _Sink:
 def _workspace(folder: Path, extra: str) -> Workspace:
     folder.mkdir()
     (folder / "gespraechsrunde.toml").write_text(
-        f'[mail]\ntageslimit = 100000\npro_minute = 1000000\nabsender_adresse = "runde@kommune.example"\n{extra}\n',
+        f'[mail]\ntageslimit = 100000\npro_minute = 1000000\nabsender_adresse = "runde@kommune.test"\n{extra}\n',
         encoding="utf-8",
     )
     store = WorkbookStore(folder / "gespraechsrunde.xlsx")
@@ -60,10 +59,8 @@ def _workspace(folder: Path, extra: str) -> Workspace:
 
 def _run(workspace: Workspace) -> tuple[float, int]:
     store = workspace.store()
-    ctx = JobContext(workspace=workspace, store=store, dataset=Dataset.from_snapshot(store.read()), now=NOW)
     started = time.perf_counter()
-    SendMessagesStep().run(ctx)
-    ctx.save()
+    invite(workspace.folder, "T-1", now=NOW)  # invitations go out only when released
     seconds = time.perf_counter() - started
     sent = sum(1 for v in Dataset.from_snapshot(store.read()).all(Versand) if v.status == "gesendet")
     return seconds, sent

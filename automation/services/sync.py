@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+from automation.adapters.mail.senders import check_settings
 from automation.domain.answers.processing import ProcessAnswersStep
+from automation.domain.gate import read_gate
 from automation.domain.run import Report
 from automation.services.findings import write_findings
 from automation.services.mail.step import SendMessagesStep
@@ -13,6 +16,8 @@ from automation.services.runner import JobContext, Step, run_steps
 from automation.services.session import open_workspace
 from automation.services.steps import FetchAnswersStep, WaitlistStep
 from automation.services.wiring import Workspace
+
+log = logging.getLogger("gespraechsrunde")
 
 
 def sync_steps(workspace: Workspace) -> list[Step]:
@@ -29,8 +34,19 @@ def sync_steps(workspace: Workspace) -> list[Step]:
         GuideStep(),
     ]
     if workspace.settings.mail.senden_bei_sync:
+        check_settings(workspace.settings.mail)  # a real SMTP run never starts with a placeholder sender
         steps.append(SendMessagesStep())
     return steps
+
+
+def _clean(workspace: Workspace) -> None:
+    """Temporary files of a crashed run: beside the workbook and in the outbox (never a finished write)."""
+    from automation.adapters.leftovers import clean_leftovers
+
+    folders = [workspace.path(workspace.settings.lokal.arbeitsmappe).parent]
+    folders.append(workspace.path(workspace.settings.mail.ausgang))
+    for path in clean_leftovers(folders):
+        log.info("Übrig gebliebene Hilfsdatei eines abgebrochenen Laufs entfernt: %s", path.name)
 
 
 def run_sync(
@@ -44,6 +60,8 @@ def run_sync(
     with open_workspace(
         workspace.folder, workspace=workspace, now=now, dry_run=dry_run, interactive=interactive, complete_tabs=True
     ) as ctx:
+        if not dry_run:
+            _clean(workspace)
         # Steps that act outside (sending) write their state themselves, immediately, before they act.
         report = run_steps(ctx, sync_steps(workspace))
         with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
@@ -76,6 +94,7 @@ def would_do(ctx: JobContext) -> str:
 def run_check(workspace: Workspace, *, now: dt.datetime | None = None) -> Report:
     """Validate every tab and the pending answers; write only the ``Hinweise`` tab."""
     with open_workspace(workspace.folder, workspace=workspace, now=now, dry_run=True, complete_tabs=True) as ctx:
+        ctx.report.findings += read_gate(ctx.dataset).findings  # what would stop or hold sending
         report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()])
         report.say(would_do(ctx))
         ctx.dry_run = False  # findings about the real state; only the Hinweise tab is written
