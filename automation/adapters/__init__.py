@@ -1,0 +1,1 @@
+"""Adapters: the edges of the program (workbook files, CSV, Google, mail, printouts)."""
