@@ -230,20 +230,21 @@ def _openpyxl_like(value: Any) -> Any:
     return value
 
 
-def read_values(path: Path, package: Package) -> dict[str, list[list[Any]]] | None:
-    """Every worksheet's cells from row 1 and column A on, or None when a sheet holds formulas or errors
-    (then only openpyxl shows what the store must see)."""
+def read_values(path: Path, package: Package, only: str | None = None) -> dict[str, list[list[Any]]] | None:
+    """Every worksheet's cells (or only those of the tab ``only``) from row 1 and column A on, or None when
+    a sheet holds formulas or errors (then only openpyxl shows what the store must see)."""
     from python_calamine import CalamineWorkbook
 
+    titles = [t for t in package.sheets if only is None or t == only]
     with open(path, "rb") as handle:
-        for part in package.sheets.values():
+        for part in (package.sheets[t] for t in titles):
             xml = package.read(part, handle)
             if b"<sheetData" not in xml or any(mark in xml for mark in _FORMULA_MARKS):
                 return None
     workbook = CalamineWorkbook.from_path(str(path))
     result: dict[str, list[list[Any]]] = {}
     try:
-        for title in package.sheets:
+        for title in titles:
             rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
             result[title] = [[_openpyxl_like(v) for v in row] for row in rows]
     finally:

@@ -6,12 +6,15 @@ import datetime as dt
 
 from automation.answers.intake import FetchAnswersStep
 from automation.answers.processing import ProcessAnswersStep
+from automation.cells import read_row
 from automation.dataset import Dataset
 from automation.job.runner import JobContext, Report, Step, run_steps
 from automation.lock import workspace_lock
 from automation.mail.step import SendMessagesStep
-from automation.records import TABS, headers
+from automation.records import TABS, Hinweis, Versand, headers
+from automation.services import idle
 from automation.store.base import find_header
+from automation.store.xlsx import WorkbookStore
 from automation.validation import write_findings
 from automation.warteliste import WaitlistStep
 from automation.workspace import Workspace
@@ -49,13 +52,38 @@ def run_sync(
     with a clear message instead of processing or sending in parallel.
     """
     with workspace_lock(workspace.folder):
+        today = (now or dt.datetime.now()).date()
+        if not dry_run:
+            if idle.nothing_new(workspace, today):
+                return _idle_report(workspace)
+            idle.forget(workspace)
         ctx = _context(workspace, now, dry_run, interactive)
         # Steps that act outside (sending) write their state themselves, immediately, before they act.
         report = run_steps(ctx, sync_steps(workspace))
         with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
             ctx.save()
             write_findings(ctx, write=not dry_run)
+        if not dry_run:
+            waiting = report.counts.get("Nachrichten wartend", 0)
+            pending = any(v.status in ("geplant", "wird gesendet") for v in ctx.dataset.all(Versand))
+            idle.remember(workspace, today, complete=not waiting and not pending)
         return report
+
+
+def _idle_report(workspace: Workspace) -> Report:
+    """The report of a run that found nothing new: the findings as they stand in ``Hinweise``."""
+    report = Report()
+    store = workspace.store()
+    table = store.read_tab(Hinweis.TAB) if isinstance(store, WorkbookStore) else None
+    for row in table.rows if table is not None else []:
+        finding, _ = read_row(Hinweis, row.values, row.number)
+        if isinstance(finding, Hinweis):
+            report.findings.append(finding)
+    report.say(
+        "Nichts Neues seit dem letzten Lauf: Arbeitsmappe, Antworten und Einstellungen sind unverändert, "
+        "die Hinweise gelten weiter."
+    )
+    return report
 
 
 def run_check(workspace: Workspace, *, now: dt.datetime | None = None) -> Report:

@@ -42,6 +42,9 @@ UNCLEAR_HINT = (
     "Postausgang nachsehen und nur wenn nötig »gespraechsrunde versand wiederholen {key}« ausführen."
 )
 _WITH_CALENDAR = (Art.BESTAETIGUNG, Art.NACHGERUECKT)
+# Messages per write of the ledger (``Versand``): the journal records every hand-over in between, so a
+# crash inside a batch loses nothing; larger batches mean fewer workbook writes.
+BATCH_SIZE = 500
 
 
 @dataclass
@@ -87,7 +90,7 @@ class Dispatcher:
         self.sender = sender or open_sender(settings.mail, ctx.workspace.path(settings.mail.ausgang))
         # The journal records every hand-over, so a batch only sets how often Versand is saved: an outbox folder
         # is local and fast (large batches), an SMTP server is paced (batches of at most a minute).
-        self.batch_size = batch_size or (min(settings.mail.pro_minute, 50) if self.sender.paced else 500)
+        self.batch_size = batch_size or (min(settings.mail.pro_minute, BATCH_SIZE) if self.sender.paced else BATCH_SIZE)
         self.sleep = sleep
         self.clock = clock
         self.journal = Journal(ctx.workspace.folder, enabled=not ctx.dry_run)
@@ -282,7 +285,7 @@ class Dispatcher:
     def send(
         self, prepared: Sequence[Prepared], *, respect_limit: bool = True, progress: Progress | None = None
     ) -> Summary:
-        """Send in batches; saves ``wird gesendet`` before and ``gesendet`` after each batch."""
+        """Send in batches; saves ``wird gesendet`` before each batch, with the outcomes of the batch before."""
         summary = Summary()
         report = self.ctx.report
         if self.ctx.dry_run:
@@ -366,7 +369,8 @@ class Dispatcher:
                     return
                 if progress is not None:
                     progress(1)
-            self.ctx.save()
+            # no save here: the next batch's »wird gesendet« write (or the one after the last batch) also
+            # writes this batch's »gesendet«: one ledger write per batch; the journal covers the time between
 
     def _send_one(self, item: Prepared, summary: Summary) -> bool:
         """Hand one message over; False when the batch must stop."""

@@ -168,6 +168,17 @@ class WorkbookStore:
             wb = self._load()
         return _snapshot_of(wb)
 
+    def read_tab(self, name: str) -> Table | None:
+        """One tab as ``read`` gives it, reading only that worksheet when the workbook is not in memory."""
+        if self._pending is None and self._parts is None and self.path.exists():
+            try:
+                values = read_values(self.path, Package(self.path), only=name)
+            except Exception:
+                values = None
+            if values is not None:
+                return _snapshot_from_values(values).get(name)
+        return self.read().get(name)
+
     def _parts_state(self) -> _Parts | None:
         """The workbook read with calamine (cached while the file is unchanged), or None when only openpyxl
         can read it as the store must see it."""

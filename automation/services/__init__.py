@@ -1,0 +1,1 @@
+"""Services: open the workspace, run one use case over store, sources and senders."""
