@@ -99,3 +99,41 @@ def test_settings_and_dry_runs(folder: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("GESPRAECHSRUNDE_MAIL__SENDEN_BEI_SYNC", "true")  # now sending is due
     assert not _idle(_sync(folder))
     assert not _idle(job.run_sync(Workspace.open(folder), now=NOW, dry_run=True))
+
+
+def test_what_arrives_during_a_run_is_seen_by_the_next(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    late = ("01.02.2027 10:01:00", registration("Lena", "Spät", "lena@beispiel.example"))
+    steps = job.sync_steps
+
+    class LateAnswer:
+        name = "eine Antwort kommt während des Laufs"
+
+        def run(self, ctx: object) -> None:
+            write_answers(folder, "anmeldung", [late], name="anmeldung-spaet")
+
+    monkeypatch.setattr(job, "sync_steps", lambda workspace: [*steps(workspace), LateAnswer()])
+    _sync(folder)
+    monkeypatch.setattr(job, "sync_steps", steps)
+    assert not _idle(_sync(folder))
+    assert "lena@beispiel.example" in {k.email for k in read_dataset(folder).all(Kontakt)}
+
+
+def test_a_club_saving_at_the_end_of_a_run_is_seen_by_the_next(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from automation.services import idle
+
+    remember = idle.remember
+
+    def club_saves_first(*args: object, **kwargs: object) -> None:
+        path = folder / "gespraechsrunde.xlsx"
+        wb = openpyxl.load_workbook(path)
+        ws = wb["Vereine"]
+        ws.cell(2, [c.value for c in ws[1]].index("E-Mail") + 1).value = "tsv@verein"
+        wb.save(path)
+        remember(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(idle, "remember", club_saves_first)
+    _sync(folder)
+    monkeypatch.setattr(idle, "remember", remember)
+    report = _sync(folder)
+    assert not _idle(report)
+    assert any(f.tabelle == Verein.TAB and f.spalte == "E-Mail" for f in report.findings)

@@ -53,9 +53,10 @@ def run_sync(
     """
     with workspace_lock(workspace.folder):
         today = (now or dt.datetime.now()).date()
+        before = None if dry_run else idle.inputs(workspace, today)
+        if before is not None and idle.nothing_new(workspace, before):
+            return _idle_report(workspace)
         if not dry_run:
-            if idle.nothing_new(workspace, today):
-                return _idle_report(workspace)
             idle.forget(workspace)
         ctx = _context(workspace, now, dry_run, interactive)
         # Steps that act outside (sending) write their state themselves, immediately, before they act.
@@ -66,7 +67,9 @@ def run_sync(
         if not dry_run:
             waiting = report.counts.get("Nachrichten wartend", 0)
             pending = any(v.status in ("geplant", "wird gesendet") for v in ctx.dataset.all(Versand))
-            idle.remember(workspace, today, complete=not waiting and not pending)
+            store = ctx.store
+            still_current = store.unchanged_on_disk if isinstance(store, WorkbookStore) else lambda: False
+            idle.remember(workspace, before, complete=not waiting and not pending, still_current=still_current)
         return report
 
 

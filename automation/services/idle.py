@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,48 +51,56 @@ def _listing(folder: Path) -> list[list[Any]]:
     return result
 
 
-def fingerprint(workspace: Workspace, today: dt.date) -> dict[str, Any] | None:
-    """What decides a run, or None when a run must always do its work (Google, an interrupted sending)."""
+def inputs(workspace: Workspace, today: dt.date) -> dict[str, Any] | None:
+    """What decides a run besides the workbook, taken before the run reads anything; None when a run must
+    always do its work (Google, an interrupted sending run)."""
     settings = workspace.settings
     if settings.speicher != "lokal" or (workspace.folder / JOURNAL_FILE).exists():
         return None
-    workbook = workspace.path(settings.lokal.arbeitsmappe)
-    if not workbook.is_file():
+    if not workspace.path(settings.lokal.arbeitsmappe).is_file():
         return None
     answers = workspace.path(settings.lokal.antworten)
     program = Path(automation.__file__).parent
+    forms_file = workspace.folder / "formulare.json"
     return {
         "programm": [automation.__version__, hashlib.sha256(json.dumps(_listing(program)).encode()).hexdigest()],
         "datum": today.isoformat(),
         "einstellungen": hashlib.sha256(settings.model_dump_json().encode()).hexdigest(),
-        "arbeitsmappe": _digest(workbook),
         "antworten": [[name, size, _digest(answers / name)] for name, size, _ in _listing(answers)],
         "ordner": {name: _listing(workspace.folder / name) for name in ("formulare", "vorlagen")},
-        "formulare.json": _digest(workspace.folder / "formulare.json")
-        if (workspace.folder / "formulare.json").is_file()
-        else None,
+        "formulare.json": _digest(forms_file) if forms_file.is_file() else None,
     }
 
 
-def nothing_new(workspace: Workspace, today: dt.date) -> bool:
-    """Whether the last complete run saw exactly what a run would see now."""
+def _workbook(workspace: Workspace) -> str:
+    return _digest(workspace.path(workspace.settings.lokal.arbeitsmappe))
+
+
+def nothing_new(workspace: Workspace, before: dict[str, Any]) -> bool:
+    """Whether the last complete run left exactly what a run would see now."""
     try:
         kept = json.loads((workspace.folder / STATE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    current = fingerprint(workspace, today)
-    return current is not None and kept == current
+    return isinstance(kept, dict) and kept == {**before, "arbeitsmappe": _workbook(workspace)}
 
 
-def remember(workspace: Workspace, today: dt.date, complete: bool) -> None:
-    """After a run: keep the fingerprint of the state it left (only when nothing waits for a retry)."""
+def remember(
+    workspace: Workspace, before: dict[str, Any] | None, *, complete: bool, still_current: Callable[[], bool]
+) -> None:
+    """After a run: keep the fingerprint of what it saw (answers and settings as they were when it started)
+    and of the workbook it left, unless something waits for a retry or someone saved the workbook since
+    (``still_current``: then their edit is checked by the next run)."""
     path = workspace.folder / STATE_FILE
-    current = fingerprint(workspace, today) if complete else None
-    if current is None:
+    if before is None or not complete:
+        path.unlink(missing_ok=True)
+        return
+    state = {**before, "arbeitsmappe": _workbook(workspace)}
+    if not still_current():
         path.unlink(missing_ok=True)
         return
     tmp = path.with_name(path.name + ".neu")
-    tmp.write_text(json.dumps(current, ensure_ascii=False), encoding="utf-8")
+    tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
     os.replace(tmp, path)
 
 

@@ -168,6 +168,14 @@ class WorkbookStore:
             wb = self._load()
         return _snapshot_of(wb)
 
+    def unchanged_on_disk(self) -> bool:
+        """Whether the file is exactly as this store last read or wrote it (nobody saved it since)."""
+        signature = self._signature()
+        parts, cache = self._parts, self._cache
+        if parts is not None and not parts.dirty and parts.signature == signature:
+            return True
+        return self._pending is None and cache is not None and cache[0] == signature
+
     def read_tab(self, name: str) -> Table | None:
         """One tab as ``read`` gives it, reading only that worksheet when the workbook is not in memory."""
         if self._pending is None and self._parts is None and self.path.exists():
