@@ -34,6 +34,18 @@ def _floors(path: Path) -> dict[str, float]:
     return {"openpyxl_laden": loaded - started, "openpyxl_speichern": saved - loaded, "calamine_lesen": read - saved}
 
 
+def _peak_mb(maxrss_kb: int) -> float:
+    """This process's peak resident memory. Linux keeps ``ru_maxrss`` across exec (it would include the
+    benchmark's own size at fork time); ``VmHWM`` counts this program only."""
+    try:
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return maxrss_kb / 1024
+
+
 def main() -> None:
     target, code, what, *args = sys.argv[1:]
     if code != "-":
@@ -52,7 +64,7 @@ def main() -> None:
         except SystemExit as exc:
             status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    result.update(cpu=usage.ru_utime + usage.ru_stime, mb=usage.ru_maxrss / 1024, code=status)
+    result.update(cpu=usage.ru_utime + usage.ru_stime, mb=_peak_mb(usage.ru_maxrss), code=status)
     Path(target).write_text(json.dumps(result), encoding="utf-8")
 
 

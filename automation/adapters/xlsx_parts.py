@@ -21,7 +21,7 @@ import posixpath
 import re
 import struct
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -37,13 +37,11 @@ _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
-_ROW = re.compile(r"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
 _CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
 _ROW_NUMBER = re.compile(r'\br="(\d+)"')
 _CELL_REF = re.compile(r'\br="([A-Z]{1,3})(\d+)"')
 _STYLE = re.compile(r'\bs="(\d+)"')
 _SPANS = re.compile(r'\s+spans="[^"]*"')
-_DIMENSION = re.compile(r'<dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"\s*/>')
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _FORMULA_MARKS = (b"<f>", b"<f ", b"<f/>", b't="e"')
 
@@ -131,7 +129,7 @@ class Package:
                 sheets[sheet.get("name", "")] = part
         return sheets
 
-    def write(self, out: IO[bytes], replaced: dict[str, bytes]) -> None:
+    def write(self, out: IO[bytes], replaced: Mapping[str, bytes | Iterable[bytes | memoryview]]) -> None:
         """A copy of this package into ``out`` with the parts in ``replaced`` exchanged."""
         central: list[bytes] = []
         with open(self.path, "rb") as source:
@@ -141,9 +139,8 @@ class Package:
                     data = _raw_data(source, entry)
                     crc, size, method = entry.crc, entry.size, entry.method
                 else:
-                    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
-                    data = packer.compress(new) + packer.flush()
-                    crc, size, method = zlib.crc32(new), len(new), 8
+                    data, crc, size = _deflate([new] if isinstance(new, bytes) else new)
+                    method = 8
                 name = entry.name.encode("utf-8")
                 flags = (entry.flags & ~_DATA_DESCRIPTOR_FLAG) | _UTF8_FLAG
                 offset = out.tell()
@@ -167,6 +164,19 @@ class Package:
             for record in central:
                 out.write(record)
             out.write(_END_RECORD.pack(b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - start, start, 0))
+
+
+def _deflate(pieces: Iterable[bytes | memoryview]) -> tuple[bytes, int, int]:
+    """Compressed data, CRC and size of the concatenated pieces, without concatenating them."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    out: list[bytes] = []
+    crc = size = 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
+        size += len(piece)
+        out.append(packer.compress(piece))
+    out.append(packer.flush())
+    return b"".join(out), crc, size
 
 
 def _central_directory(handle: IO[bytes]) -> list[_Entry]:
@@ -316,34 +326,45 @@ class _Row:
         return f"<row{self.attrs}>" + "".join(self.cells[c] for c in sorted(self.cells)) + "</row>"
 
 
+_ROW_BYTES = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
+_ROW_NUMBER_BYTES = re.compile(rb'\br="(\d+)"')
+_DIMENSION_BYTES = re.compile(rb'<dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"\s*/>')
+
+
 class SheetXml:
-    """The XML of one worksheet, changed row by row; untouched rows keep their exact text."""
+    """The XML of one worksheet, changed row by row; untouched rows keep their exact bytes.
+
+    Untouched rows are kept as positions in the part's bytes (no copy, no decoding), so a large sheet
+    costs about its own size in memory; :meth:`chunks` streams the result piece by piece."""
 
     def __init__(self, xml: bytes) -> None:
-        text = xml.decode("utf-8")
-        start = text.find("<sheetData")
+        self.data = xml
+        start = xml.find(b"<sheetData")
         if start < 0:
             raise Unsupported("kein sheetData")
-        open_end = text.index(">", start)
-        if text[open_end - 1] == "/":
-            self.head, body, self.tail = text[:start] + "<sheetData>", "", "</sheetData>" + text[open_end + 1 :]
+        open_end = xml.index(b">", start)
+        if xml[open_end - 1 : open_end] == b"/":
+            self.head, self.tail = xml[:start] + b"<sheetData>", b"</sheetData>" + xml[open_end + 1 :]
+            body_start = body_end = open_end + 1
         else:
-            close = text.index("</sheetData>", open_end)
-            self.head, body, self.tail = text[: open_end + 1], text[open_end + 1 : close], text[close:]
-        self.rows: dict[int, str | _Row] = {}
-        for match in _ROW.finditer(body):
-            chunk = match.group(0)
-            number = _ROW_NUMBER.search(chunk, 0, chunk.index(">") + 1)
+            body_start, body_end = open_end + 1, xml.index(b"</sheetData>", open_end)
+            self.head, self.tail = xml[:body_start], xml[body_end:]
+        self.rows: dict[int, tuple[int, int] | _Row] = {}
+        for match in _ROW_BYTES.finditer(xml, body_start, body_end):
+            number = _ROW_NUMBER_BYTES.search(xml, match.start(), xml.index(b">", match.start()) + 1)
             if number is None:
                 raise Unsupported("Zeile ohne Nummer")
-            self.rows[int(number.group(1))] = chunk
-        dimension = _DIMENSION.search(self.head)
-        self.max_column = column_index(dimension.group(3) or dimension.group(1)) if dimension else 1
+            self.rows[int(number.group(1))] = match.span()
+        dimension = _DIMENSION_BYTES.search(self.head)
+        self.max_column = column_index((dimension.group(3) or dimension.group(1)).decode()) if dimension else 1
+
+    def _text(self, row: tuple[int, int] | _Row) -> str | _Row:
+        return row if isinstance(row, _Row) else self.data[row[0] : row[1]].decode("utf-8")
 
     def _row(self, number: int) -> _Row:
         row = self.rows.get(number)
         if not isinstance(row, _Row):
-            row = _Row(number, row)
+            row = _Row(number, None if row is None else self.data[row[0] : row[1]].decode("utf-8"))
             self.rows[number] = row
         return row
 
@@ -364,25 +385,44 @@ class SheetXml:
 
     def delete_row(self, number: int) -> None:
         """Remove a row; the rows below move up by one."""
-        moved: dict[int, str | _Row] = {}
+        moved: dict[int, tuple[int, int] | _Row] = {}
         for n, row in self.rows.items():
             if n < number:
                 moved[n] = row
             elif n > number:
-                moved[n - 1] = _renumber(row, n - 1)
+                moved[n - 1] = _renumber(self._text(row), n - 1)
         self.rows = moved
 
-    def xml(self) -> bytes:
-        body = "".join(
-            (row if isinstance(row, str) else row.xml()) for _, row in sorted(self.rows.items(), key=lambda i: i[0])
-        )
-        head = self.head
+    def chunks(self) -> Iterator[bytes | memoryview]:
+        """The new XML in pieces: runs of untouched rows as views of the original bytes."""
         last = max(self.rows, default=1)
-        head = _DIMENSION.sub(f'<dimension ref="A1:{column_letter(self.max_column)}{last}"/>', head, count=1)
-        return (head + body + self.tail).encode("utf-8")
+        dimension = f'<dimension ref="A1:{column_letter(self.max_column)}{last}"/>'.encode()
+        yield _DIMENSION_BYTES.sub(dimension, self.head, count=1)
+        view = memoryview(self.data)
+        run: list[int] = []  # start and end of the current run of untouched rows in the original
+        for number in sorted(self.rows):
+            row = self.rows[number]
+            if isinstance(row, _Row):
+                if run:
+                    yield view[run[0] : run[1]]
+                    run = []
+                yield row.xml().encode("utf-8")
+            elif run and row[0] >= run[1]:
+                run[1] = row[1]
+            else:
+                if run:
+                    yield view[run[0] : run[1]]
+                run = [row[0], row[1]]
+        if run:
+            yield view[run[0] : run[1]]
+        yield self.tail
+
+    def xml(self) -> bytes:
+        return b"".join(self.chunks())
 
 
 def _renumber(row: str | _Row, number: int) -> _Row:
+    """A row moved to ``number`` (its own and its cells' addresses)."""
     moved = row if isinstance(row, _Row) else _Row(0, row)
     moved.number = number
     moved.attrs = _ROW_NUMBER.sub(f'r="{number}"', moved.attrs, count=1)

@@ -209,7 +209,7 @@ class WorkbookStore:
 
     def _save_parts(self, parts: _Parts) -> None:
         """Write the changed worksheets; every other part of the file is copied unchanged."""
-        replaced = {parts.package.sheets[title]: parts.sheet(title).xml() for title in parts.dirty}
+        replaced = {parts.package.sheets[title]: parts.sheet(title).chunks() for title in parts.dirty}
 
         def write(target: Path) -> None:
             with open(target, "wb") as out:
@@ -227,7 +227,7 @@ class WorkbookStore:
         needs it, e.g. a new column)."""
         parts = self._parts
         assert parts is not None
-        replaced = {parts.package.sheets[title]: parts.sheet(title).xml() for title in parts.dirty}
+        replaced = {parts.package.sheets[title]: parts.sheet(title).chunks() for title in parts.dirty}
         buffer = io.BytesIO()
         parts.package.write(buffer, replaced)
         buffer.seek(0)
@@ -532,9 +532,14 @@ def _apply_parts(parts: _Parts, changes: ChangeSet) -> ApplyResult:
             copied.add(tab)
         return snapshot[tab]
 
+    columns: dict[tuple[str, str], int] = {}
+
     def column(tab: str, header: str) -> int:
-        index = find_header(snapshot[tab].headers, header)
-        assert index is not None
+        index = columns.get((tab, header))
+        if index is None:
+            found = find_header(snapshot[tab].headers, header)
+            assert found is not None
+            index = columns[(tab, header)] = found
         return index
 
     def row_index(tab: str, key_column: str) -> dict[str, int]:
