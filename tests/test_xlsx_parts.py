@@ -58,10 +58,18 @@ def test_a_typed_formula_is_read_as_typed(tmp_path: Path) -> None:
     ws.title = "Termine"
     ws.append(["Termin-ID", "Plätze"])
     ws.append(["T-1", "=10*6"])  # a real formula: calamine would only see its (missing) result
+    ws.append(["T-2", "#DIV/0!"])
+    ws["B3"].data_type = "e"
+    wb.create_sheet("Kontakte").append(["Kontakt-ID", "Vorname"])
     wb.save(path)
     store = WorkbookStore(path)
-    assert store.read()["Termine"].rows[0].values["Plätze"] == "=10*6"
-    assert store._parts is None
+    assert [r.values["Plätze"] for r in store.read()["Termine"].rows] == ["=10*6", "#DIV/0!"]
+    assert store.read() == _openpyxl_snapshot(path)
+    assert store._parts is not None  # the part writer still applies
+    # the other tabs still go the fast way, and writing keeps the formula
+    store.apply(ChangeSet(appends=[Append("Kontakte", {"Kontakt-ID": "K-1", "Vorname": "Anna"})]))
+    assert openpyxl.load_workbook(path)["Termine"]["B2"].value == "=10*6"
+    assert WorkbookStore(path).read()["Kontakte"].rows[0].values == {"Kontakt-ID": "K-1", "Vorname": "Anna"}
 
 
 def _user_workbook(tmp_path: Path) -> Path:

@@ -3,8 +3,8 @@
 An .xlsx file is a zip archive with one XML part per worksheet. Reading: python-calamine gives the cell
 values about twenty times faster than openpyxl; its values are converted to what openpyxl gives (whole
 numbers as ``int``, dates as ``datetime``, empty cells as ``None``). A worksheet with a formula or an
-error cell is not read here (calamine sees only the cached result, the store must see the formula as
-typed): :func:`read_values` returns None and the caller reads with openpyxl.
+error cell is read with openpyxl instead (calamine sees only the cached result of a formula; the store
+must see the formula as typed, to report it).
 
 Writing: :class:`SheetXml` changes cells, rows and the body of one worksheet's XML in place, keeping
 everything else of it (column widths, styles of existing cells, data validation, frozen panes, the
@@ -241,25 +241,43 @@ def _openpyxl_like(value: Any) -> Any:
 
 
 def read_values(path: Path, package: Package, only: str | None = None) -> dict[str, list[list[Any]]] | None:
-    """Every worksheet's cells (or only those of the tab ``only``) from row 1 and column A on, or None when
-    a sheet holds formulas or errors (then only openpyxl shows what the store must see)."""
+    """Every worksheet's cells (or only those of the tab ``only``) from row 1 and column A on, as openpyxl
+    gives them; None when a worksheet cannot be patched later (the caller then uses openpyxl throughout).
+
+    A worksheet with formulas or error cells is read with openpyxl (read-only): calamine would give the
+    cached result of a formula, but the store must see the formula as it was typed."""
     from python_calamine import CalamineWorkbook
 
     titles = [t for t in package.sheets if only is None or t == only]
+    with_formulas = []
     with open(path, "rb") as handle:
-        for part in (package.sheets[t] for t in titles):
-            xml = package.read(part, handle)
-            if b"<sheetData" not in xml or any(mark in xml for mark in _FORMULA_MARKS):
+        for title in titles:
+            xml = package.read(package.sheets[title], handle)
+            if b"<sheetData" not in xml:
                 return None
-    workbook = CalamineWorkbook.from_path(str(path))
+            if any(mark in xml for mark in _FORMULA_MARKS):
+                with_formulas.append(title)
     result: dict[str, list[list[Any]]] = {}
+    workbook = CalamineWorkbook.from_path(str(path))
     try:
         for title in titles:
-            rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
-            result[title] = [[_openpyxl_like(v) for v in row] for row in rows]
+            if title not in with_formulas:
+                rows = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+                result[title] = [[_openpyxl_like(v) for v in row] for row in rows]
     finally:
         workbook.close()
-    return result
+    if with_formulas:
+        import openpyxl
+
+        typed = openpyxl.load_workbook(path, read_only=True)
+        try:
+            for title in with_formulas:
+                sheet = typed[title]
+                sheet.reset_dimensions()  # every row as it is in the file, whatever the dimension says
+                result[title] = [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            typed.close()
+    return {title: result[title] for title in titles}
 
 
 # -- writing one worksheet ---------------------------------------------------------------------------
