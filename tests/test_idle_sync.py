@@ -84,14 +84,27 @@ def test_a_new_answer_and_a_new_day_are_full_runs(folder: Path) -> None:
     assert not _idle(_sync(folder, NOW + dt.timedelta(days=1)))  # reminders and deadlines count in days
 
 
-def test_messages_waiting_for_a_later_run_keep_runs_working(make_workspace: WorkspaceFactory) -> None:
+def test_messages_held_by_the_daily_limit_wait_for_tomorrow(make_workspace: WorkspaceFactory) -> None:
     folder = make_workspace(settings="tageslimit = 1\n")
     two = [("01.02.2027 09:00:00", registration()), ("01.02.2027 09:01:00", registration("Erna", "Neu", "e@b.example"))]
     write_answers(folder, "anmeldung", two)
     first = _sync(folder)
-    assert first.counts.get("Nachrichten wartend")
+    assert first.counts.get("Nachrichten wartend") and first.counts.get("Nachrichten gesendet") == 1
+    assert _idle(_sync(folder))  # today nothing more may go out
+    tomorrow = _sync(folder, NOW + dt.timedelta(days=1))
+    assert not _idle(tomorrow) and tomorrow.counts.get("Nachrichten gesendet") == 1
+
+
+def test_messages_waiting_for_a_server_keep_runs_working(make_workspace: WorkspaceFactory) -> None:
+    from tests.mail.conftest import free_port
+
+    port = free_port()  # nobody listens: the server is down
+    folder = make_workspace(settings=f'versand = "smtp"\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\n'
+                            'smtp_sicherheit = "keine"\n')  # fmt: skip
+    write_answers(folder, "anmeldung", [("01.02.2027 09:00:00", registration())])
+    _sync(folder)
     assert not (folder / STATE_FILE).exists()
-    assert not _idle(_sync(folder))
+    assert not _idle(_sync(folder))  # the next run tries again
 
 
 def test_settings_and_dry_runs(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

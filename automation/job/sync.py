@@ -65,8 +65,13 @@ def run_sync(
             ctx.save()
             write_findings(ctx, write=not dry_run)
         if not dry_run:
-            waiting = report.counts.get("Nachrichten wartend", 0)
-            pending = any(v.status in ("geplant", "wird gesendet") for v in ctx.dataset.all(Versand))
+            # messages held back by the daily limit wait for tomorrow (another fingerprint): no reason to
+            # run fully again today; rows still »geplant« (server down, a temporary refusal) are retried
+            rows = ctx.dataset.all(Versand)
+            sent_today = sum(1 for v in rows if v.status == "gesendet" and v.zeit and v.zeit.date() == today)
+            limit_reached = sent_today >= workspace.settings.mail.tageslimit
+            waiting = report.counts.get("Nachrichten wartend", 0) and not limit_reached
+            pending = any(v.status in ("geplant", "wird gesendet") for v in rows)
             store = ctx.store
             still_current = store.unchanged_on_disk if isinstance(store, WorkbookStore) else lambda: False
             idle.remember(workspace, before, complete=not waiting and not pending, still_current=still_current)

@@ -1,4 +1,8 @@
-"""The local store: an .xlsx workbook (openpyxl), the embedded default that needs no Google account.
+"""The local store: an .xlsx workbook, the embedded default that needs no Google account.
+
+Reading goes through python-calamine and writing patches only the worksheets that change
+(:mod:`automation.adapters.xlsx_parts`); openpyxl loads the whole workbook only for what the part writer
+does not do (new tabs or columns, dropdowns, tab colours, values other than text and numbers).
 
 Saving is atomic (temporary file in the same folder, then rename) and keeps the previous version as
 ``<name>.vorher.xlsx``. While Excel or LibreOffice has the workbook open (their lock files ``~$name`` and
@@ -17,18 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import openpyxl
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
-
 from automation.adapters.xlsx_parts import Package, SheetXml, Unsupported, read_values
 from automation.cells import Cell, same_cell
 from automation.errors import StoreError, WorkbookLockedError
-
-if TYPE_CHECKING:
-    from automation.einrichten import TabLayout
 from automation.store.base import (
     ApplyResult,
     ChangeSet,
@@ -39,6 +34,45 @@ from automation.store.base import (
     find_header,
     header_key,
 )
+
+
+class _LazyModule:
+    """openpyxl is imported only when a run needs it (a cron run that finds nothing new never does)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+def Font(**kwargs: Any) -> Any:  # openpyxl's class, imported when first used
+    from openpyxl.styles import Font as OpenpyxlFont
+
+    return OpenpyxlFont(**kwargs)
+
+
+def DataValidation(**kwargs: Any) -> Any:  # openpyxl's class, imported when first used
+    from openpyxl.worksheet.datavalidation import DataValidation as OpenpyxlDataValidation
+
+    return OpenpyxlDataValidation(**kwargs)
+
+
+def get_column_letter(index: int) -> str:
+    from automation.adapters.xlsx_parts import column_letter
+
+    return column_letter(index)
+
+
+if TYPE_CHECKING:
+    import openpyxl
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from automation.einrichten import TabLayout
+else:
+    openpyxl = _LazyModule("openpyxl")
 
 _VALIDATED_ROWS = 5000  # dropdowns reach this far down each column
 _PLAIN = (str, int, float, bool, type(None))  # what the part writer writes; anything else goes through openpyxl
