@@ -250,3 +250,15 @@ def test_a_part_written_workbook_opens_in_libreoffice(tmp_path: Path) -> None:
     assert theirs["Kontakte"]["dropdowns"] == [("D2:D500", '"Incoming,Outgoing"')]
     assert theirs["Kontakte"]["widths"]["B"] == pytest.approx(31, abs=1)
     # (a headless conversion drops frozen panes of any workbook, also of one openpyxl wrote: not compared)
+
+
+def test_a_tab_that_starts_further_down_and_right_keeps_its_row_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "daten.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Notizen"
+    ws["C3"], ws["D5"] = "erst hier", 7
+    wb.save(path)
+    store = WorkbookStore(path)
+    assert store.read() == _openpyxl_snapshot(path)
+    assert store._parts is not None
