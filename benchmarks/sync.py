@@ -244,6 +244,7 @@ def print_summary(results: list[Result]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--gross", action="store_true", help="Auch 30.000 und 100.000 Kontakte, 50.000 Antworten.")
+    parser.add_argument("--nur-gross", action="store_true", help="Nur die großen Arbeitsordner von --gross.")
     parser.add_argument("--wiederholungen", type=int, default=3, help="Erste Läufe je Größe (Median); groß: 1.")
     parser.add_argument("--vorher", type=Path, help="Ordner mit einer älteren Fassung (enthält automation/).")
     parser.add_argument("--ohne-versand", action="store_true", help="benchmarks/versand.py nicht ausführen.")
@@ -252,7 +253,7 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     results = []
     try:
-        for size in SIZES + (LARGE if args.gross else []):
+        for size in ([] if args.nur_gross else SIZES) + (LARGE if args.gross or args.nur_gross else []):
             repeats = args.wiederholungen if size.contacts * max(1, size.answers // 2_000) <= 10_000 else 1
             results.append(run_size(size, root, repeats, before))
     finally:
