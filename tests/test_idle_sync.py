@@ -8,11 +8,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from automation.job import sync as job
-from automation.job.runner import Report
-from automation.records import Kontakt, Verein
+from automation.domain.records import Kontakt, Verein
+from automation.domain.run import Report
+from automation.services import sync as job
 from automation.services.idle import STATE_FILE
-from automation.workspace import Workspace
+from automation.services.wiring import Workspace
 from tests.conftest import WorkspaceFactory, read_dataset, registration, write_answers
 
 NOW = dt.datetime(2027, 2, 1, 10, 0)
@@ -45,7 +45,7 @@ def test_nothing_new_is_not_read_again_and_reports_the_same(folder: Path, monkey
     def no_full_run(*args: object, **kwargs: object) -> None:
         raise AssertionError("a run with nothing new must not read and validate every tab")
 
-    monkeypatch.setattr(job, "_context", no_full_run)
+    monkeypatch.setattr(job, "open_workspace", no_full_run)
     again = _sync(folder, NOW + dt.timedelta(minutes=15))
     assert _idle(again)
     assert [(f.tabelle, f.id, f.spalte, f.hinweis) for f in again.findings] == [
@@ -150,3 +150,26 @@ def test_a_club_saving_at_the_end_of_a_run_is_seen_by_the_next(folder: Path, mon
     report = _sync(folder)
     assert not _idle(report)
     assert any(f.tabelle == Verein.TAB and f.spalte == "E-Mail" for f in report.findings)
+
+
+def test_an_idle_run_still_records_when_it_ran_for_status(folder: Path) -> None:
+    from automation.adapters.run_log import RUN_FILE, last_run
+    from tests.conftest import run_cli
+
+    assert run_cli("-C", str(folder), "sync").exit_code == 1  # a full run: Karl's address is an error
+    (folder / RUN_FILE).unlink()
+    result = run_cli("-C", str(folder), "sync")
+    assert IDLE in result.output and result.exit_code == 1  # the errors in Hinweise still stand
+    recorded = last_run(folder)
+    assert recorded is not None and recorded["ergebnis"] == "mit Hinweisen" and recorded["fehler"] >= 1
+
+
+def test_a_mailbox_for_replies_is_looked_at_by_every_run(make_workspace: WorkspaceFactory) -> None:
+    from tests.mail.conftest import free_port
+
+    port = free_port()  # the mailbox cannot be reached now; a reply may arrive there any minute
+    folder = make_workspace(settings=f'[imap]\nhost = "127.0.0.1"\nport = {port}\nsicherheit = "keine"\n')
+    write_answers(folder, "anmeldung", [("01.02.2027 09:00:00", registration())])
+    _sync(folder)
+    assert not (folder / STATE_FILE).exists()
+    assert not _idle(_sync(folder))

@@ -15,11 +15,11 @@ import pytest
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from automation.adapters import xlsx
+from automation.adapters.xlsx import WorkbookStore
 from automation.adapters.xlsx_parts import Package, SheetXml
-from automation.demo import create_demo
-from automation.store import xlsx
-from automation.store.base import Append, CellChange, ChangeSet, Delete, Replace
-from automation.store.xlsx import WorkbookStore
+from automation.domain.store import Append, CellChange, ChangeSet, Delete, Replace
+from automation.services.demo import create_demo
 
 
 def _openpyxl_snapshot(path: Path) -> dict[str, Any]:

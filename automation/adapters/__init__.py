@@ -1,1 +1,1 @@
-"""Adapters: the edges of the program (workbook files, CSV, Google, mail, printouts)."""
+"""The edges: the workbook, CSV exports, Google, mail senders, printouts and files."""

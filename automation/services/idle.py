@@ -9,7 +9,8 @@ changes its bytes: then the whole run validates and reports again.
 
 A run is complete when nothing waits for a later attempt: no message row ``geplant`` or ``wird gesendet``
 (a server that was down, a temporary refusal) and none held back by the daily limit. Otherwise, and for
-Google (which is asked anyway), no fingerprint is kept. The file holds digests only, no personal data.
+Google (which is asked anyway) and with an IMAP mailbox for replies (``[imap]``, looked at by every run), no
+fingerprint is kept. The file holds digests only, no personal data.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from pathlib import Path
 from typing import Any
 
 import automation
-from automation.mail.journal import JOURNAL_FILE
-from automation.workspace import Workspace
+from automation.adapters.files import write_atomically
+from automation.adapters.mail.journal import JOURNAL_FILE
+from automation.services.wiring import Workspace
 
 STATE_FILE = ".sync-stand.json"
 _PENDING = ("geplant", "wird gesendet")
@@ -57,6 +59,10 @@ def inputs(workspace: Workspace, today: dt.date) -> dict[str, Any] | None:
     settings = workspace.settings
     if settings.speicher != "lokal" or (workspace.folder / JOURNAL_FILE).exists():
         return None
+    if workspace.given_store is not None or workspace.given_answers is not None:
+        return None  # edges handed in (tests, trials): not the files fingerprinted here
+    if settings.imap.host.strip():
+        return None  # replies by e-mail arrive in the mailbox, which only a run can look at
     if not workspace.path(settings.lokal.arbeitsmappe).is_file():
         return None
     answers = workspace.path(settings.lokal.antworten)
@@ -99,9 +105,7 @@ def remember(
     if not still_current():
         path.unlink(missing_ok=True)
         return
-    tmp = path.with_name(path.name + ".neu")
-    tmp.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    write_atomically(path, json.dumps(state, ensure_ascii=False))
 
 
 def forget(workspace: Workspace) -> None:

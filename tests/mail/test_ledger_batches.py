@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from automation.mail.step import SendMessagesStep
-from automation.store.base import ApplyResult, ChangeSet
+from automation.domain.store import ApplyResult, ChangeSet
+from automation.services.mail.step import SendMessagesStep
 from tests.mail.conftest import NOW, TERMIN, anmeldung, kontakt, termin
 
 
