@@ -6,14 +6,18 @@ import datetime as dt
 import logging
 
 from automation.adapters.mail.senders import check_settings
+from automation.adapters.xlsx import WorkbookStore
 from automation.domain.answers.processing import ProcessAnswersStep
+from automation.domain.cells import read_row
 from automation.domain.gate import read_gate
+from automation.domain.records import Hinweis, Versand
 from automation.domain.run import Report
+from automation.services import idle
 from automation.services.findings import write_findings
 from automation.services.mail.step import SendMessagesStep
 from automation.services.replies import MailRepliesStep
 from automation.services.runner import JobContext, Step, run_steps
-from automation.services.session import open_workspace
+from automation.services.session import locked_workspace, open_workspace
 from automation.services.steps import FetchAnswersStep, WaitlistStep
 from automation.services.wiring import Workspace
 
@@ -57,17 +61,50 @@ def run_sync(
     Holds the workspace lock for the whole run: a second ``sync`` (cron and a person at once) stops
     with a clear message instead of processing or sending in parallel.
     """
-    with open_workspace(
-        workspace.folder, workspace=workspace, now=now, dry_run=dry_run, interactive=interactive, complete_tabs=True
-    ) as ctx:
+    with locked_workspace(workspace.folder, workspace=workspace):
+        today = (now or dt.datetime.now()).date()
+        before = None if dry_run else idle.inputs(workspace, today)
+        if before is not None and idle.nothing_new(workspace, before):
+            return _idle_report(workspace)
         if not dry_run:
+            idle.forget(workspace)
             _clean(workspace)
-        # Steps that act outside (sending) write their state themselves, immediately, before they act.
-        report = run_steps(ctx, sync_steps(workspace))
-        with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
-            ctx.save()
-            write_findings(ctx, write=not dry_run)
-        return report
+        with open_workspace(
+            workspace.folder, workspace=workspace, now=now, dry_run=dry_run, interactive=interactive, complete_tabs=True
+        ) as ctx:
+            # Steps that act outside (sending) write their state themselves, immediately, before they act.
+            report = run_steps(ctx, sync_steps(workspace))
+            with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
+                ctx.save()
+                write_findings(ctx, write=not dry_run)
+            if not dry_run:
+                # messages held back by the daily limit wait for tomorrow (another fingerprint): no reason to
+                # run fully again today; rows still »geplant« (server down, a temporary refusal) are retried
+                rows = ctx.dataset.all(Versand)
+                sent_today = sum(1 for v in rows if v.status == "gesendet" and v.zeit and v.zeit.date() == today)
+                limit_reached = sent_today >= workspace.settings.mail.tageslimit
+                waiting = report.counts.get("Nachrichten wartend", 0) and not limit_reached
+                pending = any(v.status in ("geplant", "wird gesendet") for v in rows)
+                store = ctx.store
+                still_current = store.unchanged_on_disk if isinstance(store, WorkbookStore) else lambda: False
+                idle.remember(workspace, before, complete=not waiting and not pending, still_current=still_current)
+            return report
+
+
+def _idle_report(workspace: Workspace) -> Report:
+    """The report of a run that found nothing new: the findings as they stand in ``Hinweise``."""
+    report = Report()
+    store = workspace.store()
+    table = store.read_tab(Hinweis.TAB) if isinstance(store, WorkbookStore) else None
+    for row in table.rows if table is not None else []:
+        finding, _ = read_row(Hinweis, row.values, row.number)
+        if isinstance(finding, Hinweis):
+            report.findings.append(finding)
+    report.say(
+        "Nichts Neues seit dem letzten Lauf: Arbeitsmappe, Antworten und Einstellungen sind unverändert, "
+        "die Hinweise gelten weiter."
+    )
+    return report
 
 
 def would_do(ctx: JobContext) -> str:
