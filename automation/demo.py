@@ -37,6 +37,7 @@ from automation.records import (
     Kontakt,
     Record,
     Termin,
+    TischplanZeile,
     Verein,
     headers,
 )
@@ -1010,6 +1011,24 @@ def _write_workbook(path: Path, records: Sequence[Record], messy: dict[tuple[str
     store.backup_path.unlink(missing_ok=True)  # only the empty tabs; nothing worth keeping
 
 
+def past_table_plan(past: Termin, clubs: list[Verein], registrations: list[Anmeldung]) -> list[TischplanZeile]:
+    """The table plan the past date had (rounds × tables), so that ``auswertung`` has seats to count."""
+    attending = [c for c in clubs if past.termin_id in c.termine]
+    came = [a.anmelde_id for a in registrations if a.status == "teilgenommen"]
+    tables = max(1, (len(attending) + 1) // 2)
+    rows = []
+    for runde in range(1, (past.runden or 3) + 1):
+        order = came[runde - 1 :] + came[: runde - 1]
+        for t in range(tables):
+            rows.append(
+                TischplanZeile(
+                    termin_id=past.termin_id, runde=runde, tisch=f"T{t + 1}",
+                    vereine=[c.name for c in attending[2 * t : 2 * t + 2]], teilnehmende=order[t::tables],
+                )
+            )  # fmt: skip
+    return rows
+
+
 def create_demo(
     target: Path,
     *,
@@ -1037,6 +1056,7 @@ def create_demo(
     records: list[Record] = [
         *kommunen, past, opened, *clubs, *offers, *contact_list, *registrations_past, *paper_feedback,
     ]  # fmt: skip
+    records += past_table_plan(past, clubs, registrations_past)
     _write_workbook(target / WORKBOOK_FILE, records, _messy_clubs(clubs, offers))
 
     anmeldung = _registration_rows(gen, forms["anmeldung"], opened, contact_list, people, registrations)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from automation.errors import ConfigError
 from automation.resources import formulare_dir
 
-FORM_IDS = ("anmeldung", "feedback", "abmeldung")
+FORM_IDS = ("anmeldung", "feedback", "abmeldung", "nachfrage")
 
 QuestionType = Literal["text", "email", "telefon", "absatz", "auswahl", "mehrfach", "skala", "datum", "einwilligung"]
 
@@ -75,7 +75,7 @@ class Question(_Strict):
 
 
 class FormDefinition(_Strict):
-    id: Literal["anmeldung", "feedback", "abmeldung"]
+    id: Literal["anmeldung", "feedback", "abmeldung", "nachfrage"]
     titel: str
     beschreibung: str | None = None
     fragen: tuple[Question, ...]

@@ -251,6 +251,22 @@ class Eingang(Record):
     hinweis: Long | None = Field(None, alias="Hinweis")
 
 
+class Nachfrage(Record):
+    """An answer to the follow-up a few weeks after a date (or a club's report, entered by hand)."""
+
+    TAB: ClassVar[str] = "Nachfrage"
+    ID: ClassVar[str | None] = "Antwort-ID"
+    antwort_id: str = Field(alias="Antwort-ID")
+    termin_id: str | None = Field(None, alias="Termin-ID")
+    kontakt_id: str | None = Field(None, alias="Kontakt-ID")
+    eingegangen: dt.datetime | None = Field(None, alias="Eingegangen")
+    mitgemacht: bool | None = Field(None, alias="Mitgemacht")
+    vereine: list[str] = Field(default_factory=list, alias="Vereine")
+    geholfen: Long | None = Field(None, alias="Was hat geholfen")
+    gefehlt: Long | None = Field(None, alias="Was hat gefehlt")
+    quelle: str | None = Field(None, alias="Quelle")
+
+
 @dataclass(frozen=True)
 class TabSpec:
     """A tab of the store: its record type and who edits it."""
@@ -273,6 +289,7 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("Tischplan", TischplanZeile, "job", "Tischplan je Termin, Runde und Tisch."),
     TabSpec("Hinweise", Hinweis, "job", "Befunde der letzten Prüfung: Tabelle, Zeile, Spalte, Vorschlag."),
     TabSpec("Eingang", Eingang, "job", "Eingegangene Formularantworten, bis sie verarbeitet sind."),
+    TabSpec("Nachfrage", Nachfrage, "job", "Antworten auf die Nachfrage einige Wochen nach dem Termin."),
 )
 
 MODEL_BY_TAB: dict[str, type[Record]] = {t.name: t.model for t in TABS}

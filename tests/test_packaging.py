@@ -36,7 +36,7 @@ def test_wheel_finds_formulare_and_vorlagen(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     module_file, forms, templates = done.stdout.splitlines()
     assert module_file.startswith(str(target))  # the installed copy, not the source checkout
-    assert forms == "['abmeldung.yaml', 'anmeldung.yaml', 'feedback.yaml']"
+    assert forms == "['abmeldung.yaml', 'anmeldung.yaml', 'feedback.yaml', 'nachfrage.yaml']"
     assert templates != "[]"
     demo = subprocess.run(
         [sys.executable, "-m", "automation", "demo", str(tmp_path / "demo")], cwd=elsewhere, env=env,

@@ -12,7 +12,19 @@ import datetime as dt
 
 from automation.answers.base import RawAnswer
 from automation.job.runner import JobContext
-from automation.records import Eingang
+from automation.records import Eingang, Versand
+
+# Forms whose answers can only exist after one of these messages went out: fetched only from then on
+# (saves two Google requests per run for months in which no follow-up is running).
+ON_DEMAND_FORMS = {"nachfrage": ("Nachfrage", "Nachfrage-Erinnerung")}
+
+
+def forms_to_fetch(ctx: JobContext) -> list[str]:
+    """The forms worth asking for answers in this run."""
+    forms = list(ctx.workspace.forms())
+    sent = {v.art for v in ctx.dataset.all(Versand)}
+    received = {e.formular for e in ctx.dataset.all(Eingang)}
+    return [f for f in forms if f not in ON_DEMAND_FORMS or f in received or sent & set(ON_DEMAND_FORMS[f])]
 
 
 def watermarks(entries: list[Eingang], form_ids: list[str]) -> dict[str, dt.datetime | None]:
@@ -51,7 +63,8 @@ class FetchAnswersStep:
     name = "Antworten abholen"
 
     def run(self, ctx: JobContext) -> None:
-        forms = ctx.workspace.forms()
+        wanted = forms_to_fetch(ctx)
+        forms = {k: v for k, v in ctx.workspace.forms().items() if k in wanted}
         source = ctx.workspace.answer_source()
         since = watermarks(ctx.dataset.all(Eingang), list(forms))
         answers = source.fetch(forms, since)

@@ -1,6 +1,7 @@
 """Command line ``gespraechsrunde``: each command in its own module, registered here."""
 
 from automation.cli import (  # noqa: F401  (registers the commands)
+    auswertung,
     demo,
     einladen,
     einrichten,

@@ -11,6 +11,7 @@ from automation.job.runner import JobContext, Report, Step, run_steps
 from automation.lock import workspace_lock
 from automation.mail.step import SendMessagesStep
 from automation.records import TABS, headers
+from automation.services.nachbereitung import AfterEventStep
 from automation.store.base import find_header
 from automation.validation import write_findings
 from automation.warteliste import WaitlistStep
@@ -22,6 +23,7 @@ def sync_steps(workspace: Workspace) -> list[Step]:
     steps: list[Step] = [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()]
     if workspace.settings.mail.senden_bei_sync:
         steps.append(SendMessagesStep())
+    steps.append(AfterEventStep())  # hand-off, follow-up, offers; finds stale offers even without sending
     return steps
 
 

@@ -250,6 +250,7 @@ class Dispatcher:
         anmelde_id = item.anmeldung.anmelde_id if item.anmeldung else None
         links = self.links.links(item.kontakt.kontakt_id, anmelde_id)
         context = build_context(self.settings, item.kontakt, item.termin, item.anmeldung, links, self._tables(item))
+        context.update(item.extra)
         try:
             rendered = self.renderer.render(item.art, context)
         except Exception as exc:  # a broken template in the workspace's own vorlagen/
@@ -262,6 +263,7 @@ class Dispatcher:
         if item.art in _WITH_CALENDAR and item.anmeldung is not None:
             ics = calendar_file(item.termin, item.anmeldung, self.from_address.addr_spec, links.absage, self.ctx.now)
             attachments = (Attachment("termin.ics", "text", "calendar", ics, (("method", "PUBLISH"),)),)
+        attachments += tuple(item.attachments)
         unsubscribe = [self.links.unsubscribe_mailto(item.kontakt.kontakt_id)]
         if links.abmelden.startswith("https://"):
             unsubscribe.append(links.abmelden)

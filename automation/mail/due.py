@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from automation.dataset import Dataset
 from automation.mail.kinds import Art, MessageKey
@@ -28,6 +29,9 @@ class DueMessage:
     kontakt: Kontakt
     termin: Termin
     anmeldung: Anmeldung | None = None
+    # extra template variables and attachments (messages after the event: people passed on, report PDF)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    attachments: tuple[Any, ...] = ()  # automation.mail.compose.Attachment
 
     @property
     def art(self) -> Art:
@@ -36,7 +40,7 @@ class DueMessage:
 
 def consent_problem(art: Art, kontakt: Kontakt) -> str | None:
     """Why this person must not get a message of this kind (German), or None. Checked on every path."""
-    if art is Art.EINLADUNG:
+    if art in (Art.EINLADUNG, Art.NACHFRAGE, Art.NACHFRAGE_ERINNERUNG):
         if kontakt.abgemeldet:
             return "hat sich abgemeldet (Spalte »Abgemeldet«)"
         if not kontakt.einwilligung_einladungen:

@@ -16,6 +16,13 @@ class Art(enum.StrEnum):
     ABSAGE = "Absage-Bestätigung"
     ERINNERUNG = "Erinnerung"
     FEEDBACK = "Feedback-Bitte"
+    # after the event (automation/services/nachbereitung.py); for kinds to clubs, Kontakt-ID holds the Vereins-ID
+    WEITERGABE = "Weitergabe"
+    WEITERGABE_INFO = "Weitergabe-Info"
+    VEREINSBERICHT = "Vereinsbericht"
+    ANGEBOTE_ERINNERUNG = "Angebote-Erinnerung"
+    NACHFRAGE = "Nachfrage"
+    NACHFRAGE_ERINNERUNG = "Nachfrage-Erinnerung"
 
     @property
     def template(self) -> str:
@@ -31,7 +38,16 @@ _TEMPLATES = {
     Art.ABSAGE: "absage",
     Art.ERINNERUNG: "erinnerung",
     Art.FEEDBACK: "feedback",
+    Art.WEITERGABE: "weitergabe",
+    Art.WEITERGABE_INFO: "weitergabe_info",
+    Art.VEREINSBERICHT: "vereinsbericht",
+    Art.ANGEBOTE_ERINNERUNG: "angebote_erinnerung",
+    Art.NACHFRAGE: "nachfrage",
+    Art.NACHFRAGE_ERINNERUNG: "nachfrage_erinnerung",
 }
+
+# Kinds whose recipient is a club (Vereine tab), not a Kontakt: the key's third part is the Vereins-ID.
+CLUB_KINDS = frozenset({Art.WEITERGABE, Art.VEREINSBERICHT, Art.ANGEBOTE_ERINNERUNG})
 
 
 @dataclass(frozen=True)

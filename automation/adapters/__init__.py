@@ -1,0 +1,1 @@
+"""Layer: adapters (see docs/architektur.md)."""

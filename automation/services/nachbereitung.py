@@ -1,0 +1,480 @@
+"""After the event: consented hand-off, club reports, follow-up, stale offers – all exactly once.
+
+Every message goes through the same :class:`~automation.mail.dispatch.Dispatcher` and ``Versand`` ledger
+as the other kinds. Kinds addressed to a club (``Weitergabe``, ``Vereinsbericht``,
+``Angebote-Erinnerung``) are keyed ``Art|Termin-ID|Vereins-ID``: the ledger's Kontakt-ID column holds
+the Vereins-ID, and the recipient is the club's ``E-Mail`` from the Vereine tab.
+
+- ``Weitergabe`` (to each club chosen under »Kontaktwunsch«, once per club and date,
+  ``[nachbereitung] weitergabe_tage_nach`` days after the date) lists the consenting people; afterwards
+  each of them gets one ``Weitergabe-Info`` naming the clubs. Wishes that arrive after the club's message
+  went out are reported in *Hinweise* (pass them on by hand), never sent in a second message.
+- ``Vereinsbericht``: only on ``auswertung --termin ID --senden``, with the club's PDF attached.
+- ``Nachfrage``: ``nachfrage_wochen_nach`` weeks after the date to participants with consent to
+  invitations; one ``Nachfrage-Erinnerung`` ``nachfrage_erinnerung_tage`` later if no answer came.
+- ``Angebote-Erinnerung``: ``angebote_wochen_vorher`` weeks before a date to attending clubs whose row
+  and offers were not updated for ``angebote_monate_alt`` months.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from automation.dataset import Dataset
+from automation.domain.auswertung import masked
+from automation.domain.weitergabe import in_window, passed_on, wishes
+from automation.job.runner import JobContext
+from automation.links import LinkBuilder
+from automation.lock import workspace_lock
+from automation.mail.compose import Attachment, InvalidAddress, make_address
+from automation.mail.dispatch import Dispatcher, progress_reporter
+from automation.mail.due import DueMessage
+from automation.mail.kinds import Art, MessageKey
+from automation.mail.senders import Sender
+from automation.records import (
+    Angebot,
+    Anmeldung,
+    Feedback,
+    Hinweis,
+    Kontakt,
+    Nachfrage,
+    Termin,
+    Verein,
+    Versand,
+)
+from automation.settings import Settings
+
+CLUB_FOOTER = "Sie möchten keine Nachrichten mehr von uns?"
+DIGEST_FILE = ".vereine-stand.json"
+NACHFRAGE_MAX_DAYS = 60  # the follow-up is sent only within this many days after it became due
+
+
+def club_recipient(verein: Verein) -> Kontakt:
+    """The club as the recipient of a message (Kontakt-ID = Vereins-ID; greeting = Ansprechperson)."""
+    return Kontakt(kontakt_id=verein.vereins_id, vorname=verein.ansprechperson or verein.name, email=verein.email)
+
+
+class _Ledger:
+    def __init__(self, dataset: Dataset) -> None:
+        self.rows = {v.schluessel: v for v in dataset.all(Versand)}
+
+    def done(self, key: MessageKey) -> bool:
+        row = self.rows.get(str(key))
+        return row is not None and row.status != "geplant"
+
+    def sent(self, key: MessageKey) -> Versand | None:
+        row = self.rows.get(str(key))
+        return row if row is not None and row.status == "gesendet" else None
+
+
+def _club_address_problem(dataset: Dataset, verein: Verein, why: str) -> Hinweis | None:
+    problem = None
+    if not verein.email:
+        problem = "Keine E-Mail-Adresse eingetragen"
+    else:
+        try:
+            make_address("", verein.email)
+        except InvalidAddress:
+            problem = f"Die E-Mail-Adresse »{verein.email}« ist ungültig"
+    if problem is None:
+        return None
+    return Hinweis(
+        tabelle="Vereine",
+        zeile=dataset.row_number(Verein, verein.vereins_id),
+        id=verein.vereins_id,
+        spalte="E-Mail",
+        schwere="Warnung",
+        hinweis=f"{problem}; {verein.name} bekommt deshalb {why} nicht.",
+        vorschlag="Eine gültige Adresse in der Form name@beispiel.de eintragen; die Nachricht folgt im nächsten Lauf.",
+    )
+
+
+def _person_line(kontakt: Kontakt, feedback: Feedback, dataset: Dataset) -> dict[str, str]:
+    interests = list(kontakt.interessen)
+    for anmeldung in dataset.all(Anmeldung):
+        if anmeldung.kontakt_id == kontakt.kontakt_id and anmeldung.termin_id == feedback.termin_id:
+            interests += [i for i in anmeldung.interessen if i not in interests]
+    times = [*kontakt.anwesenheit, *(z for z in feedback.passende_zeiten if z not in kontakt.anwesenheit)]
+    return {
+        "name": kontakt.anzeigename,
+        "email": kontakt.email or "",
+        # the consent text names the e-mail address; a phone number only for people without one
+        "telefon": "" if kontakt.email else (kontakt.telefon or ""),
+        "interessen": ", ".join(interests),
+        "zeiten": ", ".join(times),
+    }
+
+
+# -- hand-off ----------------------------------------------------------------------------------------------
+
+
+def handoff_messages(dataset: Dataset, today: dt.date, settings: Settings) -> tuple[list[DueMessage], list[Hinweis]]:
+    """``Weitergabe`` messages due today (to clubs), and findings (club without address, late wishes)."""
+    ledger = _Ledger(dataset)
+    days = settings.nachbereitung.weitergabe_tage_nach
+    vereine = dataset.all(Verein)
+    by_id = {v.vereins_id: v for v in vereine}
+    kontakte, feedback = dataset.all(Kontakt), dataset.all(Feedback)
+    result: list[DueMessage] = []
+    findings: list[Hinweis] = []
+    for termin in dataset.all(Termin):
+        if not in_window(termin, today, days):
+            continue
+        for vereins_id, people in wishes(termin, vereine, kontakte, feedback).items():
+            verein = by_id[vereins_id]
+            key = MessageKey(Art.WEITERGABE, termin.termin_id, vereins_id)
+            sent = ledger.sent(key)
+            if sent is not None:
+                late = [
+                    w for w in people if w.feedback.eingegangen and sent.zeit and w.feedback.eingegangen > sent.zeit
+                ]
+                for wish in late:
+                    findings.append(
+                        Hinweis(
+                            tabelle="Feedback",
+                            zeile=dataset.row_number(Feedback, wish.feedback.antwort_id),
+                            id=wish.feedback.antwort_id,
+                            spalte="Kontaktwunsch",
+                            schwere="Warnung",
+                            hinweis=(
+                                f"{wish.kontakt.kontakt_id} möchte von {verein.name} kontaktiert werden; die Antwort "
+                                f"kam nach der Weitergabe vom {sent.zeit:%d.%m.%Y} und wird nicht automatisch "
+                                "weitergegeben."
+                            ),
+                            vorschlag=f"Die Angaben von Hand an {verein.email or verein.name} weitergeben.",
+                        )
+                    )
+                continue
+            if ledger.done(key):
+                continue
+            problem = _club_address_problem(dataset, verein, "die Kontaktwünsche")
+            if problem is not None:
+                findings.append(problem)
+                continue
+            extra: dict[str, Any] = {
+                "verein": {"name": verein.name, "zuletzt": ""},
+                "personen": [_person_line(w.kontakt, w.feedback, dataset) for w in people],
+                "abmelde_text": CLUB_FOOTER,
+                "weitergabe_an": [w.kontakt.kontakt_id for w in people],
+            }
+            result.append(DueMessage(key, club_recipient(verein), termin, extra=extra))
+    return result, findings
+
+
+def handoff_info_messages(dataset: Dataset, today: dt.date, settings: Settings) -> list[DueMessage]:
+    """``Weitergabe-Info``: to each person whose details went to at least one club (club message sent)."""
+    ledger = _Ledger(dataset)
+    termine = dataset.all(Termin)
+    vereine = dataset.all(Verein)
+    names = {v.vereins_id: v.name for v in vereine}
+    kontakte = {k.kontakt_id: k for k in dataset.all(Kontakt)}
+    went = passed_on(dataset.all(Versand), termine, vereine, list(kontakte.values()), dataset.all(Feedback))
+    clubs_of: dict[tuple[str, str], list[str]] = {}
+    for (termin_id, vereins_id), people in went.items():
+        for kontakt_id in people:
+            clubs_of.setdefault((termin_id, kontakt_id), []).append(names.get(vereins_id, vereins_id))
+    by_termin = {t.termin_id: t for t in termine}
+    result = []
+    for (termin_id, kontakt_id), clubs in sorted(clubs_of.items()):
+        termin, kontakt = by_termin.get(termin_id), kontakte.get(kontakt_id)
+        if termin is None or kontakt is None or not in_window(termin, today, 0):
+            continue
+        key = MessageKey(Art.WEITERGABE_INFO, termin_id, kontakt_id)
+        if not ledger.done(key):
+            result.append(DueMessage(key, kontakt, termin, extra={"vereine": sorted(clubs)}))
+    return result
+
+
+# -- follow-up (Nachfrage) -----------------------------------------------------------------------------
+
+
+def follow_up_messages(dataset: Dataset, today: dt.date, settings: Settings, links: LinkBuilder) -> list[DueMessage]:
+    """``Nachfrage`` to participants (consent to invitations), then at most one ``Nachfrage-Erinnerung``."""
+    cfg = settings.nachbereitung
+    ledger = _Ledger(dataset)
+    answered = {(n.termin_id, n.kontakt_id) for n in dataset.all(Nachfrage)}
+    termine = {t.termin_id: t for t in dataset.all(Termin)}
+    kontakte = {k.kontakt_id: k for k in dataset.all(Kontakt)}
+    result = []
+    for anmeldung in dataset.all(Anmeldung):
+        termin, kontakt = termine.get(anmeldung.termin_id), kontakte.get(anmeldung.kontakt_id)
+        if anmeldung.status != "teilgenommen" or termin is None or kontakt is None or termin.status == "abgesagt":
+            continue
+        start = termin.datum + dt.timedelta(weeks=cfg.nachfrage_wochen_nach)
+        if not start <= today <= start + dt.timedelta(days=NACHFRAGE_MAX_DAYS):
+            continue
+        if (termin.termin_id, kontakt.kontakt_id) in answered:
+            continue
+        link = links.form_link("nachfrage", {"anmelde_id": anmeldung.anmelde_id})
+        extra = {"nachfrage_link": link or ""}
+        first = MessageKey(Art.NACHFRAGE, termin.termin_id, kontakt.kontakt_id)
+        if not ledger.done(first):
+            result.append(DueMessage(first, kontakt, termin, anmeldung, extra=extra))
+            continue
+        sent = ledger.sent(first)
+        reminder = MessageKey(Art.NACHFRAGE_ERINNERUNG, termin.termin_id, kontakt.kontakt_id)
+        if sent is None or sent.zeit is None or ledger.done(reminder):
+            continue
+        if (today - sent.zeit.date()).days >= cfg.nachfrage_erinnerung_tage:
+            result.append(DueMessage(reminder, kontakt, termin, anmeldung, extra=extra))
+    return result
+
+
+# -- offers kept current ----------------------------------------------------------------------------------
+
+
+def last_update(verein: Verein, angebote: list[Angebot]) -> dt.datetime | None:
+    """The newest »Zuletzt aktualisiert« of the club's row and its offers (None: never recorded)."""
+    stamps = [s for s in (verein.zuletzt_aktualisiert, *(a.zuletzt_aktualisiert for a in angebote)) if s is not None]
+    return max(stamps, default=None)
+
+
+def stale_clubs(dataset: Dataset, today: dt.date, months: int) -> list[tuple[Verein, dt.datetime | None]]:
+    """Clubs whose row and offers were not updated for ``months`` months (the ``status`` command lists them)."""
+    limit = dt.datetime.combine(today, dt.time()) - dt.timedelta(days=round(months * 30.44))
+    offers = dataset.all(Angebot)
+    result = []
+    for verein in dataset.all(Verein):
+        last = last_update(verein, [a for a in offers if a.vereins_id == verein.vereins_id])
+        if last is None or last < limit:
+            result.append((verein, last))
+    return result
+
+
+def stale_findings(dataset: Dataset, today: dt.date, settings: Settings) -> list[Hinweis]:
+    """Info lines for *Hinweise* / ``pruefen``: clubs with stale offers attending a date in the reminder window."""
+    window = dt.timedelta(weeks=settings.nachbereitung.angebote_wochen_vorher)
+    upcoming = {
+        t.termin_id
+        for t in dataset.all(Termin)
+        if today <= t.datum <= today + window and t.status not in ("abgesagt", "durchgeführt")
+    }
+    found = []
+    for verein, last in stale_clubs(dataset, today, settings.nachbereitung.angebote_monate_alt):
+        if not upcoming & set(verein.termine):
+            continue
+        since = f"seit {last:%d.%m.%Y}" if last else "noch nie"
+        found.append(
+            Hinweis(
+                tabelle="Vereine",
+                zeile=dataset.row_number(Verein, verein.vereins_id),
+                id=verein.vereins_id,
+                spalte="Zuletzt aktualisiert",
+                schwere="Info",
+                hinweis=f"Die Angaben von {verein.name} wurden {since} nicht aktualisiert.",
+                vorschlag="Den Verein bitten, Zeile und Angebote zu prüfen (die Erinnerung geht vor dem Termin raus).",
+            )
+        )
+    return found
+
+
+def _offer_features(angebot: Angebot) -> str:
+    parts = [angebot.zeitaufwand or "", angebot.rhythmus or ""]
+    if angebot.am_wochenende is not None:
+        parts.append("am Wochenende" if angebot.am_wochenende else "nicht am Wochenende")
+    if angebot.aus_der_ferne:
+        parts.append("auch aus der Ferne")
+    return ", ".join(p for p in parts if p) or "ohne Angaben zu Zeit und Ort"
+
+
+def offer_reminders(dataset: Dataset, today: dt.date, settings: Settings) -> tuple[list[DueMessage], list[Hinweis]]:
+    """``Angebote-Erinnerung``: once per club and date, ``angebote_wochen_vorher`` weeks before it."""
+    cfg = settings.nachbereitung
+    ledger = _Ledger(dataset)
+    offers = dataset.all(Angebot)
+    stale = stale_clubs(dataset, today, cfg.angebote_monate_alt)
+    if settings.speicher == "google" and settings.google.tabelle:
+        link = f"https://docs.google.com/spreadsheets/d/{settings.google.tabelle}/edit"
+        how = "In der gemeinsamen Google-Tabelle im Tab »Angebote« Ihre Zeilen ändern (Link oben)."
+    else:
+        link = ""
+        how = "Antworten Sie auf diese E-Mail mit den Änderungen; die Koordination trägt sie ein."
+    result: list[DueMessage] = []
+    findings: list[Hinweis] = []
+    for termin in dataset.all(Termin):
+        if termin.status in ("abgesagt", "durchgeführt") or termin.datum < today:
+            continue
+        if (termin.datum - today).days > cfg.angebote_wochen_vorher * 7:
+            continue
+        for verein, last in stale:
+            if termin.termin_id not in verein.termine:
+                continue
+            key = MessageKey(Art.ANGEBOTE_ERINNERUNG, termin.termin_id, verein.vereins_id)
+            if ledger.done(key):
+                continue
+            problem = _club_address_problem(dataset, verein, "die Erinnerung an seine Angebote")
+            if problem is not None:
+                findings.append(problem)
+                continue
+            own = [a for a in offers if a.vereins_id == verein.vereins_id]
+            extra = {
+                "verein": {"name": verein.name, "zuletzt": f"{last:%d.%m.%Y}" if last else "der Aufnahme"},
+                "angebote": [{"titel": a.titel, "merkmale": _offer_features(a)} for a in own],
+                "bearbeiten": how,
+                "bearbeiten_link": link,
+                "abmelde_text": CLUB_FOOTER,
+            }
+            result.append(DueMessage(key, club_recipient(verein), termin, extra=extra))
+    return result, findings
+
+
+def _digest(verein: Verein, angebote: list[Angebot]) -> str:
+    def content(record: Verein | Angebot) -> dict[str, Any]:
+        data = record.model_dump(mode="json")
+        data.pop("zuletzt_aktualisiert", None)
+        return data
+
+    text = json.dumps([content(verein), *sorted((content(a) for a in angebote), key=str)], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def track_club_edits(dataset: Dataset, folder: Path, now: dt.datetime, *, write: bool) -> list[str]:
+    """Set »Zuletzt aktualisiert« of clubs whose row or offers changed since the last run.
+
+    The job keeps a digest of each club's row and offers in ``.vereine-stand.json`` in the workspace; a
+    club seen for the first time is only recorded. Returns the Vereins-IDs that were updated.
+    """
+    path = folder / DIGEST_FILE
+    try:
+        known = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, json.JSONDecodeError):
+        known = {}
+    if not isinstance(known, dict):
+        known = {}
+    offers = dataset.all(Angebot)
+    current: dict[str, str] = {}
+    changed = []
+    for verein in dataset.all(Verein):
+        own = [a for a in offers if a.vereins_id == verein.vereins_id]
+        digest = _digest(verein, own)
+        current[verein.vereins_id] = digest
+        before = known.get(verein.vereins_id)
+        if before is None or before == digest:
+            continue
+        changed.append(verein.vereins_id)
+        dataset.put(verein.model_copy(update={"zuletzt_aktualisiert": now}))
+    if write and current != known:
+        path.write_text(json.dumps(current, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return changed
+
+
+# -- the step of sync ------------------------------------------------------------------------------------
+
+
+class AfterEventStep:
+    """Step »Nachbereitung« of ``sync``: hand-off, follow-up and reminders about offers (exactly once)."""
+
+    name = "Nachbereitung"
+
+    def __init__(self, sender: Sender | None = None) -> None:
+        self.sender = sender
+
+    def run(self, ctx: JobContext) -> None:
+        settings = ctx.workspace.settings
+        today = ctx.now.date()
+        updated = track_club_edits(ctx.dataset, ctx.workspace.folder, ctx.now, write=not ctx.dry_run)
+        if updated:
+            ctx.report.say(f"»Zuletzt aktualisiert« gesetzt (geänderte Angaben): {', '.join(updated)}")
+        ctx.report.findings += stale_findings(ctx.dataset, today, settings)
+        if not settings.mail.senden_bei_sync:
+            return
+        with workspace_lock(ctx.workspace.folder):
+            dispatcher = Dispatcher(ctx, self.sender)
+            dispatcher.reconcile()
+            handoffs, findings = handoff_messages(ctx.dataset, today, settings)
+            reminders, more = offer_reminders(ctx.dataset, today, settings)
+            ctx.report.findings += findings + more
+            due = handoffs + reminders + follow_up_messages(ctx.dataset, today, settings, dispatcher.links)
+            self._send(ctx, dispatcher, due)
+            # the people are told only about clubs whose message really went out
+            self._send(ctx, dispatcher, handoff_info_messages(ctx.dataset, today, settings))
+
+    @staticmethod
+    def _send(ctx: JobContext, dispatcher: Dispatcher, due: list[DueMessage]) -> None:
+        if not due:
+            return
+        limit = None if ctx.dry_run else dispatcher.remaining_today()
+        prepared = dispatcher.prepare(due, limit=limit)
+        with progress_reporter(len(prepared), ctx.interactive, "Nachbereitung") as progress:
+            dispatcher.send(prepared, progress=progress)
+
+
+# -- club reports (auswertung --senden) --------------------------------------------------------------------
+
+
+def club_report_messages(dataset: Dataset, result: Any) -> tuple[list[DueMessage], list[Hinweis]]:
+    """``Vereinsbericht`` for each attending club of the report, with its PDF (not yet sent ones)."""
+    from automation.services.auswertung import club_pdf
+
+    ledger = _Ledger(dataset)
+    termin = result.zahlen.termin
+    out: list[DueMessage] = []
+    findings: list[Hinweis] = []
+    for zahlen in result.zahlen.vereine:
+        verein = dataset.get(Verein, zahlen.vereins_id)
+        if verein is None:
+            continue
+        key = MessageKey(Art.VEREINSBERICHT, termin.termin_id, verein.vereins_id)
+        if ledger.done(key):
+            continue
+        problem = _club_address_problem(dataset, verein, "den Bericht")
+        if problem is not None:
+            findings.append(problem)
+            continue
+        pdf = club_pdf(result, verein.vereins_id)
+        attachment = Attachment(f"rueckmeldung-{verein.vereins_id}.pdf", "application", "pdf", pdf.read_bytes())
+        extra = {
+            "verein": {"name": verein.name, "zuletzt": ""},
+            "kennzahlen": {
+                "am_tisch": masked(zahlen.am_tisch),
+                "interessiert": masked(zahlen.interessiert),
+                "kontaktwunsch": masked(zahlen.kontaktwunsch),
+            },
+            "vorschlaege": zahlen.vorschlaege,
+            "abmelde_text": CLUB_FOOTER,
+        }
+        out.append(DueMessage(key, club_recipient(verein), termin, extra=extra, attachments=(attachment,)))
+    return out, findings
+
+
+def send_club_reports(folder: Path, result: Any, *, dry_run: bool, interactive: bool) -> Any:
+    """Send the club reports of an ``auswertung`` (after release by the coordination); an ``Outcome``."""
+    from automation.mail.commands import Outcome, open_context
+
+    with open_context(folder, dry_run=dry_run, interactive=interactive) as ctx:
+        dispatcher = Dispatcher(ctx)
+        dispatcher.reconcile()
+        due, findings = club_report_messages(ctx.dataset, result)
+        ctx.report.findings += findings
+        prepared = dispatcher.prepare(due)
+        with progress_reporter(len(prepared), interactive, "Vereinsberichte") as progress:
+            summary = dispatcher.send(prepared, progress=progress)
+        return Outcome(ctx, prepared, summary)
+
+
+def handed_off_to(dataset: Dataset, kontakt_id: str) -> list[dict[str, str]]:
+    """For ``person export``: which clubs got this person's details, for which date, when."""
+    vereine = dataset.all(Verein)
+    names = {v.vereins_id: v for v in vereine}
+    rows = {(v.termin_id, v.kontakt_id): v for v in dataset.all(Versand) if v.art == Art.WEITERGABE.value}
+    went = passed_on(dataset.all(Versand), dataset.all(Termin), vereine, dataset.all(Kontakt), dataset.all(Feedback))
+    result = []
+    for (termin_id, vereins_id), people in sorted(went.items()):
+        if kontakt_id not in people:
+            continue
+        verein = names.get(vereins_id)
+        row = rows.get((termin_id, vereins_id))
+        result.append(
+            {
+                "Termin-ID": termin_id,
+                "Vereins-ID": vereins_id,
+                "Verein": verein.name if verein else vereins_id,
+                "E-Mail des Vereins": (verein.email or "") if verein else "",
+                "Gesendet": f"{row.zeit:%Y-%m-%d %H:%M}" if row and row.zeit else "",
+            }
+        )
+    return result

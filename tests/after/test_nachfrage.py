@@ -1,0 +1,119 @@
+"""Follow-up (Nachfrage) weeks after the date, impact, and offers kept current."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import json
+from collections import Counter
+from email import policy
+from pathlib import Path
+
+from automation.job.sync import run_sync
+from automation.records import Kontakt, Nachfrage, Verein, Versand
+from automation.workspace import Workspace
+from tests.after.conftest import held_records
+from tests.conftest import WorkspaceFactory, read_dataset, run_cli, write_answers
+
+TERMIN = "T-2026-10"
+WEEKS_12 = dt.datetime(2027, 1, 2, 9, 0)  # twelve weeks after 10.10.2026
+
+
+def _keys(folder: Path) -> Counter[str]:
+    return Counter(
+        str(email.message_from_bytes(p.read_bytes(), policy=policy.default)["X-Gespraechsrunde-Schluessel"])
+        for p in (folder / "ausgang").glob("*.eml")
+    )
+
+
+def test_follow_up_goes_to_consenting_participants_and_is_reminded_once(make_workspace: WorkspaceFactory) -> None:
+    records = held_records()
+    folder = make_workspace(records)
+    workspace = Workspace.open(folder)
+    run_sync(workspace, now=WEEKS_12 - dt.timedelta(days=2))
+    assert not [k for k in _keys(folder) if k.startswith("Nachfrage")]  # not yet
+    run_sync(workspace, now=WEEKS_12)
+    sent = {k.split("|")[2] for k in _keys(folder) if k.startswith("Nachfrage|")}
+    people = {r.kontakt_id: r for r in records if isinstance(r, Kontakt)}
+    attended = {
+        r.kontakt_id
+        for r in records
+        if getattr(r, "status", None) == "teilgenommen" and getattr(r, "termin_id", "") == TERMIN
+    }
+    expected = {k for k in attended if people[k].einwilligung_einladungen and not people[k].abgemeldet}
+    assert sent == expected and "K-000" not in sent  # K-000 gave no consent to invitations
+
+    # K-001 answers (CSV export of the Google form); the others get one reminder two weeks later
+    write_answers(
+        folder, "nachfrage",
+        [("05.01.2027 10:00:00", {"anmelde_id": "A-001", "mitgemacht": "Ja", "vereine": "TSV Adorf",
+                                             "geholfen": "Der Stand war freundlich"})],
+    )  # fmt: skip
+    run_sync(workspace, now=WEEKS_12 + dt.timedelta(days=3))
+    rows = read_dataset(folder).all(Nachfrage)
+    assert [(r.kontakt_id, r.termin_id, r.mitgemacht, r.vereine) for r in rows] == [
+        ("K-001", TERMIN, True, ["TSV Adorf"])
+    ]
+    for days in (14, 15, 30):
+        run_sync(workspace, now=WEEKS_12 + dt.timedelta(days=days))
+    keys = _keys(folder)
+    reminded = {k.split("|")[2] for k in keys if k.startswith("Nachfrage-Erinnerung|")}
+    assert reminded == expected - {"K-001"}
+    assert all(n == 1 for n in keys.values())
+
+    # the overview counts K-001 as joined, by group and club
+    data = json.loads(run_cli("-C", str(folder), "auswertung", "--termin", TERMIN, "--json", "--ohne-pdf").output)
+    assert data["wirkung"]["alle"]["beigetreten"] == 1
+    assert data["wirkung"]["alle"]["nach_verein"] == {"TSV Adorf": 1}
+    assert data["wirkung"]["alle"]["nach_gruppe"] == {"Incoming": 1}
+
+
+def test_stale_offers_get_one_reminder_per_club_and_date(make_workspace: WorkspaceFactory) -> None:
+    upcoming = dt.date(2027, 3, 13)
+    records = [
+        r.model_copy(update={"termine": [TERMIN, "T-2027-03"]}) if isinstance(r, Verein) and r.termine else r
+        for r in held_records()
+    ]
+    from automation.records import Termin
+
+    records.append(Termin(termin_id="T-2027-03", titel="Markt Frühjahr", datum=upcoming, status="Anmeldung offen"))
+    folder = make_workspace(records)
+    workspace = Workspace.open(folder)
+    now = dt.datetime(2027, 2, 10, 9)  # about four weeks before
+    run_sync(workspace, now=now)
+    run_sync(workspace, now=now + dt.timedelta(days=1))
+    keys = _keys(folder)
+    reminded = sorted(k for k in keys if k.startswith("Angebote-Erinnerung|"))
+    # V-01 was updated 09/2026 (not stale); V-02 in 01/2025, V-03 never: both stale; V-04 attends nothing
+    assert reminded == ["Angebote-Erinnerung|T-2027-03|V-02", "Angebote-Erinnerung|T-2027-03|V-03"]
+    assert all(n == 1 for n in keys.values())
+    message = next((folder / "ausgang").glob("*V-02*.eml"), None) or next(
+        p for p in (folder / "ausgang").glob("*.eml") if b"V-02" in p.read_bytes()
+    )
+    body = email.message_from_bytes(message.read_bytes(), policy=policy.default)
+    text = body.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "Sommerkonzert helfen" in text and "05.01.2025" in text
+    rows = {r.schluessel: r for r in read_dataset(folder).all(Versand)}
+    assert rows["Angebote-Erinnerung|T-2027-03|V-02"].kontakt_id == "V-02"
+
+
+def test_a_club_edit_updates_zuletzt_aktualisiert(make_workspace: WorkspaceFactory) -> None:
+    from automation.store.xlsx import WorkbookStore
+
+    folder = make_workspace(held_records())
+    workspace = Workspace.open(folder)
+    run_sync(workspace, now=dt.datetime(2026, 11, 1, 9))  # first run: the job records what it saw
+    assert read_dataset(folder).get(Verein, "V-02").zuletzt_aktualisiert == dt.datetime(2025, 1, 5, 10)  # type: ignore[union-attr]
+    # the club edits its description by hand
+    dataset = read_dataset(folder)
+    chor = dataset.get(Verein, "V-02")
+    assert chor is not None
+    dataset.put(chor.model_copy(update={"beschreibung": "Wir singen jetzt auch samstags."}))
+    WorkbookStore(folder / "gespraechsrunde.xlsx").apply(dataset.changes())
+    edited = dt.datetime(2026, 11, 2, 9)
+    run_sync(workspace, now=edited)
+    after = read_dataset(folder)
+    assert after.get(Verein, "V-02").zuletzt_aktualisiert == edited  # type: ignore[union-attr]
+    assert after.get(Verein, "V-01").zuletzt_aktualisiert == dt.datetime(2026, 9, 1, 10)  # type: ignore[union-attr]
+    run_sync(workspace, now=edited + dt.timedelta(days=1))  # nothing changed since: stays
+    assert read_dataset(folder).get(Verein, "V-02").zuletzt_aktualisiert == edited  # type: ignore[union-attr]
