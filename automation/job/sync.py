@@ -11,7 +11,7 @@ from automation.job.runner import JobContext, Report, Step, run_steps
 from automation.lock import workspace_lock
 from automation.mail.step import SendMessagesStep
 from automation.records import TABS, headers
-from automation.services.nachbereitung import AfterEventStep
+from automation.services.nachbereitung import AfterEventStep, StaleOffersCheck
 from automation.store.base import find_header
 from automation.validation import write_findings
 from automation.warteliste import WaitlistStep
@@ -64,7 +64,7 @@ def run_check(workspace: Workspace, *, now: dt.datetime | None = None) -> Report
     """Validate every tab and the pending answers; write only the ``Hinweise`` tab."""
     with workspace_lock(workspace.folder):
         ctx = _context(workspace, now, dry_run=True, interactive=False)
-        report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()])
+        report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep(), StaleOffersCheck()])
         ctx.dry_run = False  # findings about the real state; only the Hinweise tab is written
         write_findings(ctx, write=True, reread=True)
         return report

@@ -150,17 +150,23 @@ def _rows_masked(counts: dict[str, int]) -> list[tuple[str, str, int | None]]:
     return [(label, masked(n), n if not 0 < n < MIN_GROUP else None) for label, n in counts.items()]
 
 
+def _german_number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}".replace(".", ",")
+
+
 def _environment() -> Any:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     from automation.resources import vorlagen_dir
 
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(vorlagen_dir())),
         autoescape=select_autoescape(["html", "j2"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["zahl"] = _german_number
+    return env
 
 
 def _chart(rows: list[tuple[str, str, int | None]], color: str) -> Any:

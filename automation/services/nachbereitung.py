@@ -362,7 +362,16 @@ def track_club_edits(dataset: Dataset, folder: Path, now: dt.datetime, *, write:
     return changed
 
 
-# -- the step of sync ------------------------------------------------------------------------------------
+# -- the steps of sync and pruefen ----------------------------------------------------------------------
+
+
+class StaleOffersCheck:
+    """Step of ``pruefen``: clubs with stale offers as *Info* lines (no message, no write)."""
+
+    name = "Angebote aktuell?"
+
+    def run(self, ctx: JobContext) -> None:
+        ctx.report.findings += stale_findings(ctx.dataset, ctx.now.date(), ctx.workspace.settings)
 
 
 class AfterEventStep:

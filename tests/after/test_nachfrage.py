@@ -9,8 +9,8 @@ from collections import Counter
 from email import policy
 from pathlib import Path
 
-from automation.job.sync import run_sync
-from automation.records import Kontakt, Nachfrage, Verein, Versand
+from automation.job.sync import run_check, run_sync
+from automation.records import Hinweis, Kontakt, Nachfrage, Verein, Versand
 from automation.workspace import Workspace
 from tests.after.conftest import held_records
 from tests.conftest import WorkspaceFactory, read_dataset, run_cli, write_answers
@@ -95,6 +95,12 @@ def test_stale_offers_get_one_reminder_per_club_and_date(make_workspace: Workspa
     assert "Sommerkonzert helfen" in text and "05.01.2025" in text
     rows = {r.schluessel: r for r in read_dataset(folder).all(Versand)}
     assert rows["Angebote-Erinnerung|T-2027-03|V-02"].kontakt_id == "V-02"
+    # the same clubs are listed as Info lines in Hinweise (sync) and by pruefen
+    hinweise = [h for h in read_dataset(folder).all(Hinweis) if h.spalte == "Zuletzt aktualisiert"]
+    assert sorted(h.id or "" for h in hinweise) == ["V-02", "V-03"]
+    assert all(h.zeile for h in hinweise) and "05.01.2025" in next(h.hinweis for h in hinweise if h.id == "V-02")
+    report = run_check(workspace, now=now + dt.timedelta(days=2))
+    assert sorted(f.id or "" for f in report.findings if f.spalte == "Zuletzt aktualisiert") == ["V-02", "V-03"]
 
 
 def test_a_club_edit_updates_zuletzt_aktualisiert(make_workspace: WorkspaceFactory) -> None:
