@@ -35,7 +35,11 @@ def bar_chart(labels: Sequence[str], values: Sequence[int | float | None], *, co
     axes.set_xticks([])  # the values stand at the bars; no axis numbers that could show a small group
     for side in ("top", "right", "bottom"):
         axes.spines[side].set_visible(False)
-    figure.tight_layout(pad=0.4)
+    # fixed margins instead of tight_layout (which measures every text: the slowest part of a chart)
+    longest = max((len(label) for label in labels), default=0)
+    figure.subplots_adjust(
+        left=min(0.5, 0.04 + 0.0125 * longest), right=0.97, top=1 - 0.12 / height, bottom=0.12 / height
+    )
     buffer = io.StringIO()
     from matplotlib import rc_context
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from automation.errors import GespraechsrundeError
@@ -77,3 +78,16 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
         detail = (done.stderr or "").strip().splitlines()[-1:] or ["ohne Meldung"]
         raise PdfError(f"Chromium konnte {html_path.name} nicht als PDF drucken ({detail[0]}).")
     target.replace(pdf_path)
+
+
+def html_to_pdf_many(pages: Sequence[tuple[Path, Path]], workers: int | None = None) -> None:
+    """Print several HTML files (one Chromium each, a few at a time); raises the first :class:`PdfError`."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if pages and find_chromium() is None:
+        html_to_pdf(*pages[0])  # raises the German message about the missing browser
+    workers = workers or max(1, min(4, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        results = [pool.submit(html_to_pdf, html, pdf) for html, pdf in pages]
+    for result in results:
+        result.result()

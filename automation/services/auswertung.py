@@ -270,7 +270,7 @@ def render_club(result: Auswertung, workspace: Workspace, zahlen: VereinsZahlen,
 
 def write_reports(result: Auswertung, workspace: Workspace, dataset: Dataset, *, pdf: bool = True) -> list[Path]:
     """Write ``uebersicht.html`` and ``verein-<ID>.html`` (+ PDFs); returns the files written."""
-    from automation.adapters.pdf import PdfError, html_to_pdf
+    from automation.adapters.pdf import PdfError, html_to_pdf_many
 
     result.folder.mkdir(parents=True, exist_ok=True)
     pages: list[Path] = []
@@ -285,13 +285,11 @@ def write_reports(result: Auswertung, workspace: Workspace, dataset: Dataset, *,
         pages.append(page)
     files = list(pages)
     if pdf:
-        for page in pages:
-            try:
-                html_to_pdf(page, page.with_suffix(".pdf"))
-            except PdfError as exc:
-                result.pdf_problem = str(exc)
-                break
-            files.append(page.with_suffix(".pdf"))
+        try:
+            html_to_pdf_many([(page, page.with_suffix(".pdf")) for page in pages])
+        except PdfError as exc:
+            result.pdf_problem = str(exc)
+        files += [page.with_suffix(".pdf") for page in pages if page.with_suffix(".pdf").is_file()]
     result.files = files
     return files
 
