@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from email import policy
 from pathlib import Path
+from typing import Any
 
 from automation.job.sync import run_check, run_sync
 from automation.records import Hinweis, Kontakt, Nachfrage, Verein, Versand
@@ -123,3 +124,20 @@ def test_a_club_edit_updates_zuletzt_aktualisiert(make_workspace: WorkspaceFacto
     assert after.get(Verein, "V-01").zuletzt_aktualisiert == dt.datetime(2026, 9, 1, 10)  # type: ignore[union-attr]
     run_sync(workspace, now=edited + dt.timedelta(days=1))  # nothing changed since: stays
     assert read_dataset(folder).get(Verein, "V-02").zuletzt_aktualisiert == edited  # type: ignore[union-attr]
+
+
+def test_follow_up_answers_are_ingested_from_every_source(backend: Any) -> None:
+    """The same answer from Google Forms (stand-in) or a CSV export becomes one ``Nachfrage`` row."""
+    sent = Versand(
+        schluessel=f"Nachfrage|{TERMIN}|K-002", art="Nachfrage", termin_id=TERMIN, kontakt_id="K-002",
+        status="gesendet", zeit=dt.datetime(2027, 1, 2, 9),
+    )  # fmt: skip
+    backend.create([*held_records(), sent])
+    answers = {"anmelde_id": "A-002", "mitgemacht": "Ja", "vereine": "Chor Bergheim", "gefehlt": "=Mehr Zeit"}
+    backend.answer("nachfrage", dt.datetime(2027, 1, 4, 18, 30), answers)
+    result = backend.sync()
+    assert result.exit_code in (0, 1), result.output
+    rows = backend.dataset().all(Nachfrage)
+    assert [(r.kontakt_id, r.termin_id, r.mitgemacht, r.vereine, r.gefehlt) for r in rows] == [
+        ("K-002", TERMIN, True, ["Chor Bergheim"], "=Mehr Zeit")
+    ]

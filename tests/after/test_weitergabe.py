@@ -161,3 +161,24 @@ def test_person_export_shows_what_was_passed_to_whom(make_workspace: WorkspaceFa
     assert data["Weitergegeben an"][0]["E-Mail des Vereins"] == "tsv@verein.example"
     other = json.loads(run_cli("-C", str(folder), "person", "export", "K-001").output)
     assert other["Weitergegeben an"] == []  # K-001 did not consent
+
+
+def test_a_wish_after_the_hand_off_is_reported_not_sent_again(make_workspace: WorkspaceFactory) -> None:
+    from automation.records import Hinweis
+    from automation.store.xlsx import WorkbookStore
+
+    folder = make_workspace(held_records())
+    workspace = Workspace.open(folder)
+    run_sync(workspace, now=AFTER)
+    dataset = read_dataset(folder)
+    dataset.put(
+        Feedback(antwort_id="F-SPAET", termin_id=TERMIN, kontakt_id="K-004", kontaktwunsch=["TSV Adorf"],
+                 eingegangen=AFTER + dt.timedelta(days=2))
+    )  # fmt: skip
+    WorkbookStore(folder / "gespraechsrunde.xlsx").apply(dataset.changes())
+    before = _keys(folder)
+    run_sync(workspace, now=AFTER + dt.timedelta(days=3))
+    assert _keys(folder) == before  # no second message to the club, no info to K-004
+    late = [h for h in read_dataset(folder).all(Hinweis) if h.id == "F-SPAET"]
+    assert len(late) == 1 and late[0].spalte == "Kontaktwunsch" and "K-004" in late[0].hinweis
+    assert "tsv@verein.example" in (late[0].vorschlag or "")
