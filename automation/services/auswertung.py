@@ -187,6 +187,14 @@ def _date(value: dt.date) -> str:
     return date_long(value)
 
 
+def _grouped(texts: list[str]) -> list[str]:
+    """Same texts once, with how often they came (»… (3×)«), most frequent first."""
+    from collections import Counter
+
+    counts = Counter(" ".join(t.split()) for t in texts if t.strip())
+    return [f"{text} ({n}×)" if n > 1 else text for text, n in counts.most_common()]
+
+
 def render_overview(result: Auswertung, workspace: Workspace) -> str:
     z = result.zahlen
     color = workspace.settings.darstellung.farbe
@@ -229,6 +237,8 @@ def render_overview(result: Auswertung, workspace: Workspace) -> str:
                 for v in z.vereine
             ],
             frueher=[(f, _date(f.termin.datum)) for f in result.frueher],
+            verbesserungen=_grouped(z.verbesserungen),
+            freitexte=_grouped(z.freitexte),
             wirkung=result.wirkung,
             gesamt=result.wirkung_gesamt,
             masked=masked,

@@ -141,3 +141,12 @@ def test_follow_up_answers_are_ingested_from_every_source(backend: Any) -> None:
     assert [(r.kontakt_id, r.termin_id, r.mitgemacht, r.vereine, r.gefehlt) for r in rows] == [
         ("K-002", TERMIN, True, ["Chor Bergheim"], "=Mehr Zeit")
     ]
+
+
+def test_follow_up_answers_are_exported_and_erased_with_the_person(make_workspace: WorkspaceFactory) -> None:
+    answer = Nachfrage(antwort_id="N-1", termin_id=TERMIN, kontakt_id="K-001", mitgemacht=True, vereine=["TSV Adorf"])
+    folder = make_workspace([*held_records(), answer])
+    exported = json.loads(run_cli("-C", str(folder), "person", "export", "K-001").output)
+    assert [row["Antwort-ID"] for row in exported["Nachfrage"]] == ["N-1"]
+    assert run_cli("-C", str(folder), "person", "loeschen", "K-001", "--ja").exit_code == 0
+    assert read_dataset(folder).all(Nachfrage) == []
