@@ -26,14 +26,15 @@ from typing import Any
 
 from automation.dataset import Dataset
 from automation.domain.auswertung import masked
-from automation.domain.weitergabe import in_window, passed_on, wishes
+from automation.domain.weitergabe import Wish, in_window, passed_on, wishes
+from automation.errors import GespraechsrundeError
 from automation.job.runner import JobContext
 from automation.links import LinkBuilder
 from automation.lock import workspace_lock
 from automation.mail.compose import Attachment, InvalidAddress, make_address
 from automation.mail.dispatch import Dispatcher, progress_reporter
 from automation.mail.due import DueMessage
-from automation.mail.kinds import Art, MessageKey
+from automation.mail.kinds import CLUB_KINDS, Art, MessageKey
 from automation.mail.senders import Sender
 from automation.records import (
     Angebot,
@@ -155,29 +156,38 @@ def handoff_messages(dataset: Dataset, today: dt.date, settings: Settings) -> tu
             if problem is not None:
                 findings.append(problem)
                 continue
-            extra: dict[str, Any] = {
-                "verein": {"name": verein.name, "zuletzt": ""},
-                "personen": [_person_line(w.kontakt, w.feedback, dataset) for w in people],
-                "abmelde_text": CLUB_FOOTER,
-                "weitergabe_an": [w.kontakt.kontakt_id for w in people],
-            }
-            result.append(DueMessage(key, club_recipient(verein), termin, extra=extra))
+            result.append(_handoff_message(dataset, termin, verein, people))
     return result, findings
+
+
+def _handoff_message(dataset: Dataset, termin: Termin, verein: Verein, people: list[Wish]) -> DueMessage:
+    extra: dict[str, Any] = {
+        "verein": {"name": verein.name, "zuletzt": ""},
+        "personen": [_person_line(w.kontakt, w.feedback, dataset) for w in people],
+        "abmelde_text": CLUB_FOOTER,
+    }
+    key = MessageKey(Art.WEITERGABE, termin.termin_id, verein.vereins_id)
+    return DueMessage(key, club_recipient(verein), termin, extra=extra)
+
+
+def _clubs_passed_to(dataset: Dataset) -> dict[tuple[str, str], list[str]]:
+    """(Termin-ID, Kontakt-ID) → names of the clubs the person's details went to."""
+    vereine = dataset.all(Verein)
+    names = {v.vereins_id: v.name for v in vereine}
+    went = passed_on(dataset.all(Versand), dataset.all(Termin), vereine, dataset.all(Kontakt), dataset.all(Feedback))
+    clubs_of: dict[tuple[str, str], list[str]] = {}
+    for (termin_id, vereins_id), people in went.items():
+        for kontakt_id in people:
+            clubs_of.setdefault((termin_id, kontakt_id), []).append(names.get(vereins_id, vereins_id))
+    return clubs_of
 
 
 def handoff_info_messages(dataset: Dataset, today: dt.date, settings: Settings) -> list[DueMessage]:
     """``Weitergabe-Info``: to each person whose details went to at least one club (club message sent)."""
     ledger = _Ledger(dataset)
-    termine = dataset.all(Termin)
-    vereine = dataset.all(Verein)
-    names = {v.vereins_id: v.name for v in vereine}
     kontakte = {k.kontakt_id: k for k in dataset.all(Kontakt)}
-    went = passed_on(dataset.all(Versand), termine, vereine, list(kontakte.values()), dataset.all(Feedback))
-    clubs_of: dict[tuple[str, str], list[str]] = {}
-    for (termin_id, vereins_id), people in went.items():
-        for kontakt_id in people:
-            clubs_of.setdefault((termin_id, kontakt_id), []).append(names.get(vereins_id, vereins_id))
-    by_termin = {t.termin_id: t for t in termine}
+    clubs_of = _clubs_passed_to(dataset)
+    by_termin = {t.termin_id: t for t in dataset.all(Termin)}
     result = []
     for (termin_id, kontakt_id), clubs in sorted(clubs_of.items()):
         termin, kontakt = by_termin.get(termin_id), kontakte.get(kontakt_id)
@@ -285,14 +295,7 @@ def offer_reminders(dataset: Dataset, today: dt.date, settings: Settings) -> tup
     """``Angebote-Erinnerung``: once per club and date, ``angebote_wochen_vorher`` weeks before it."""
     cfg = settings.nachbereitung
     ledger = _Ledger(dataset)
-    offers = dataset.all(Angebot)
     stale = stale_clubs(dataset, today, cfg.angebote_monate_alt)
-    if settings.speicher == "google" and settings.google.tabelle:
-        link = f"https://docs.google.com/spreadsheets/d/{settings.google.tabelle}/edit"
-        how = "In der gemeinsamen Google-Tabelle im Tab »Angebote« Ihre Zeilen ändern (Link oben)."
-    else:
-        link = ""
-        how = "Antworten Sie auf diese E-Mail mit den Änderungen; die Koordination trägt sie ein."
     result: list[DueMessage] = []
     findings: list[Hinweis] = []
     for termin in dataset.all(Termin):
@@ -310,16 +313,29 @@ def offer_reminders(dataset: Dataset, today: dt.date, settings: Settings) -> tup
             if problem is not None:
                 findings.append(problem)
                 continue
-            own = [a for a in offers if a.vereins_id == verein.vereins_id]
-            extra = {
-                "verein": {"name": verein.name, "zuletzt": f"{last:%d.%m.%Y}" if last else "der Aufnahme"},
-                "angebote": [{"titel": a.titel, "merkmale": _offer_features(a)} for a in own],
-                "bearbeiten": how,
-                "bearbeiten_link": link,
-                "abmelde_text": CLUB_FOOTER,
-            }
-            result.append(DueMessage(key, club_recipient(verein), termin, extra=extra))
+            result.append(_offer_message(dataset, settings, termin, verein, last))
     return result, findings
+
+
+def _offer_message(
+    dataset: Dataset, settings: Settings, termin: Termin, verein: Verein, last: dt.datetime | None
+) -> DueMessage:
+    if settings.speicher == "google" and settings.google.tabelle:
+        link = f"https://docs.google.com/spreadsheets/d/{settings.google.tabelle}/edit"
+        how = "In der gemeinsamen Google-Tabelle im Tab »Angebote« Ihre Zeilen ändern (Link oben)."
+    else:
+        link = ""
+        how = "Antworten Sie auf diese E-Mail mit den Änderungen; die Koordination trägt sie ein."
+    own = [a for a in dataset.all(Angebot) if a.vereins_id == verein.vereins_id]
+    extra = {
+        "verein": {"name": verein.name, "zuletzt": f"{last:%d.%m.%Y}" if last else "der Aufnahme"},
+        "angebote": [{"titel": a.titel, "merkmale": _offer_features(a)} for a in own],
+        "bearbeiten": how,
+        "bearbeiten_link": link,
+        "abmelde_text": CLUB_FOOTER,
+    }
+    key = MessageKey(Art.ANGEBOTE_ERINNERUNG, termin.termin_id, verein.vereins_id)
+    return DueMessage(key, club_recipient(verein), termin, extra=extra)
 
 
 def _digest(verein: Verein, angebote: list[Angebot]) -> str:
@@ -434,20 +450,90 @@ def club_report_messages(dataset: Dataset, result: Any) -> tuple[list[DueMessage
         if problem is not None:
             findings.append(problem)
             continue
-        pdf = club_pdf(result, verein.vereins_id)
-        attachment = Attachment(f"rueckmeldung-{verein.vereins_id}.pdf", "application", "pdf", pdf.read_bytes())
-        extra = {
-            "verein": {"name": verein.name, "zuletzt": ""},
-            "kennzahlen": {
-                "am_tisch": masked(zahlen.am_tisch),
-                "interessiert": masked(zahlen.interessiert),
-                "kontaktwunsch": masked(zahlen.kontaktwunsch),
-            },
-            "vorschlaege": zahlen.vorschlaege,
-            "abmelde_text": CLUB_FOOTER,
-        }
-        out.append(DueMessage(key, club_recipient(verein), termin, extra=extra, attachments=(attachment,)))
+        out.append(_report_message(termin, verein, zahlen, club_pdf(result, verein.vereins_id)))
     return out, findings
+
+
+def _report_message(termin: Termin, verein: Verein, zahlen: Any, pdf: Path) -> DueMessage:
+    attachment = Attachment(f"rueckmeldung-{verein.vereins_id}.pdf", "application", "pdf", pdf.read_bytes())
+    extra = {
+        "verein": {"name": verein.name, "zuletzt": ""},
+        "kennzahlen": {
+            "am_tisch": masked(zahlen.am_tisch),
+            "interessiert": masked(zahlen.interessiert),
+            "kontaktwunsch": masked(zahlen.kontaktwunsch),
+        },
+        "vorschlaege": zahlen.vorschlaege,
+        "abmelde_text": CLUB_FOOTER,
+    }
+    key = MessageKey(Art.VEREINSBERICHT, termin.termin_id, verein.vereins_id)
+    return DueMessage(key, club_recipient(verein), termin, extra=extra, attachments=(attachment,))
+
+
+AFTER_EVENT_KINDS = frozenset(
+    {Art.WEITERGABE, Art.WEITERGABE_INFO, Art.VEREINSBERICHT, Art.ANGEBOTE_ERINNERUNG, Art.NACHFRAGE,
+     Art.NACHFRAGE_ERINNERUNG}
+)  # fmt: skip
+
+
+class RebuildError(GespraechsrundeError):
+    """A message after the event cannot be built again (nobody consents any more, report missing …)."""
+
+    exit_code = 2
+
+
+def rebuild_message(ctx: JobContext, links: LinkBuilder, key: MessageKey) -> DueMessage | None:
+    """The message of a ``Versand`` key after the event, built from today's data (``versand wiederholen``).
+
+    Consent is checked again: a hand-off lists only people who still consent. None for other kinds.
+    """
+    if key.art not in AFTER_EVENT_KINDS:
+        return None
+    dataset = ctx.dataset
+    termin = dataset.get(Termin, key.termin_id)
+    if termin is None:
+        raise RebuildError(f"Termin {key.termin_id} gibt es nicht mehr; {key} kann nicht erneut gesendet werden.")
+    if key.art in CLUB_KINDS:
+        verein = dataset.get(Verein, key.kontakt_id)
+        if verein is None:
+            raise RebuildError(f"Verein {key.kontakt_id} gibt es nicht mehr im Tab Vereine; {key} wird nicht gesendet.")
+        if key.art is Art.WEITERGABE:
+            people = wishes(termin, dataset.all(Verein), dataset.all(Kontakt), dataset.all(Feedback))
+            chosen = people.get(verein.vereins_id, [])
+            if not chosen:
+                raise RebuildError(f"{key} wird nicht gesendet: niemand willigt mehr in die Weitergabe ein.")
+            return _handoff_message(dataset, termin, verein, chosen)
+        if key.art is Art.ANGEBOTE_ERINNERUNG:
+            offers = [a for a in dataset.all(Angebot) if a.vereins_id == verein.vereins_id]
+            return _offer_message(dataset, ctx.workspace.settings, termin, verein, last_update(verein, offers))
+        from automation.services.auswertung import club_pdf, compute
+
+        result = compute(dataset, termin.termin_id, ctx.workspace.folder)
+        pdf = club_pdf(result, verein.vereins_id)
+        zahlen = next((z for z in result.zahlen.vereine if z.vereins_id == verein.vereins_id), None)
+        if zahlen is None or not pdf.is_file():
+            raise RebuildError(
+                f"Für {key} fehlt der Bericht {pdf.name}. Bitte zuerst »gespraechsrunde auswertung --termin "
+                f"{termin.termin_id}« ausführen."
+            )
+        return _report_message(termin, verein, zahlen, pdf)
+    kontakt = dataset.get(Kontakt, key.kontakt_id)
+    if kontakt is None:
+        raise RebuildError(f"Kontakt {key.kontakt_id} gibt es nicht mehr; {key} kann nicht erneut gesendet werden.")
+    if key.art is Art.WEITERGABE_INFO:
+        clubs = _clubs_passed_to(dataset).get((termin.termin_id, kontakt.kontakt_id), [])
+        if not clubs:
+            raise RebuildError(f"{key}: an keinen Verein weitergegeben; es gibt nichts mitzuteilen.")
+        return DueMessage(key, kontakt, termin, extra={"vereine": sorted(clubs)})
+    came = [
+        a
+        for a in dataset.all(Anmeldung)
+        if a.termin_id == termin.termin_id and a.kontakt_id == kontakt.kontakt_id and a.status == "teilgenommen"
+    ]
+    if not came:
+        raise RebuildError(f"{key}: {kontakt.kontakt_id} hat laut »Anmeldungen« nicht teilgenommen.")
+    link = links.form_link("nachfrage", {"anmelde_id": came[-1].anmelde_id})
+    return DueMessage(key, kontakt, termin, came[-1], extra={"nachfrage_link": link or ""})
 
 
 def send_club_reports(folder: Path, result: Any, *, dry_run: bool, interactive: bool) -> Any:

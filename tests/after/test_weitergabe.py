@@ -148,6 +148,11 @@ def test_a_crash_during_the_hand_off_never_sends_twice(make_workspace: Workspace
     unclear = [k for k, r in rows.items() if r.status == "unklar"]
     assert len(unclear) == 1  # the message being handed over when the process died: not resent automatically
     assert unclear[0] not in keys
+    # the coordinator checked with the club and sends it again on purpose: rebuilt from today's consent
+    again = run_cli("-C", str(folder), "versand", "wiederholen", unclear[0])
+    assert again.exit_code == 0, again.output
+    assert _keys(folder)[unclear[0]] == 1
+    assert read_dataset(folder).get(Versand, unclear[0]).status == "gesendet"  # type: ignore[union-attr]
 
 
 def test_person_export_shows_what_was_passed_to_whom(make_workspace: WorkspaceFactory) -> None:
