@@ -26,6 +26,8 @@ def auswertung(obj: CliContext, termin_id: str, ohne_pdf: bool, senden: bool, dr
     from automation.services.auswertung import run_auswertung
     from automation.workspace import Workspace
 
+    if senden and ohne_pdf:
+        raise click.UsageError("--senden verschickt die PDF-Berichte und geht deshalb nicht mit --ohne-pdf.")
     workspace = Workspace.open(obj.ordner)
     result = run_auswertung(workspace, termin_id, pdf=not ohne_pdf)
     if senden:

@@ -450,7 +450,17 @@ def club_report_messages(dataset: Dataset, result: Any) -> tuple[list[DueMessage
         if problem is not None:
             findings.append(problem)
             continue
-        out.append(_report_message(termin, verein, zahlen, club_pdf(result, verein.vereins_id)))
+        pdf = club_pdf(result, verein.vereins_id)
+        if not pdf.is_file():
+            findings.append(
+                Hinweis(
+                    tabelle="Vereine", zeile=dataset.row_number(Verein, verein.vereins_id), id=verein.vereins_id,
+                    schwere="Fehler", hinweis=f"Der Bericht {pdf.name} fehlt; {verein.name} bekommt ihn deshalb nicht.",
+                    vorschlag=f"»gespraechsrunde auswertung --termin {termin.termin_id}« mit Chromium ausführen.",
+                )
+            )  # fmt: skip
+            continue
+        out.append(_report_message(termin, verein, zahlen, pdf))
     return out, findings
 
 
@@ -541,6 +551,12 @@ def send_club_reports(folder: Path, result: Any, *, dry_run: bool, interactive: 
     from automation.mail.commands import Outcome, open_context
 
     with open_context(folder, dry_run=dry_run, interactive=interactive) as ctx:
+        termin = result.zahlen.termin
+        if termin.datum > ctx.now.date() or termin.status == "abgesagt":
+            raise RebuildError(
+                f"Termin {termin.termin_id} ({termin.datum:%d.%m.%Y}, {termin.status}) hat noch nicht stattgefunden: "
+                "Berichte an Vereine gehen erst danach hinaus."
+            )
         dispatcher = Dispatcher(ctx)
         dispatcher.reconcile()
         due, findings = club_report_messages(ctx.dataset, result)

@@ -54,3 +54,16 @@ def test_reports_go_to_each_attending_club_once(make_workspace: WorkspaceFactory
     again = cli("-C", str(folder), "auswertung", "--termin", TERMIN, "--senden")
     assert again.exit_code == 0
     assert len(_outbox(folder)) == 3  # once per club and date
+
+
+def test_reports_are_not_sent_without_pdf_or_before_the_date(
+    make_workspace: WorkspaceFactory, cli: Callable[..., Result]
+) -> None:
+    folder = make_workspace()  # the date T-2027-1 lies in the future
+    result = cli("-C", str(folder), "auswertung", "--termin", "T-2027-1", "--senden", "--ohne-pdf")
+    assert result.exit_code == 2 and "--ohne-pdf" in result.output
+    if shutil.which("chromium") is None:
+        return
+    result = cli("-C", str(folder), "auswertung", "--termin", "T-2027-1", "--senden")
+    assert result.exit_code == 2 and "noch nicht stattgefunden" in result.output
+    assert not _outbox(folder)
