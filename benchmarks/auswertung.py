@@ -23,8 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from automation.dataset import Dataset
-from automation.records import (
+from automation.adapters.xlsx import WorkbookStore
+from automation.domain.dataset import Dataset
+from automation.domain.records import (
     GRUPPEN,
     TABS,
     Angebot,
@@ -36,7 +37,6 @@ from automation.records import (
     Verein,
     headers,
 )
-from automation.store.xlsx import WorkbookStore
 
 TERMIN = "T-BENCH"
 ZEITEN = ("am Wochenende", "unter der Woche abends", "von unterwegs, aus der Ferne", "in den Ferien")
@@ -106,7 +106,7 @@ def phases(folder: Path) -> dict[str, float]:
     """Seconds per phase, in this process: reading the store is the floor every command pays."""
     from automation.adapters.pdf import find_chromium, html_to_pdf_many
     from automation.services.auswertung import compute, write_reports
-    from automation.workspace import Workspace
+    from automation.services.wiring import Workspace
 
     workspace = Workspace.open(folder)
     times: dict[str, float] = {}

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from automation.errors import ConfigError
-from automation.settings import load_settings, secret
+from automation.domain.errors import ConfigError
+from automation.domain.settings import load_settings, secret
 from tests.conftest import run_cli
 
 

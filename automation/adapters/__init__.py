@@ -1,1 +1,1 @@
-"""Layer: adapters (see docs/architektur.md)."""
+"""The edges: the workbook, CSV exports, Google, mail senders, printouts and files."""

@@ -1,7 +1,8 @@
-"""HTML file → PDF file with headless Chromium (Debian's ``chromium``), offline and without a profile.
+"""HTML to PDF (and PNG) with headless Chromium (Debian's ``chromium``): what a browser prints is what we ship.
 
-The browser runs with a fresh, temporary ``--user-data-dir`` and without background networking, updates
-or sync, so printing never reaches the network and never depends on a user's browser profile.
+Chromium runs without network features (no background networking, updates or sync) and with a fresh profile
+in a temporary folder, so printing never reaches the network and never depends on a user's browser profile;
+a missing browser or a failed print is one German :class:`PdfError`.
 """
 
 from __future__ import annotations
@@ -13,20 +14,26 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from automation.errors import GespraechsrundeError
+from automation.domain.errors import GespraechsrundeError
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-TIMEOUT_SECONDS = 120
+TIMEOUT_SECONDS = 120.0
+
+_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+    "--hide-scrollbars",
+)  # fmt: skip
 
 
 class PdfError(GespraechsrundeError):
-    """A PDF could not be made (no browser, or the browser failed)."""
+    """The browser that prints PDFs is missing or failed."""
 
     exit_code = 1
 
 
 def find_chromium() -> str | None:
-    """The browser to print with: ``GESPRAECHSRUNDE_CHROMIUM`` or the first Chromium on the PATH."""
+    """The browser to print with: ``GESPRAECHSRUNDE_CHROMIUM`` or the first Chromium on the PATH; None if none."""
     own = os.environ.get("GESPRAECHSRUNDE_CHROMIUM")
     if own:
         return own if Path(own).is_file() else shutil.which(own)
@@ -37,47 +44,44 @@ def find_chromium() -> str | None:
     return None
 
 
-def html_to_pdf(html_path: Path, pdf_path: Path) -> None:
-    """Print ``html_path`` to ``pdf_path``; raises :class:`PdfError` with a German message on failure."""
-    browser = find_chromium()
-    if browser is None:
+def browser() -> str | None:
+    """The Chromium executable, or None (same as :func:`find_chromium`)."""
+    return find_chromium()
+
+
+def _run(args: list[str], target: Path, timeout: float) -> None:
+    executable = find_chromium()
+    if executable is None:
         raise PdfError(
             "Für PDF-Dateien wird der Browser Chromium gebraucht, er ist aber nicht installiert. Bitte installieren "
             "(Debian/Ubuntu: »sudo apt-get install chromium«) oder den Pfad in der Umgebungsvariablen "
-            f"GESPRAECHSRUNDE_CHROMIUM angeben. Die HTML-Datei {html_path.name} lässt sich auch im Browser drucken."
+            f"GESPRAECHSRUNDE_CHROMIUM angeben. Die HTML-Datei neben »{target.name}« lässt sich auch im Browser "
+            "öffnen und drucken."
         )
-    pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    target = pdf_path.with_name(pdf_path.name + ".neu")
+    target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="gespraechsrunde-chromium-") as profile:
-        command = [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--no-default-browser-check",
-            f"--user-data-dir={profile}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={target}",
-            html_path.resolve().as_uri(),
-        ]
+        partial = target.with_name(f".{target.name}.tmp")
+        command = [executable, *_FLAGS, f"--user-data-dir={profile}", *args]
+        command = [c.replace("{ZIEL}", str(partial)) for c in command]
         try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_SECONDS, check=False)
+            done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
-            target.unlink(missing_ok=True)
+            partial.unlink(missing_ok=True)
             raise PdfError(
-                f"Chromium hat {html_path.name} nicht in {TIMEOUT_SECONDS} Sekunden gedruckt. Bitte erneut versuchen."
+                f"Chromium brauchte länger als {timeout:.0f} Sekunden für »{target.name}«. Bitte erneut versuchen."
             ) from None
         except OSError as exc:
             raise PdfError(f"Chromium ließ sich nicht starten ({exc}). Bitte die Installation prüfen.") from None
-    if done.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
-        target.unlink(missing_ok=True)
-        detail = (done.stderr or "").strip().splitlines()[-1:] or ["ohne Meldung"]
-        raise PdfError(f"Chromium konnte {html_path.name} nicht als PDF drucken ({detail[0]}).")
-    target.replace(pdf_path)
+        if done.returncode != 0 or not partial.exists() or partial.stat().st_size == 0:
+            partial.unlink(missing_ok=True)
+            raise PdfError(f"Chromium konnte »{target.name}« nicht erzeugen (Code {done.returncode}).")
+        os.replace(partial, target)
+        target.chmod(0o644)
+
+
+def html_to_pdf(html_path: Path, pdf_path: Path, timeout: float = TIMEOUT_SECONDS) -> None:
+    """Print an HTML file to PDF; page size and margins come from the page's own ``@page`` rules."""
+    _run(["--no-pdf-header-footer", "--print-to-pdf={ZIEL}", html_path.resolve().as_uri()], pdf_path, timeout)
 
 
 def html_to_pdf_many(pages: Sequence[tuple[Path, Path]], workers: int | None = None) -> None:
@@ -91,3 +95,8 @@ def html_to_pdf_many(pages: Sequence[tuple[Path, Path]], workers: int | None = N
         results = [pool.submit(html_to_pdf, html, pdf) for html, pdf in pages]
     for result in results:
         result.result()
+
+
+def html_to_png(html_path: Path, png_path: Path, width: int, height: int, timeout: float = 60.0) -> None:
+    """A screenshot of an HTML file at the given window size."""
+    _run([f"--window-size={width},{height}", "--screenshot={ZIEL}", html_path.resolve().as_uri()], png_path, timeout)

@@ -1,6 +1,7 @@
 """Command line ``gespraechsrunde``: each command in its own module, registered here."""
 
 from automation.cli import (  # noqa: F401  (registers the commands)
+    anlegen,
     auswertung,
     demo,
     einladen,
@@ -8,6 +9,7 @@ from automation.cli import (  # noqa: F401  (registers the commands)
     formulare,
     person,
     pruefen,
+    status,
     sync,
     tischplan,
     versand,

@@ -24,7 +24,7 @@ def auswertung(obj: CliContext, termin_id: str, ohne_pdf: bool, senden: bool, dr
     """
     from automation.services.auswertung import as_json as figures_json
     from automation.services.auswertung import run_auswertung
-    from automation.workspace import Workspace
+    from automation.services.wiring import Workspace
 
     if senden and ohne_pdf:
         raise click.UsageError("--senden verschickt die PDF-Berichte und geht deshalb nicht mit --ohne-pdf.")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import click
 
-from automation.job.runner import Report
-from automation.records import Hinweis
+if TYPE_CHECKING:
+    from automation.domain.records import Hinweis
+    from automation.domain.run import Report
 
 _COLOURS = {"Fehler": "red", "Warnung": "yellow", "Info": "blue"}
 

@@ -20,16 +20,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from automation.records import (
-    GRUPPEN,
-    Angebot,
-    Anmeldung,
-    Feedback,
-    Kontakt,
-    Termin,
-    TischplanZeile,
-    Verein,
-)
+from automation.domain.records import GRUPPEN, Angebot, Anmeldung, Feedback, Kontakt, Termin, TischplanZeile, Verein
 
 MIN_GROUP = 3
 SMALL = "weniger als 3"
@@ -207,8 +198,11 @@ def _seated(
     for row in rows:
         if row.termin_id != termin.termin_id:
             continue
-        people = {p.strip() for p in row.teilnehmende if p.strip() and _participant_base(p) in attended}
-        for vereins_id in named_clubs(row.vereine, matcher):
+        # a plan written by ``tischplan`` holds the IDs beside the names (automation.domain.tischplan_tab);
+        # an older or hand-made row has the Anmelde-IDs under »Teilnehmende« and club names under »Vereine«
+        idents = row.teilnehmende_ids or row.teilnehmende
+        people = {p.strip() for p in idents if p.strip() and _participant_base(p) in attended}
+        for vereins_id in named_clubs(row.vereins_ids or row.vereine, matcher):
             result.setdefault(vereins_id, set()).update(people)
     return result
 

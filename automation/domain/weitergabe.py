@@ -16,7 +16,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from automation.domain.auswertung import club_matcher, named_clubs
-from automation.records import Feedback, Kontakt, Termin, Verein, Versand
+from automation.domain.dataset import Dataset
+from automation.domain.records import Feedback, Kontakt, Termin, Verein, Versand
 
 WEITERGABE = "Weitergabe"
 WEITERGABE_INFO = "Weitergabe-Info"
@@ -111,4 +112,28 @@ def passed_on(
                     continue
                 if item.eingegangen is None or when is None or item.eingegangen <= when:
                     result.setdefault((termin.termin_id, vereins_id), set()).add(item.kontakt_id)
+    return result
+
+
+def handed_off_to(dataset: Dataset, kontakt_id: str) -> list[dict[str, str]]:
+    """For ``person export``: which clubs got this person's details, for which date, when."""
+    vereine = dataset.all(Verein)
+    names = {v.vereins_id: v for v in vereine}
+    rows = {(v.termin_id, v.kontakt_id): v for v in dataset.all(Versand) if v.art == WEITERGABE}
+    went = passed_on(dataset.all(Versand), dataset.all(Termin), vereine, dataset.all(Kontakt), dataset.all(Feedback))
+    result = []
+    for (termin_id, vereins_id), people in sorted(went.items()):
+        if kontakt_id not in people:
+            continue
+        verein = names.get(vereins_id)
+        row = rows.get((termin_id, vereins_id))
+        result.append(
+            {
+                "Termin-ID": termin_id,
+                "Vereins-ID": vereins_id,
+                "Verein": verein.name if verein else vereins_id,
+                "E-Mail des Vereins": (verein.email or "") if verein else "",
+                "Gesendet": f"{row.zeit:%Y-%m-%d %H:%M}" if row and row.zeit else "",
+            }
+        )
     return result

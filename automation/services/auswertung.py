@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from automation.dataset import Dataset
 from automation.domain.auswertung import (
     MIN_GROUP,
     Tabs,
@@ -23,10 +22,21 @@ from automation.domain.auswertung import (
     impact,
     masked,
 )
+from automation.domain.dataset import Dataset
+from automation.domain.errors import GespraechsrundeError
+from automation.domain.records import (
+    Angebot,
+    Anmeldung,
+    Feedback,
+    Kontakt,
+    Nachfrage,
+    Termin,
+    TischplanZeile,
+    Verein,
+    Versand,
+)
 from automation.domain.weitergabe import passed_on
-from automation.errors import GespraechsrundeError
-from automation.records import Angebot, Anmeldung, Feedback, Kontakt, Nachfrage, Termin, TischplanZeile, Verein, Versand
-from automation.workspace import Workspace
+from automation.services.wiring import Workspace
 
 OUTPUT = "ausgabe"
 
@@ -157,7 +167,7 @@ def _german_number(value: float | None) -> str:
 def _environment() -> Any:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    from automation.resources import vorlagen_dir
+    from automation.domain.resources import vorlagen_dir
 
     env = Environment(
         loader=FileSystemLoader(str(vorlagen_dir())),
@@ -182,7 +192,7 @@ def _chart(rows: list[tuple[str, str, int | None]], color: str) -> Any:
 
 
 def _date(value: dt.date) -> str:
-    from automation.mail.render import date_long
+    from automation.adapters.mail.render import date_long
 
     return date_long(value)
 
@@ -314,7 +324,10 @@ def club_pdf(result: Auswertung, vereins_id: str) -> Path:
 
 def run_auswertung(workspace: Workspace, termin_id: str, *, pdf: bool = True, write: bool = True) -> Auswertung:
     """Read the store, compute the figures and (with ``write``) write the reports."""
-    dataset = Dataset.from_snapshot(workspace.store().read())
+    from automation.services.session import open_workspace
+
+    with open_workspace(workspace.folder, workspace=workspace, write=False) as ctx:
+        dataset = ctx.dataset
     result = compute(dataset, termin_id, workspace.folder)
     if write:
         write_reports(result, workspace, dataset, pdf=pdf)

@@ -1,6 +1,6 @@
 """After the event: consented hand-off, club reports, follow-up, stale offers – all exactly once.
 
-Every message goes through the same :class:`~automation.mail.dispatch.Dispatcher` and ``Versand`` ledger
+Every message goes through the same :class:`~automation.services.mail.dispatch.Dispatcher` and ``Versand`` ledger
 as the other kinds. Kinds addressed to a club (``Weitergabe``, ``Vereinsbericht``,
 ``Angebote-Erinnerung``) are keyed ``Art|Termin-ID|Vereins-ID``: the ledger's Kontakt-ID column holds
 the Vereins-ID, and the recipient is the club's ``E-Mail`` from the Vereine tab.
@@ -24,30 +24,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from automation.dataset import Dataset
+from automation.adapters.links import LinkBuilder
+from automation.adapters.mail.compose import Attachment, InvalidAddress, make_address
+from automation.adapters.mail.senders import Sender
 from automation.domain.auswertung import masked
+from automation.domain.dataset import Dataset
+from automation.domain.errors import GespraechsrundeError
+from automation.domain.mail.due import DueMessage
+from automation.domain.mail.kinds import CLUB_KINDS, Art, MessageKey
+from automation.domain.records import Angebot, Anmeldung, Feedback, Hinweis, Kontakt, Nachfrage, Termin, Verein, Versand
+from automation.domain.settings import Settings
 from automation.domain.weitergabe import Wish, in_window, passed_on, wishes
-from automation.errors import GespraechsrundeError
-from automation.job.runner import JobContext
-from automation.links import LinkBuilder
-from automation.lock import workspace_lock
-from automation.mail.compose import Attachment, InvalidAddress, make_address
-from automation.mail.dispatch import Dispatcher, progress_reporter
-from automation.mail.due import DueMessage
-from automation.mail.kinds import CLUB_KINDS, Art, MessageKey
-from automation.mail.senders import Sender
-from automation.records import (
-    Angebot,
-    Anmeldung,
-    Feedback,
-    Hinweis,
-    Kontakt,
-    Nachfrage,
-    Termin,
-    Verein,
-    Versand,
-)
-from automation.settings import Settings
+from automation.services.mail.dispatch import Dispatcher, progress_reporter
+from automation.services.runner import JobContext
 
 CLUB_FOOTER = "Sie möchten keine Nachrichten mehr von uns?"
 DIGEST_FILE = ".vereine-stand.json"
@@ -101,7 +90,7 @@ def _person_line(kontakt: Kontakt, feedback: Feedback, dataset: Dataset) -> dict
             interests += [i for i in anmeldung.interessen if i not in interests]
     times = [*kontakt.anwesenheit, *(z for z in feedback.passende_zeiten if z not in kontakt.anwesenheit)]
     return {
-        "name": kontakt.anzeigename,
+        "name": kontakt.display_name,
         "email": kontakt.email or "",
         # the consent text names the e-mail address; a phone number only for people without one
         "telefon": "" if kontakt.email else (kontakt.telefon or ""),
@@ -407,16 +396,16 @@ class AfterEventStep:
         ctx.report.findings += stale_findings(ctx.dataset, today, settings)
         if not settings.mail.senden_bei_sync:
             return
-        with workspace_lock(ctx.workspace.folder):
-            dispatcher = Dispatcher(ctx, self.sender)
-            dispatcher.reconcile()
-            handoffs, findings = handoff_messages(ctx.dataset, today, settings)
-            reminders, more = offer_reminders(ctx.dataset, today, settings)
-            ctx.report.findings += findings + more
-            due = handoffs + reminders + follow_up_messages(ctx.dataset, today, settings, dispatcher.links)
-            self._send(ctx, dispatcher, due)
-            # the people are told only about clubs whose message really went out
-            self._send(ctx, dispatcher, handoff_info_messages(ctx.dataset, today, settings))
+        # the caller holds the workspace lock (automation.services.session.open_workspace)
+        dispatcher = Dispatcher(ctx, self.sender or ctx.workspace.sender())
+        dispatcher.reconcile()
+        handoffs, findings = handoff_messages(ctx.dataset, today, settings)
+        reminders, more = offer_reminders(ctx.dataset, today, settings)
+        ctx.report.findings += findings + more
+        due = handoffs + reminders + follow_up_messages(ctx.dataset, today, settings, dispatcher.links)
+        self._send(ctx, dispatcher, due)
+        # the people are told only about clubs whose message really went out
+        self._send(ctx, dispatcher, handoff_info_messages(ctx.dataset, today, settings))
 
     @staticmethod
     def _send(ctx: JobContext, dispatcher: Dispatcher, due: list[DueMessage]) -> None:
@@ -548,7 +537,7 @@ def rebuild_message(ctx: JobContext, links: LinkBuilder, key: MessageKey) -> Due
 
 def send_club_reports(folder: Path, result: Any, *, dry_run: bool, interactive: bool) -> Any:
     """Send the club reports of an ``auswertung`` (after release by the coordination); an ``Outcome``."""
-    from automation.mail.commands import Outcome, open_context
+    from automation.services.mail.commands import CommandOutcome, open_context
 
     with open_context(folder, dry_run=dry_run, interactive=interactive) as ctx:
         termin = result.zahlen.termin
@@ -557,35 +546,11 @@ def send_club_reports(folder: Path, result: Any, *, dry_run: bool, interactive: 
                 f"Termin {termin.termin_id} ({termin.datum:%d.%m.%Y}, {termin.status}) hat noch nicht stattgefunden: "
                 "Berichte an Vereine gehen erst danach hinaus."
             )
-        dispatcher = Dispatcher(ctx)
+        dispatcher = Dispatcher(ctx, ctx.workspace.sender())
         dispatcher.reconcile()
         due, findings = club_report_messages(ctx.dataset, result)
         ctx.report.findings += findings
         prepared = dispatcher.prepare(due)
         with progress_reporter(len(prepared), interactive, "Vereinsberichte") as progress:
             summary = dispatcher.send(prepared, progress=progress)
-        return Outcome(ctx, prepared, summary)
-
-
-def handed_off_to(dataset: Dataset, kontakt_id: str) -> list[dict[str, str]]:
-    """For ``person export``: which clubs got this person's details, for which date, when."""
-    vereine = dataset.all(Verein)
-    names = {v.vereins_id: v for v in vereine}
-    rows = {(v.termin_id, v.kontakt_id): v for v in dataset.all(Versand) if v.art == Art.WEITERGABE.value}
-    went = passed_on(dataset.all(Versand), dataset.all(Termin), vereine, dataset.all(Kontakt), dataset.all(Feedback))
-    result = []
-    for (termin_id, vereins_id), people in sorted(went.items()):
-        if kontakt_id not in people:
-            continue
-        verein = names.get(vereins_id)
-        row = rows.get((termin_id, vereins_id))
-        result.append(
-            {
-                "Termin-ID": termin_id,
-                "Vereins-ID": vereins_id,
-                "Verein": verein.name if verein else vereins_id,
-                "E-Mail des Vereins": (verein.email or "") if verein else "",
-                "Gesendet": f"{row.zeit:%Y-%m-%d %H:%M}" if row and row.zeit else "",
-            }
-        )
-    return result
+        return CommandOutcome(ctx, prepared, summary)

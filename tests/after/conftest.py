@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from automation.records import (
+from automation.domain.records import (
     Angebot,
     Anmeldung,
     Feedback,

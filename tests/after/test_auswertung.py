@@ -88,6 +88,37 @@ def test_json_figures_match_the_tabs(make_workspace: WorkspaceFactory, cli: Call
     assert earlier["teilgenommen"] == 6 and earlier["wiedergekommen"] == 6
 
 
+def test_plans_written_by_tischplan_count_the_same_seats(tmp_path: Path, cli: Callable[..., Result]) -> None:
+    """A plan in the tab's current format (readable names, IDs beside them) counts the people at each
+    club's table by their IDs, the same as a hand-made plan with Anmelde-IDs under »Teilnehmende«."""
+    from automation.domain.records import TischplanZeile
+    from tests.after.conftest import CLUBS
+    from tests.factory import BASE_SETTINGS, build_workspace
+
+    ids_of = {c.name: c.vereins_id for c in CLUBS} | {c.vereins_id: c.vereins_id for c in CLUBS}
+    names_of = {c.vereins_id: c.name for c in CLUBS}
+    records = []
+    for record in held_records():
+        if isinstance(record, TischplanZeile):
+            club_ids = [ids_of[v] for v in record.vereine]
+            record = record.model_copy(
+                update={
+                    "vereine": [names_of[v] for v in club_ids], "vereins_ids": club_ids,
+                    "teilnehmende": [f"Person {i}." for i, _ in enumerate(record.teilnehmende)],
+                    "teilnehmende_ids": record.teilnehmende,
+                }
+            )  # fmt: skip
+        records.append(record)
+    by_format = []
+    for name, rows in (("alt", held_records()), ("neu", records)):
+        folder = build_workspace(tmp_path / name, rows, settings=BASE_SETTINGS)
+        result = cli("-C", str(folder), "auswertung", "--termin", TERMIN, "--json", "--ohne-pdf")
+        assert result.exit_code == 0, result.output
+        by_format.append({c["vereins_id"]: c["am_tisch"] for c in json.loads(result.output)["vereine"]})
+    assert by_format[0] == by_format[1]
+    assert all(by_format[1][v] > 0 for v in ("V-01", "V-02", "V-03"))
+
+
 def test_unknown_date_is_a_clear_error(make_workspace: WorkspaceFactory, cli: Callable[..., Result]) -> None:
     folder = make_workspace(held_records())
     result = cli("-C", str(folder), "auswertung", "--termin", "T-GIBTSNICHT", "--ohne-pdf")
@@ -131,7 +162,7 @@ def test_club_reports_never_show_groups_below_three(
 
 def test_club_names_are_escaped_in_reports(make_workspace: WorkspaceFactory, cli: Callable[..., Result]) -> None:
     records = held_records()
-    from automation.records import Verein
+    from automation.domain.records import Verein
 
     records = [
         r.model_copy(update={"name": "<script>x</script> $Kasse$"})

@@ -10,9 +10,9 @@ from email import policy
 from pathlib import Path
 from typing import Any
 
-from automation.job.sync import run_check, run_sync
-from automation.records import Hinweis, Kontakt, Nachfrage, Verein, Versand
-from automation.workspace import Workspace
+from automation.domain.records import Hinweis, Kontakt, Nachfrage, Verein, Versand
+from automation.services.sync import run_check, run_sync
+from automation.services.wiring import Workspace
 from tests.after.conftest import held_records
 from tests.conftest import WorkspaceFactory, read_dataset, run_cli, write_answers
 
@@ -75,7 +75,7 @@ def test_stale_offers_get_one_reminder_per_club_and_date(make_workspace: Workspa
         r.model_copy(update={"termine": [TERMIN, "T-2027-03"]}) if isinstance(r, Verein) and r.termine else r
         for r in held_records()
     ]
-    from automation.records import Termin
+    from automation.domain.records import Termin
 
     records.append(Termin(termin_id="T-2027-03", titel="Markt Frühjahr", datum=upcoming, status="Anmeldung offen"))
     folder = make_workspace(records)
@@ -105,7 +105,7 @@ def test_stale_offers_get_one_reminder_per_club_and_date(make_workspace: Workspa
 
 
 def test_a_club_edit_updates_zuletzt_aktualisiert(make_workspace: WorkspaceFactory) -> None:
-    from automation.store.xlsx import WorkbookStore
+    from automation.adapters.xlsx import WorkbookStore
 
     folder = make_workspace(held_records())
     workspace = Workspace.open(folder)
@@ -150,3 +150,4 @@ def test_follow_up_answers_are_exported_and_erased_with_the_person(make_workspac
     assert [row["Antwort-ID"] for row in exported["Nachfrage"]] == ["N-1"]
     assert run_cli("-C", str(folder), "person", "loeschen", "K-001", "--ja").exit_code == 0
     assert read_dataset(folder).all(Nachfrage) == []
+

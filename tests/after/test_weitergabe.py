@@ -12,12 +12,11 @@ from typing import Any
 
 import pytest
 
-from automation.job.runner import JobContext
-from automation.job.sync import run_sync
-from automation.mail.senders import OutboxSender
-from automation.records import Feedback, Kontakt, Versand
+from automation.adapters.mail.senders import OutboxSender
+from automation.domain.records import Feedback, Kontakt, Versand
 from automation.services.nachbereitung import AfterEventStep
-from automation.workspace import Workspace
+from automation.services.sync import run_sync
+from automation.services.wiring import Workspace
 from tests.after.conftest import held_records
 from tests.conftest import WorkspaceFactory, read_dataset, run_cli
 
@@ -133,10 +132,9 @@ class _CrashingSender(OutboxSender):
 def test_a_crash_during_the_hand_off_never_sends_twice(make_workspace: WorkspaceFactory) -> None:
     folder = make_workspace(held_records())
     workspace = Workspace.open(folder)
-    from automation.job.sync import _context
+    from automation.services.session import open_workspace
 
-    ctx: JobContext = _context(workspace, AFTER, False, False)
-    with pytest.raises(_Crash):
+    with pytest.raises(_Crash), open_workspace(folder, workspace=workspace, now=AFTER) as ctx:
         AfterEventStep(_CrashingSender(folder / "ausgang", after=1)).run(ctx)
     first = _keys(folder)
     assert sum(first.values()) == 1
@@ -169,8 +167,8 @@ def test_person_export_shows_what_was_passed_to_whom(make_workspace: WorkspaceFa
 
 
 def test_a_wish_after_the_hand_off_is_reported_not_sent_again(make_workspace: WorkspaceFactory) -> None:
-    from automation.records import Hinweis
-    from automation.store.xlsx import WorkbookStore
+    from automation.adapters.xlsx import WorkbookStore
+    from automation.domain.records import Hinweis
 
     folder = make_workspace(held_records())
     workspace = Workspace.open(folder)
