@@ -151,3 +151,23 @@ def test_follow_up_answers_are_exported_and_erased_with_the_person(make_workspac
     assert run_cli("-C", str(folder), "person", "loeschen", "K-001", "--ja").exit_code == 0
     assert read_dataset(folder).all(Nachfrage) == []
 
+
+def test_status_lists_clubs_with_stale_offers(make_workspace: WorkspaceFactory) -> None:
+    from automation.services.status import workspace_status
+
+    folder = make_workspace(held_records())
+    result = workspace_status(folder, today=dt.date(2026, 11, 1))
+    # V-01 was updated 09/2026 (not stale); V-02 in 01/2025; V-03 and V-04 never
+    stale = {vid: last for vid, _, last in result.report.angebote_veraltet}
+    assert stale == {"V-02": dt.datetime(2025, 1, 5, 10), "V-03": None, "V-04": None}
+    data = result.report.as_json()["angebote_veraltet"]
+    assert {"vereins_id": "V-02", "name": "Chor Bergheim", "zuletzt_aktualisiert": "2025-01-05T10:00:00"} in data
+    assert result.page is not None
+    page = result.page.read_text(encoding="utf-8")
+    assert "Chor Bergheim (V-02)</td><td>05.01.2025" in page and "Naturschutz &amp; Co (V-03)" in page
+    printed = run_cli("-C", str(folder), "status")
+    assert printed.exit_code == 0, printed.output
+    assert (
+        "Angebote lange nicht aktualisiert: " in printed.output and "Chor Bergheim (seit 05.01.2025)" in printed.output
+    )
+    assert "Heimatverein (noch nie)" in printed.output
