@@ -295,6 +295,22 @@ class TerminvorschlagZeile(Record):
     begruendung: Long | None = Field(None, alias="Begründung")
 
 
+class Nachfrage(Record):
+    """An answer to the follow-up a few weeks after a date (or a club's report, entered by hand)."""
+
+    TAB: ClassVar[str] = "Nachfrage"
+    ID: ClassVar[str | None] = "Antwort-ID"
+    antwort_id: str = Field(alias="Antwort-ID")
+    termin_id: str | None = Field(None, alias="Termin-ID")
+    kontakt_id: str | None = Field(None, alias="Kontakt-ID")
+    eingegangen: dt.datetime | None = Field(None, alias="Eingegangen")
+    mitgemacht: bool | None = Field(None, alias="Mitgemacht")
+    vereine: list[str] = Field(default_factory=list, alias="Vereine")
+    geholfen: Long | None = Field(None, alias="Was hat geholfen")
+    gefehlt: Long | None = Field(None, alias="Was hat gefehlt")
+    quelle: str | None = Field(None, alias="Quelle")
+
+
 @dataclass(frozen=True)
 class TabSpec:
     """A tab of the store: its record type and who edits it."""
@@ -318,6 +334,7 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("Hinweise", Hinweis, "job", "Befunde der letzten Prüfung: Tabelle, Zeile, Spalte, Vorschlag."),
     TabSpec("Eingang", Eingang, "job", "Eingegangene Formularantworten, bis sie verarbeitet sind."),
     TabSpec("Terminvorschläge", TerminvorschlagZeile, "job", "Terminvorschläge mit Rang und Begründung."),
+    TabSpec("Nachfrage", Nachfrage, "job", "Antworten auf die Nachfrage einige Wochen nach dem Termin."),
 )
 
 MODEL_BY_TAB: dict[str, type[Record]] = {t.name: t.model for t in TABS}

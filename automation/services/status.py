@@ -43,6 +43,10 @@ def _status(workspace: Workspace, dataset: Dataset, today: dt.date, page: bool) 
         last_run=last_run(workspace.folder),
         plan_times=_plan_times(workspace.folder),
     )
+    from automation.services.nachbereitung import stale_clubs
+
+    months = workspace.settings.nachbereitung.angebote_monate_alt
+    report.angebote_veraltet = [(v.vereins_id, v.name, last) for v, last in stale_clubs(dataset, today, months)]
     target = None
     if page:
         target = workspace.folder / "ausgabe" / "status.html"

@@ -15,6 +15,7 @@ from automation.domain.run import Report
 from automation.services import idle
 from automation.services.findings import write_findings
 from automation.services.mail.step import SendMessagesStep
+from automation.services.nachbereitung import AfterEventStep, StaleOffersCheck
 from automation.services.replies import MailRepliesStep
 from automation.services.runner import JobContext, Step, run_steps
 from automation.services.session import locked_workspace, open_workspace
@@ -40,6 +41,7 @@ def sync_steps(workspace: Workspace) -> list[Step]:
     if workspace.settings.mail.senden_bei_sync:
         check_settings(workspace.settings.mail)  # a real SMTP run never starts with a placeholder sender
         steps.append(SendMessagesStep())
+    steps.append(AfterEventStep())  # hand-off, follow-up, offers; finds stale offers even without sending
     return steps
 
 
@@ -132,7 +134,7 @@ def run_check(workspace: Workspace, *, now: dt.datetime | None = None) -> Report
     """Validate every tab and the pending answers; write only the ``Hinweise`` tab."""
     with open_workspace(workspace.folder, workspace=workspace, now=now, dry_run=True, complete_tabs=True) as ctx:
         ctx.report.findings += read_gate(ctx.dataset).findings  # what would stop or hold sending
-        report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()])
+        report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep(), StaleOffersCheck()])
         report.say(would_do(ctx))
         ctx.dry_run = False  # findings about the real state; only the Hinweise tab is written
         write_findings(ctx, write=True, reread=True)

@@ -58,6 +58,7 @@ class MessageBuilder:
                 sequence=sequence, method=method, attendee=recipient.addr_spec if method == "CANCEL" else None,
             )  # fmt: skip
             attachments = (Attachment("termin.ics", "text", "calendar", ics, (("method", method),)),)
+        attachments += tuple(item.attachments)  # e.g. the club report PDF (Vereinsbericht)
         unsubscribe = [self.links.unsubscribe_mailto(item.kontakt.kontakt_id)]
         if links.abmelden.startswith("https://"):
             unsubscribe.append(links.abmelden)

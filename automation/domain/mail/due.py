@@ -13,7 +13,7 @@ only sends invitations that have one (those the daily limit held back).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +35,9 @@ class DueMessage:
     kontakt: Kontakt
     termin: Termin
     anmeldung: Anmeldung | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)  # kind-specific template variables
+    # extra template variables and attachments (messages after the event: people passed on, report PDF)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    attachments: tuple[Any, ...] = ()  # automation.adapters.mail.compose.Attachment
 
     @property
     def art(self) -> Art:
@@ -44,7 +46,7 @@ class DueMessage:
 
 def consent_problem(art: Art, kontakt: Kontakt) -> str | None:
     """Why this person must not get a message of this kind (German), or None. Checked on every path."""
-    if art is Art.EINLADUNG:
+    if art in (Art.EINLADUNG, Art.NACHFRAGE, Art.NACHFRAGE_ERINNERUNG):
         if kontakt.abgemeldet:
             return "hat sich abgemeldet (Spalte »Abgemeldet«)"
         if not kontakt.einwilligung_einladungen:

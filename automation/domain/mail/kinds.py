@@ -25,6 +25,13 @@ class Art(enum.StrEnum):
     LOTSEN_BRIEFING = "Lotsen-Briefing"
     TERMINAENDERUNG = "Terminänderung"
     TERMINABSAGE = "Terminabsage"
+    # after the event (automation/services/nachbereitung.py); for kinds to clubs, Kontakt-ID holds the Vereins-ID
+    WEITERGABE = "Weitergabe"
+    WEITERGABE_INFO = "Weitergabe-Info"
+    VEREINSBERICHT = "Vereinsbericht"
+    ANGEBOTE_ERINNERUNG = "Angebote-Erinnerung"
+    NACHFRAGE = "Nachfrage"
+    NACHFRAGE_ERINNERUNG = "Nachfrage-Erinnerung"
 
     @property
     def template(self) -> str:
@@ -43,6 +50,12 @@ _TEMPLATES = {
     Art.LOTSEN_BRIEFING: "lotsen_briefing",
     Art.TERMINAENDERUNG: "terminaenderung",
     Art.TERMINABSAGE: "terminabsage",
+    Art.WEITERGABE: "weitergabe",
+    Art.WEITERGABE_INFO: "weitergabe_info",
+    Art.VEREINSBERICHT: "vereinsbericht",
+    Art.ANGEBOTE_ERINNERUNG: "angebote_erinnerung",
+    Art.NACHFRAGE: "nachfrage",
+    Art.NACHFRAGE_ERINNERUNG: "nachfrage_erinnerung",
 }
 
 # Kinds with a calendar file ``termin.ics``, and its METHOD (RFC 5546).
@@ -55,6 +68,9 @@ CALENDAR: dict[Art, str] = {
 
 # Kinds sent once per announced change of the date: their key carries the date's »Fassung«.
 VERSIONED: frozenset[Art] = frozenset({Art.TERMINAENDERUNG})
+
+# Kinds whose recipient is a club (Vereine tab), not a Kontakt: the key's third part is the Vereins-ID.
+CLUB_KINDS = frozenset({Art.WEITERGABE, Art.VEREINSBERICHT, Art.ANGEBOTE_ERINNERUNG})
 
 
 @dataclass(frozen=True)

@@ -134,7 +134,9 @@ def resend(
                 f"{key} hat den Status »{row.status}« (Zeit: {row.zeit or '–'}). Erneut gesendet werden nur "
                 f"Nachrichten mit Status {', '.join(RESENDABLE)}."
             )
-        due = _rebuild(ctx.dataset, key)
+        from automation.services.nachbereitung import rebuild_message  # kinds after the event (clubs too)
+
+        due = rebuild_message(ctx, dispatcher.builder.links, key) or _rebuild(ctx.dataset, key)
         problem = consent_problem(key.art, due.kontakt)
         if problem is not None:
             raise MessageCommandError(f"{key} wird nicht gesendet: {due.kontakt.kontakt_id} {problem}.")
