@@ -4,15 +4,32 @@ Every answer is stored as received before anything else happens, so that bad inp
 never loses it. The watermark for fetching (per form: the newest ``Geändert`` in ``Eingang``) lives in
 the spreadsheet itself. An answer already in ``Eingang`` is updated only when it was edited (new
 ``Geändert`` or other data), and then processed again.
+
+An answer is recognised whatever ID scheme stored it (:class:`KnownAnswers`), so a re-exported CSV file
+adds nothing twice and never brings back an erased answer. What cannot be stored as it came is stored
+readable and reported (in every run, as long as the source holds it): control characters are removed,
+and data longer than a cell holds is shortened so that ``Daten`` stays valid JSON. A value that a re-save
+damaged (``?ahin`` for ``Şahin``) never overwrites the stored one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
+from dataclasses import replace
 
 from automation.answers.base import RawAnswer
+from automation.answers.csv_source import answer_id
+from automation.dataset import Dataset
+from automation.forms import FormDefinition
 from automation.job.runner import JobContext
-from automation.records import Eingang
+from automation.records import Eingang, Hinweis, Schwere
+
+CELL_LIMIT = 32_767  # characters one spreadsheet cell holds (Excel; Google Sheets holds 50,000)
+SHORTENED = " […gekürzt]"
+_STABLE = re.compile(r"csv-[^-]*-[0-9a-f]{16}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks stay
 
 
 def watermarks(entries: list[Eingang], form_ids: list[str]) -> dict[str, dt.datetime | None]:
@@ -26,21 +43,175 @@ def watermarks(entries: list[Eingang], form_ids: list[str]) -> dict[str, dt.date
     return marks
 
 
-def upsert(ctx: JobContext, answer: RawAnswer) -> bool:
+def _lossy(text: str) -> str:
+    return text.encode("cp1252", errors="replace").decode("cp1252")
+
+
+class KnownAnswers:
+    """Finds the stored ``Eingang`` row of an answer: by its ID, by an ID of an earlier scheme, or (for
+    rows stored under an earlier scheme) by the stable ID computed from the stored data."""
+
+    def __init__(self, dataset: Dataset, forms: dict[str, FormDefinition]) -> None:
+        self.dataset = dataset
+        self.forms = forms
+        self.aliases: dict[str, str] = {}  # stable ID → stored ID
+        self._from_data: dict[str, str] | None = None
+
+    def learn(self, answers: list[RawAnswer]) -> None:
+        """Answers found under an earlier ID teach their stable ID (for copies in other files)."""
+        for answer in answers:
+            if self.dataset.get(Eingang, answer.antwort_id) is not None:
+                continue
+            for old in answer.fruehere_ids:
+                if self.dataset.get(Eingang, old) is not None:
+                    self.aliases.setdefault(answer.antwort_id, old)
+
+    def _index_from_data(self) -> dict[str, str]:
+        if self._from_data is None:
+            counts: dict[str, list[str]] = {}
+            for entry in self.dataset.all(Eingang):
+                form = self.forms.get(entry.formular)
+                if form is None or not entry.antwort_id.startswith("csv-") or entry.eingegangen is None:
+                    continue
+                try:
+                    data = json.loads(entry.daten)
+                except json.JSONDecodeError:
+                    continue
+                if not isinstance(data, dict) or not data:
+                    continue
+                werte = {str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in data.items()}
+                stable = answer_id(form, entry.eingegangen, werte)
+                if stable != entry.antwort_id:
+                    counts.setdefault(stable, []).append(entry.antwort_id)
+            self._from_data = {k: v[0] for k, v in counts.items() if len(v) == 1}  # ambiguous: not guessed
+        return self._from_data
+
+    def find(self, answer: RawAnswer) -> Eingang | None:
+        found = self.dataset.get(Eingang, answer.antwort_id)
+        if found is not None:
+            return found
+        for candidate in (self.aliases.get(answer.antwort_id), *answer.fruehere_ids):
+            if candidate and (found := self.dataset.get(Eingang, candidate)) is not None:
+                return found
+        if _STABLE.fullmatch(answer.antwort_id):  # not for collisions (suffix): those are never guessed
+            stored = self._index_from_data().get(answer.antwort_id)
+            if stored is not None:
+                return self.dataset.get(Eingang, stored)
+        return None
+
+
+def _finding(
+    answer: RawAnswer, entry_id: str, column: str, message: str, suggestion: str, severity: Schwere
+) -> Hinweis:
+    where = f"Antwort {entry_id}" + (f" [{answer.herkunft}]" if answer.herkunft else "")
+    return Hinweis(
+        tabelle="Eingang", id=entry_id, spalte=column, schwere=severity,
+        hinweis=f"{where}: {message}", vorschlag=suggestion,
+    )  # fmt: skip
+
+
+def cleaned(answer: RawAnswer, form: FormDefinition | None) -> tuple[RawAnswer, list[Hinweis]]:
+    """The answer without control characters, with data that fits a cell; findings saying what changed."""
+    findings: list[Hinweis] = []
+
+    def title(key: str) -> str:
+        try:
+            return form.question(key).titel if form else key
+        except KeyError:
+            return key
+
+    werte: dict[str, list[str]] = {}
+    for key, values in answer.werte.items():
+        clean = [_CONTROL.sub("", v) for v in values]
+        if clean != values:
+            removed = sorted({repr(c)[1:-1] for v in values for c in _CONTROL.findall(v)})
+            findings.append(
+                _finding(answer, answer.antwort_id, title(key),
+                         f"Steuerzeichen ({', '.join(removed)}) entfernt; der übrige Text wurde übernommen.",
+                         "Nichts zu tun; bei Zweifeln die Person fragen.", "Info")
+            )  # fmt: skip
+        werte[key] = clean
+    data = json.dumps(werte, ensure_ascii=False, sort_keys=True)
+    for _ in range(100):
+        if len(data) <= CELL_LIMIT:
+            break
+        key, index = max(
+            ((k, i) for k, vs in werte.items() for i in range(len(vs))), key=lambda ki: len(werte[ki[0]][ki[1]])
+        )
+        value = werte[key][index]
+        keep = max(0, len(value) - (len(data) - CELL_LIMIT) - len(SHORTENED) - 50)
+        if keep == 0 and value.endswith(SHORTENED):
+            break
+        werte[key] = [*werte[key][:index], value[:keep] + SHORTENED, *werte[key][index + 1 :]]
+        findings.append(
+            _finding(answer, answer.antwort_id, title(key),
+                     f"Die Angabe ist {len(value):,} Zeichen lang; eine Zelle fasst höchstens {CELL_LIMIT:,}. "
+                     f"Gespeichert wurden die ersten {keep:,} Zeichen.".replace(",", "."),
+                     "Bei Bedarf den vollen Text in der Quelle (CSV-Datei bzw. Google-Formular) nachlesen.",
+                     "Warnung")
+        )  # fmt: skip
+        data = json.dumps(werte, ensure_ascii=False, sort_keys=True)
+    return replace(answer, werte=werte), findings
+
+
+def _damaged_by_resave(stored: str, werte: dict[str, list[str]]) -> list[str]:
+    """Keys whose new value is the stored one with characters replaced by ``?`` (a Windows-1252 re-save);
+    empty when the new data differs otherwise (then it is a real change)."""
+    try:
+        before = json.loads(stored)
+    except json.JSONDecodeError:
+        return []
+    if not isinstance(before, dict) or set(before) != set(werte):
+        return []
+    damaged = []
+    for key, values in werte.items():
+        old = [str(v) for v in (before[key] if isinstance(before[key], list) else [before[key]])]
+        if old == values:
+            continue
+        if len(old) != len(values) or any(_lossy(o) != n for o, n in zip(old, values, strict=True)):
+            return []
+        damaged.append(key)
+    return damaged
+
+
+def upsert(ctx: JobContext, answer: RawAnswer, existing: Eingang | None = None) -> bool:
     """Store or update one answer in ``Eingang``; True when it is new or changed."""
-    existing = ctx.dataset.get(Eingang, answer.antwort_id)
+    if existing is None:
+        existing = ctx.dataset.get(Eingang, answer.antwort_id)
     data = answer.data_json()
+    antwort_id = answer.antwort_id
+    eingegangen, geaendert = answer.eingegangen, answer.geaendert
     if existing is not None:
+        antwort_id = existing.antwort_id  # the ID it is stored under, whatever scheme made it
         if existing.status == "gelöscht":
             return False  # erased on the person's request: never import again
-        if existing.geaendert == answer.geaendert and existing.daten == data:
+        same_minute = (
+            existing.geaendert is not None
+            and answer.geaendert.second == 0
+            and existing.geaendert.replace(second=0) == answer.geaendert
+        )  # a re-save without seconds: the same time
+        if same_minute:
+            eingegangen, geaendert = existing.eingegangen or eingegangen, existing.geaendert or geaendert
+        if existing.daten == data and (same_minute or existing.geaendert == answer.geaendert):
             return False
-        if existing.geaendert and answer.geaendert < existing.geaendert:
+        if existing.geaendert and not same_minute and answer.geaendert < existing.geaendert:
             return False  # an older state of an answer we already have
+        damaged = _damaged_by_resave(existing.daten, answer.werte)
+        if damaged:
+            form = ctx.workspace.forms().get(answer.formular)
+            names = ", ".join(f"»{form.question(k).titel if form else k}«" for k in damaged)
+            ctx.report.findings.append(
+                _finding(answer, antwort_id, "Daten",
+                         f"In {names} fehlen Zeichen (durch »?« ersetzt, typisch für das Speichern als "
+                         "Windows-CSV); die gespeicherten Angaben bleiben unverändert.",
+                         "Die Datei als »CSV UTF-8« speichern oder den Original-Export von Google Forms ablegen.",
+                         "Warnung")
+            )  # fmt: skip
+            return False
     ctx.dataset.put(
         Eingang(
-            antwort_id=answer.antwort_id, formular=answer.formular, eingegangen=answer.eingegangen,
-            geaendert=answer.geaendert, daten=data, status="neu",
+            antwort_id=antwort_id, formular=answer.formular, eingegangen=eingegangen,
+            geaendert=geaendert, daten=data, status="neu",
             hinweis=f"[{answer.herkunft}]" if answer.herkunft else None,
         )
     )  # fmt: skip
@@ -49,12 +220,25 @@ def upsert(ctx: JobContext, answer: RawAnswer) -> bool:
 
 class FetchAnswersStep:
     name = "Antworten abholen"
+    needs = ("Eingang",)
 
     def run(self, ctx: JobContext) -> None:
         forms = ctx.workspace.forms()
         source = ctx.workspace.answer_source()
         since = watermarks(ctx.dataset.all(Eingang), list(forms))
         answers = source.fetch(forms, since)
-        changed = sum(upsert(ctx, answer) for answer in answers)
+        ctx.report.findings += getattr(source, "findings", [])
+        known = KnownAnswers(ctx.dataset, forms)
+        known.learn(answers)
+        changed = 0
+        for answer in answers:
+            answer, findings = cleaned(answer, forms.get(answer.formular))
+            existing = known.find(answer)
+            if existing is not None and existing.status == "gelöscht":
+                continue  # nothing about an erased answer is reported again
+            ctx.report.findings += [
+                f.model_copy(update={"id": existing.antwort_id}) if existing is not None else f for f in findings
+            ]
+            changed += upsert(ctx, answer, existing)
         ctx.report.count("Antworten neu oder geändert", changed)
         ctx.report.say(f"{len(answers)} Antworten aus {source.describe()} gelesen, davon {changed} neu oder geändert.")
