@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from automation.domain.schema import check_schema
 from automation.records import TABS, Kind, columns, headers
 from automation.store.base import Store
 
@@ -51,8 +52,10 @@ def layouts() -> list[TabLayout]:
 def einrichten(store: Store) -> list[str]:
     """Set up the store; returns German lines saying what was done."""
     tabs = layouts()
-    created = store.ensure_tabs({t.name: t.headers for t in tabs})
-    lines = [f"Tabellenblatt »{name}« angelegt." for name in created]
+    drift = check_schema({name: (t.headers, bool(t.rows)) for name, t in store.read().items()})
+    created = store.ensure_tabs(drift.addable({t.name: t.headers for t in tabs}))
+    lines = [f"{f.tabelle}: {f.hinweis} {f.vorschlag}" for f in drift.findings]
+    lines += [f"Tabellenblatt »{name}« angelegt." for name in created]
     if isinstance(store, FormattableStore):
         lines += store.format_tabs(tabs)
     if not lines:

@@ -71,7 +71,7 @@ def cross_checks(dataset: Dataset, today: dt.date) -> list[Hinweis]:
             )  # fmt: skip
     for verein in vereine.values():
         for termin_id in verein.termine:
-            if termin_id not in termine:
+            if termin_id not in termine and not dataset.unreadable(Termin, termin_id):
                 found.append(
                     _hint(dataset, Verein, verein.vereins_id, "Termine (teilnehmend)", "Fehler",
                           f"Termin »{termin_id}« gibt es im Tab Termine nicht.",
@@ -102,7 +102,8 @@ def cross_checks(dataset: Dataset, today: dt.date) -> list[Hinweis]:
                       "Einwilligung einholen und »ja« eintragen, sonst die Zeile löschen.")
             )  # fmt: skip
     for anmeldung in dataset.all(Anmeldung):
-        if anmeldung.termin_id not in termine:
+        if anmeldung.termin_id not in termine and not dataset.unreadable(Termin, anmeldung.termin_id):
+            # an unreadable cell of an existing date is reported once, at that cell, not per registration
             found.append(
                 _hint(dataset, Anmeldung, anmeldung.anmelde_id, "Termin-ID", "Fehler",
                       f"Termin »{anmeldung.termin_id}« gibt es nicht.", "Termin-ID korrigieren.")

@@ -61,6 +61,7 @@ class Indexes:
 
 class ProcessAnswersStep:
     name = "Antworten verarbeiten"
+    needs = ("Termine", "Kontakte", "Anmeldungen", "Feedback", "Eingang")
 
     def run(self, ctx: JobContext) -> None:
         forms = ctx.workspace.forms()
@@ -114,6 +115,8 @@ def _registration(ctx: JobContext, reader: AnswerReader, index: Indexes) -> str:
         reader.fail("email", "Weder E-Mail-Adresse noch Telefonnummer angegeben.", "Die Person anders erreichen.")
     termin_text = reader.text("termin") or ""
     termin_id = termin_id_from_option(termin_text, dataset.all(Termin))
+    if termin_id is None and dataset.unreadable(Termin, bracketed := termin_id_from_option(termin_text) or ""):
+        termin_id = bracketed  # a date whose row has an unreadable cell still exists
     if termin_id is None:
         reader.fail(
             "termin", f"Unbekannter Termin »{termin_text}«.",
@@ -121,8 +124,14 @@ def _registration(ctx: JobContext, reader: AnswerReader, index: Indexes) -> str:
         )  # fmt: skip
     assert termin_id is not None
     termin = dataset.get(Termin, termin_id)
-    assert termin is not None
-    if termin.status != "Anmeldung offen":
+    unreadable = termin is None and bool(dataset.unreadable(Termin, termin_id))
+    if termin is None and not unreadable:  # an unreadable cell of an existing date: the registration is kept
+        reader.fail(
+            "termin", f"Termin »{termin_id}« steht nicht (lesbar) im Tab Termine.",
+            "Im Tab Termine die Zeile dieses Termins prüfen (siehe Hinweise zu Termine); danach wird die Antwort "
+            "im nächsten Lauf übernommen.",
+        )  # fmt: skip
+    if termin is not None and termin.status != "Anmeldung offen":
         reader.note("termin", f"Anmeldung zu {termin_id}, obwohl dessen Status »{termin.status}« ist.", "Bitte prüfen.")
     gruppe = reader.choice("gruppe")
     if gruppe is not None and gruppe not in GRUPPEN:

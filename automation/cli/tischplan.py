@@ -174,6 +174,7 @@ def tischplan(
     if termin is not None:
         workspace = Workspace.open(obj.ordner)
         dataset = Dataset.from_snapshot(workspace.store().read())
+        dataset.schema.require(("Termine", "Vereine", "Kontakte", "Anmeldungen", "Tischplan"), "Der Tischplan")
         instanz, namen = instanz_aus_arbeitsordner(dataset, termin, workspace.settings.tischplan)
         if sekunden is None:
             sekunden = workspace.settings.tischplan.sekunden
@@ -208,7 +209,7 @@ def tischplan(
         ersetze_termin_zeilen(dataset, termin.strip(), neu)
         with workspace_lock(workspace.folder):  # never at the same time as a sync writing the workbook
             store = workspace.store()
-            store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+            store.ensure_tabs(dataset.schema.addable({spec.name: headers(spec.model) for spec in TABS}))
             ersetzt = [r for r in dataset.changes().replaces if r.tab == TischplanZeile.TAB]
             if ersetzt:
                 store.apply(ChangeSet(replaces=ersetzt))

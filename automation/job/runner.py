@@ -70,6 +70,20 @@ class JobContext:
         return result
 
 
+def blocked_by_schema(ctx: JobContext, what: str, tabs: Sequence[str]) -> list[Hinweis]:
+    """One finding per needed tab whose name or headers drifted (empty: nothing blocks ``what``)."""
+    return [
+        Hinweis(
+            tabelle=tab, zeile=1, schwere="Fehler",
+            hinweis=f"»{what}« wartet, bis der Tab »{tab}« wieder alle Spalten hat"
+            + (f" (fehlt: {', '.join(ctx.dataset.schema.blocked[tab])})." if ctx.dataset.schema.blocked[tab] else "."),
+            vorschlag="Siehe den Hinweis zu Zeile 1 dieses Tabs.",
+        )
+        for tab in tabs
+        if tab in ctx.dataset.schema.blocked
+    ]  # fmt: skip
+
+
 class Step(Protocol):
     name: str
 
@@ -79,6 +93,11 @@ class Step(Protocol):
 def run_steps(ctx: JobContext, steps: Sequence[Step]) -> Report:
     """Run every step in order; the caller writes what they changed (``ctx.save()``)."""
     for step in steps:
+        waiting = blocked_by_schema(ctx, step.name, getattr(step, "needs", ()))
+        if waiting:
+            ctx.report.findings += waiting
+            ctx.report.say(f"Schritt »{step.name}« ausgelassen: " + " ".join(f.hinweis for f in waiting))
+            continue
         started = time.perf_counter()
         log.info("Schritt %s beginnt", step.name)
         step.run(ctx)

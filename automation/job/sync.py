@@ -7,6 +7,7 @@ import datetime as dt
 from automation.answers.intake import FetchAnswersStep
 from automation.answers.processing import ProcessAnswersStep
 from automation.dataset import Dataset
+from automation.domain.schema import check_schema
 from automation.job.runner import JobContext, Report, Step, run_steps
 from automation.lock import workspace_lock
 from automation.mail.step import SendMessagesStep
@@ -28,7 +29,9 @@ def sync_steps(workspace: Workspace) -> list[Step]:
 def _context(workspace: Workspace, now: dt.datetime | None, dry_run: bool, interactive: bool) -> JobContext:
     store = workspace.store()
     snapshot = store.read()
-    wanted = {spec.name: headers(spec.model) for spec in TABS}
+    # only what is simply absent is added; a renamed tab or header is reported (automation.domain.schema)
+    drift = check_schema({name: (t.headers, bool(t.rows)) for name, t in snapshot.items()})
+    wanted = drift.addable({spec.name: headers(spec.model) for spec in TABS})
     incomplete = any(
         name not in snapshot or any(find_header(snapshot[name].headers, h) is None for h in columns)
         for name, columns in wanted.items()

@@ -72,6 +72,7 @@ def open_context(
     with workspace_lock(workspace.folder):
         store = workspace.store()
         dataset = Dataset.from_snapshot(store.read())
+        dataset.schema.require(("Termine", "Kontakte", "Anmeldungen", "Versand"), "Versand")
         yield JobContext(
             workspace=workspace,
             store=store,
@@ -94,6 +95,8 @@ def invite(
     """Send the invitations for one date now (``--dry-run``: only list them)."""
     with open_context(folder, dry_run=dry_run, interactive=interactive, now=now) as ctx:
         termin = ctx.dataset.get(Termin, termin_id)
+        if termin is None and ctx.dataset.unreadable(Termin, termin_id):
+            raise MessageCommandError(ctx.dataset.unreadable_text(Termin, termin_id) + " Bitte korrigieren.")
         if termin is None:
             known = ", ".join(t.termin_id for t in ctx.dataset.all(Termin)) or "keine"
             raise MessageCommandError(

@@ -13,6 +13,7 @@ class SendMessagesStep:
     """Settles interrupted sends, chooses what is due (``automation.mail.due``) and sends it."""
 
     name = "Nachrichten"
+    needs = ("Termine", "Kontakte", "Anmeldungen", "Versand")
 
     def __init__(self, sender: Sender | None = None, *, batch_size: int | None = None) -> None:
         self.sender = sender

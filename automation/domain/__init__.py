@@ -1,0 +1,1 @@
+"""The pure core: records and rules, without input or output."""

@@ -1,0 +1,1 @@
+"""Use cases: open and lock the workspace, then orchestrate one task."""
