@@ -2,20 +2,51 @@
 
 Erasure deletes the Kontakt and the person's Anmeldungen and Feedback, and empties their stored form
 answers in ``Eingang`` (the row stays as ``gelöscht`` so that the same answer is never imported again).
-``Versand`` rows keep their key (so nothing is ever sent twice) but lose the address.
+``Versand`` rows keep their key (so nothing is ever sent twice) but lose the address, and their error
+text loses every mention of the person. Findings (``Hinweise``) that mention the person are removed (the
+next run computes them afresh), mentions in other answers' notes are replaced, and the ``Tischplan`` rows
+of the dates the person was registered for are removed (the plan has to be made again). Files under the
+workspace are the task of :mod:`automation.services.erasure`.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from automation.cells import write_row
 from automation.dataset import Dataset
-from automation.records import Anmeldung, Eingang, Feedback, Kontakt, Versand
+from automation.records import Anmeldung, Eingang, Feedback, Hinweis, Kontakt, TischplanZeile, Versand
 from automation.store.base import ChangeSet
 
 ERASED = "gelöscht auf Wunsch der Person"
+REDACTED = "[gelöscht]"
+
+
+def identifiers(kontakt: Kontakt, anmelde_ids: set[str] | None = None) -> list[str]:
+    """Texts that identify the person in free text: address, phone, full name, IDs (longest first)."""
+    found = {kontakt.kontakt_id, *(anmelde_ids or set())}
+    for value in (kontakt.email, kontakt.telefon, " ".join(p for p in (kontakt.vorname, kontakt.nachname) if p)):
+        if value and len(value) >= 4:
+            found.add(value)
+    if kontakt.vorname and kontakt.nachname:
+        found.add(f"{kontakt.nachname}, {kontakt.vorname}")
+    return sorted(found, key=len, reverse=True)
+
+
+def mentions(text: str | None, names: list[str]) -> bool:
+    folded = (text or "").casefold()
+    return any(name.casefold() in folded for name in names)
+
+
+def redact(text: str | None, names: list[str]) -> str | None:
+    """The text with every mention of the person replaced by ``[gelöscht]``."""
+    if text is None:
+        return None
+    for name in names:
+        text = re.sub(re.escape(name), REDACTED, text, flags=re.IGNORECASE)
+    return text
 
 
 def find_contact(dataset: Dataset, who: str) -> Kontakt | None:
@@ -84,12 +115,25 @@ def erasure_steps(changes: ChangeSet) -> list[ChangeSet]:
 def erase_person(dataset: Dataset, kontakt: Kontakt) -> dict[str, int]:
     """Delete or empty every row about the person; returns how many rows per tab."""
     rows = person_rows(dataset, kontakt)
+    names = identifiers(kontakt, {a.anmelde_id for a in rows["Anmeldungen"]})
+    erased_ids = {e.antwort_id for e in rows["Eingang"]}
+    for other in dataset.all(Eingang):
+        if other.antwort_id not in erased_ids and mentions(other.hinweis, names):
+            dataset.put(other.model_copy(update={"hinweis": redact(other.hinweis, names)}))
+    findings = dataset.all(Hinweis)
+    if any(mentions(f"{h.id} {h.hinweis} {h.vorschlag}", names) for h in findings):
+        dataset.replace(Hinweis, [h for h in findings if not mentions(f"{h.id} {h.hinweis} {h.vorschlag}", names)])
+    dates = {a.termin_id for a in rows["Anmeldungen"]}
+    plan = dataset.all(TischplanZeile)
+    if any(z.termin_id in dates for z in plan):
+        dataset.replace(TischplanZeile, [z for z in plan if z.termin_id not in dates])
     for anmeldung in rows["Anmeldungen"]:
         dataset.delete(Anmeldung, anmeldung.anmelde_id)
     for feedback in rows["Feedback"]:
         dataset.delete(Feedback, feedback.antwort_id)
     for versand in rows["Versand"]:
-        dataset.put(versand.model_copy(update={"adresse": None, "kontakt_id": None}))
+        update = {"adresse": None, "kontakt_id": None, "fehler": redact(versand.fehler, names)}
+        dataset.put(versand.model_copy(update=update))
     for entry in rows["Eingang"]:
         dataset.put(entry.model_copy(update={"daten": "{}", "status": "gelöscht", "hinweis": ERASED}))
     dataset.delete(Kontakt, kontakt.kontakt_id)

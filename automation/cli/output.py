@@ -6,6 +6,7 @@ from collections import Counter
 
 import click
 
+from automation.domain.addresses import mask_addresses
 from automation.job.runner import Report
 from automation.records import Hinweis
 
@@ -18,7 +19,8 @@ def findings_table(findings: list[Hinweis], limit: int = 25) -> str:
         return "Keine Hinweise."
     rows = [("Schwere", "Tabelle", "Zeile", "Spalte", "Hinweis", "Vorschlag")]
     for f in findings[:limit]:
-        rows.append((f.schwere, f.tabelle, str(f.zeile or ""), f.spalte or "", f.hinweis, f.vorschlag or ""))
+        hinweis, vorschlag = mask_addresses(f.hinweis), mask_addresses(f.vorschlag or "")  # stdout goes to logs
+        rows.append((f.schwere, f.tabelle, str(f.zeile or ""), f.spalte or "", hinweis, vorschlag))
     widths = [min(max(len(r[i]) for r in rows), cap) for i, cap in enumerate((7, 12, 5, 24, 70, 60))]
     lines = []
     for row in rows:
@@ -32,7 +34,7 @@ def findings_table(findings: list[Hinweis], limit: int = 25) -> str:
 def print_report(report: Report, title: str) -> None:
     click.echo(click.style(title, bold=True))
     for line in report.lines:
-        click.echo(f"  {line}")
+        click.echo(f"  {mask_addresses(line)}")
     for what, n in sorted(report.counts.items()):
         click.echo(f"  {what}: {n}")
     by_severity = Counter(f.schwere for f in report.findings)
@@ -45,7 +47,12 @@ def print_report(report: Report, title: str) -> None:
 def report_json(report: Report) -> dict[str, object]:
     return {
         "zaehler": report.counts,
-        "meldungen": report.lines,
-        "hinweise": [f.model_dump(by_alias=True) for f in report.findings],
+        "meldungen": [mask_addresses(line) for line in report.lines],
+        "hinweise": [
+            f.model_copy(
+                update={"hinweis": mask_addresses(f.hinweis), "vorschlag": f.vorschlag and mask_addresses(f.vorschlag)}
+            ).model_dump(by_alias=True)
+            for f in report.findings
+        ],
         "sekunden_je_schritt": report.step_seconds,
     }
