@@ -77,3 +77,13 @@ def test_a_blank_column_before_the_data_never_shifts_a_header(backend: Backend) 
     assert header_row(backend, "Kontakte")[1:] == headers(Kontakt)
     assert errors(backend) == []
     assert {k.email for k in backend.dataset().all(Kontakt)} >= {"max@beispiel.example", "eva@beispiel.example"}
+
+
+def test_einrichten_reports_a_renamed_header_instead_of_adding_it(backend: Backend) -> None:
+    backend.create()
+    rename_header(backend, "Anmeldungen", "Status", "Stand")
+    before = header_row(backend, "Anmeldungen")
+    result = backend.run("einrichten")
+    assert "Traceback" not in result.output
+    assert "meinten Sie »Stand«" in result.output
+    assert header_row(backend, "Anmeldungen") == before

@@ -55,23 +55,28 @@ class KnownAnswers:
         self.dataset = dataset
         self.forms = forms
         self.aliases: dict[str, str] = {}  # stable ID → stored ID
+        self.matched: set[str] = set()  # stored IDs that an answer of this fetch names directly
         self._from_data: dict[str, str] | None = None
 
     def learn(self, answers: list[RawAnswer]) -> None:
         """Answers found under an earlier ID teach their stable ID (for copies in other files)."""
         for answer in answers:
             if self.dataset.get(Eingang, answer.antwort_id) is not None:
+                self.matched.add(answer.antwort_id)
                 continue
             for old in answer.fruehere_ids:
                 if self.dataset.get(Eingang, old) is not None:
                     self.aliases.setdefault(answer.antwort_id, old)
+                    self.matched.add(old)
 
     def _index_from_data(self) -> dict[str, str]:
         if self._from_data is None:
             counts: dict[str, list[str]] = {}
-            for entry in self.dataset.all(Eingang):
+            for entry in self.dataset.all(Eingang):  # only rows no answer of this fetch named: usually few
                 form = self.forms.get(entry.formular)
-                if form is None or not entry.antwort_id.startswith("csv-") or entry.eingegangen is None:
+                if entry.antwort_id in self.matched or not entry.antwort_id.startswith("csv-"):
+                    continue
+                if form is None or entry.eingegangen is None:
                     continue
                 try:
                     data = json.loads(entry.daten)

@@ -32,7 +32,7 @@ def closest(name: str, candidates: list[str]) -> str | None:
         if _loose(candidate) == _loose(name) or _loose(candidate).startswith(_loose(name)):
             return candidate
     loose = {_loose(c): c for c in usable}
-    found = difflib.get_close_matches(_loose(name), list(loose), n=1, cutoff=0.7)
+    found = difflib.get_close_matches(_loose(name), list(loose), n=1, cutoff=0.5)
     return loose[found[0]] if found else None
 
 
