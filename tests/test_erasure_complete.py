@@ -121,3 +121,22 @@ def test_a_whole_sync_logs_and_prints_no_e_mail_address(tmp_path: Path) -> None:
     assert "INFO" in run.stderr  # the log lines are there …
     leaked = sorted(a for a in addresses if a in output)
     assert leaked == []  # … but no address, neither in them nor in the findings on stdout
+
+
+def test_erasure_asked_for_in_the_form_also_cleans_the_files(backend: Backend) -> None:
+    backend.create()
+    backend.answer("anmeldung", DAY, registration())
+    backend.sync()
+    backend.sync()  # a second save: the previous version of the workbook names Max too
+    max_id = next(k.kontakt_id for k in backend.dataset().all(Kontakt) if k.vorname == "Max")
+    assert any(p.startswith("ausgang/") for p in files_naming(backend.folder, [ADDRESS]))
+    wish = {"kontakt_id": max_id, "wunsch": "Bitte löschen Sie alle meine Daten."}
+    backend.answer("abmeldung", DAY.replace(day=2), wish)
+    result = backend.sync()
+    assert f"Kontakt {max_id} auf Wunsch gelöscht" in result.output
+    expected = ["antworten/anmeldung.csv"] if backend.name == "lokal" else []
+    assert files_naming(backend.folder, [ADDRESS, "Max Muster"]) == expected
+    if backend.name == "google":
+        assert "ACYDBN-anmeldung-1" in result.output
+    else:
+        assert "antworten/anmeldung.csv, Zeile 2" in result.output

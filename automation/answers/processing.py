@@ -17,7 +17,7 @@ from automation.dataset import Dataset
 from automation.form_options import termin_id_from_option
 from automation.job.runner import JobContext
 from automation.matching import ContactIndex
-from automation.privacy import erase_person
+from automation.privacy import erase_person, identifiers, person_rows
 from automation.records import GRUPPEN, Anmeldung, Eingang, Feedback, Hinweis, Kommune, Kontakt, Termin
 
 NO_CONSENT = "ohne Einwilligung zur Speicherung eingegangen: Daten gelöscht, nichts übernommen"
@@ -299,11 +299,24 @@ def _cancellation(ctx: JobContext, reader: AnswerReader, index: Indexes) -> str:
         reader.fail("kontakt_id", "Abmeldung ohne gültige Kontaktnummer.", "Die Person im Tab Kontakte suchen.")
     assert kontakt is not None
     if wunsch == "loeschen":
+        rows = person_rows(dataset, kontakt)
+        names = identifiers(kontakt, {a.anmelde_id for a in rows["Anmeldungen"]})
         erase_person(dataset, kontakt)
         ctx.report.count("Personen gelöscht")
+        by_hand = [
+            f"Google-Formular »{e.formular}«: Antwort {e.antwort_id}" for e in rows["Eingang"]
+            if not e.antwort_id.startswith("csv-")
+        ]  # fmt: skip
+        if not ctx.dry_run:  # files under the workspace; the workbook's backup is replaced after saving
+            from automation.services.erasure import clean_files
+
+            files = clean_files(ctx.workspace, names, None, set())
+            by_hand = [*files.by_hand, *by_hand]
+            if files.removed or files.rewritten:
+                ctx.report.say("Dateien bereinigt: " + ", ".join([*files.removed, *files.rewritten]) + ".")
         ctx.report.say(
-            f"Kontakt {kontakt.kontakt_id} auf Wunsch gelöscht. Bitte die Antworten der Person auch im "
-            "Google-Formular bzw. in den CSV-Dateien löschen."
+            f"Kontakt {kontakt.kontakt_id} auf Wunsch gelöscht."
+            + (" Bitte noch von Hand löschen: " + "; ".join(by_hand) if by_hand else "")
         )
         return f"Kontakt {kontakt.kontakt_id} gelöscht"
     if wunsch == "abmelden":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 from automation.answers.intake import FetchAnswersStep
 from automation.answers.processing import ProcessAnswersStep
@@ -58,7 +60,18 @@ def run_sync(
         with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
             ctx.save()
             write_findings(ctx, write=not dry_run)
+        _refresh_backup_after_erasure(ctx)
         return report
+
+
+def _refresh_backup_after_erasure(ctx: JobContext) -> None:
+    """After an erasure on request, the workbook's previous version (which still names the person) is
+    replaced by the saved one (local store only)."""
+    path, backup = getattr(ctx.store, "path", None), getattr(ctx.store, "backup_path", None)
+    if ctx.dry_run or not ctx.report.counts.get("Personen gelöscht") or path is None or backup is None:
+        return
+    if Path(path).exists() and Path(backup).exists():
+        shutil.copy2(path, backup)
 
 
 def run_check(workspace: Workspace, *, now: dt.datetime | None = None) -> Report:
