@@ -15,13 +15,16 @@ import json
 import re
 from typing import Any
 
+from automation.answers.csv_source import stable_id_of_stored
 from automation.cells import write_row
 from automation.dataset import Dataset
+from automation.forms import FormDefinition
 from automation.records import Anmeldung, Eingang, Feedback, Hinweis, Kontakt, TischplanZeile, Versand
 from automation.store.base import ChangeSet
 
 ERASED = "gelöscht auf Wunsch der Person"
 REDACTED = "[gelöscht]"
+TOMBSTONE_ID = "auch bekannt als"  # a tombstone of an earlier ID scheme names its stable ID after this
 
 
 def identifiers(kontakt: Kontakt, anmelde_ids: set[str] | None = None) -> list[str]:
@@ -112,8 +115,10 @@ def erasure_steps(changes: ChangeSet) -> list[ChangeSet]:
     return [step for step in (first, rest) if step]
 
 
-def erase_person(dataset: Dataset, kontakt: Kontakt) -> dict[str, int]:
-    """Delete or empty every row about the person; returns how many rows per tab."""
+def erase_person(dataset: Dataset, kontakt: Kontakt, forms: dict[str, FormDefinition] | None = None) -> dict[str, int]:
+    """Delete or empty every row about the person; returns how many rows per tab. With the ``forms``, a
+    stored CSV answer whose ID is of an earlier scheme keeps its stable ID in the tombstone's note, so
+    that no re-export (e.g. re-saved by Excel) imports it again."""
     rows = person_rows(dataset, kontakt)
     names = identifiers(kontakt, {a.anmelde_id for a in rows["Anmeldungen"]})
     erased_ids = {e.antwort_id for e in rows["Eingang"]}
@@ -135,6 +140,11 @@ def erase_person(dataset: Dataset, kontakt: Kontakt) -> dict[str, int]:
         update = {"adresse": None, "kontakt_id": None, "fehler": redact(versand.fehler, names)}
         dataset.put(versand.model_copy(update=update))
     for entry in rows["Eingang"]:
-        dataset.put(entry.model_copy(update={"daten": "{}", "status": "gelöscht", "hinweis": ERASED}))
+        note = ERASED
+        form = (forms or {}).get(entry.formular)
+        stable = stable_id_of_stored(form, entry.eingegangen, entry.daten) if form else None
+        if stable is not None and stable != entry.antwort_id:
+            note += f" ({TOMBSTONE_ID} {stable})"
+        dataset.put(entry.model_copy(update={"daten": "{}", "status": "gelöscht", "hinweis": note}))
     dataset.delete(Kontakt, kontakt.kontakt_id)
     return {tab: len(items) for tab, items in rows.items()}

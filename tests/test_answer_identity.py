@@ -123,3 +123,37 @@ def test_answers_stored_under_the_earlier_id_scheme_are_recognised(make_workspac
     assert {e.antwort_id for e in data.all(Eingang)} == stored
     assert "max@beispiel.example" not in {k.email for k in data.all(Kontakt)}
     assert len(data.all(Kontakt)) == 3 and mails(folder) == sent
+
+    (folder / "antworten" / "anmeldung-original.csv").unlink()  # only the Excel copy is left: the tombstone
+    run_cli("-C", str(folder), "sync")  # names its stable ID, so Max stays erased
+    data = read_dataset(folder)
+    assert "max@beispiel.example" not in {k.email for k in data.all(Kontakt)}
+    assert {e.antwort_id for e in data.all(Eingang)} == stored and mails(folder) == sent
+
+
+def test_a_tombstone_of_an_earlier_version_learns_its_stable_id(make_workspace) -> None:
+    folder = make_workspace()
+    path = write_answers(folder, "anmeldung", PEOPLE)
+    run_cli("-C", str(folder), "sync")
+    mapping = _to_legacy_ids(folder, path)
+    wb = openpyxl.load_workbook(folder / "gespraechsrunde.xlsx")  # erased by an earlier version:
+    ws = wb["Eingang"]  # only »{}« and the note remain, no stable ID
+    head = [c.value for c in ws[1]]
+    for number in range(2, ws.max_row + 1):
+        if "Max" in str(ws.cell(number, head.index("Daten") + 1).value):
+            ws.cell(number, head.index("Daten") + 1).value = "{}"
+            ws.cell(number, head.index("Status") + 1).value = "gelöscht"
+            ws.cell(number, head.index("Hinweis") + 1).value = "gelöscht auf Wunsch der Person"
+    for tab in ("Kontakte", "Anmeldungen"):
+        ws = wb[tab]
+        for number in range(ws.max_row, 1, -1):
+            if any("max@" in str(c.value) or c.value == "Max" for c in ws[number]):
+                ws.delete_rows(number)
+    wb.save(folder / "gespraechsrunde.xlsx")
+
+    run_cli("-C", str(folder), "sync")  # the original export is still there: the tombstone learns
+    excel_resave(path)  # then the export is replaced by an Excel copy
+    run_cli("-C", str(folder), "sync")
+    data = read_dataset(folder)
+    assert "max@beispiel.example" not in {k.email for k in data.all(Kontakt)}
+    assert {e.antwort_id for e in data.all(Eingang)} == set(mapping.values())

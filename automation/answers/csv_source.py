@@ -21,6 +21,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import sys
 import unicodedata
 from pathlib import Path
@@ -113,6 +114,18 @@ def answer_id(form: FormDefinition, when: dt.datetime, werte: dict[str, list[str
     parts += [k + "=" + "\x1e".join(identity_text(v) for v in werte.get(k, [])) for k in keys]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"csv-{form.id[:3]}-{digest[:16]}"
+
+
+def stable_id_of_stored(form: FormDefinition, eingegangen: dt.datetime | None, daten: str) -> str | None:
+    """The stable ID (:func:`answer_id`) of an answer stored in ``Eingang`` (None without data)."""
+    try:
+        data = json.loads(daten)
+    except json.JSONDecodeError:
+        return None
+    if eingegangen is None or not isinstance(data, dict) or not data:
+        return None
+    werte = {str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in data.items()}
+    return answer_id(form, eingegangen, werte)
 
 
 def legacy_answer_id(form_id: str, stamp: str, cells: list[str]) -> str:

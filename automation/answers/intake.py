@@ -20,15 +20,16 @@ import re
 from dataclasses import replace
 
 from automation.answers.base import RawAnswer
-from automation.answers.csv_source import answer_id
+from automation.answers.csv_source import stable_id_of_stored
 from automation.dataset import Dataset
 from automation.forms import FormDefinition
 from automation.job.runner import JobContext
+from automation.privacy import TOMBSTONE_ID
 from automation.records import Eingang, Hinweis, Schwere
 
 CELL_LIMIT = 32_767  # characters one spreadsheet cell holds (Excel; Google Sheets holds 50,000)
 SHORTENED = " […gekürzt]"
-_STABLE = re.compile(r"csv-[^-]*-[0-9a-f]{16}")
+_STABLE = re.compile(r"csv-[^-\s]*-[0-9a-f]{16}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab and line breaks stay
 
 
@@ -76,17 +77,13 @@ class KnownAnswers:
                 form = self.forms.get(entry.formular)
                 if entry.antwort_id in self.matched or not entry.antwort_id.startswith("csv-"):
                     continue
-                if form is None or entry.eingegangen is None:
+                if entry.status == "gelöscht":  # a tombstone names the stable ID it had (see privacy)
+                    for stable in _STABLE.findall(entry.hinweis or ""):
+                        if stable != entry.antwort_id:
+                            counts.setdefault(stable, []).append(entry.antwort_id)
                     continue
-                try:
-                    data = json.loads(entry.daten)
-                except json.JSONDecodeError:
-                    continue
-                if not isinstance(data, dict) or not data:
-                    continue
-                werte = {str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in data.items()}
-                stable = answer_id(form, entry.eingegangen, werte)
-                if stable != entry.antwort_id:
+                stable = stable_id_of_stored(form, entry.eingegangen, entry.daten) if form else None
+                if stable is not None and stable != entry.antwort_id:
                     counts.setdefault(stable, []).append(entry.antwort_id)
             self._from_data = {k: v[0] for k, v in counts.items() if len(v) == 1}  # ambiguous: not guessed
         return self._from_data
@@ -240,6 +237,15 @@ class FetchAnswersStep:
             answer, findings = cleaned(answer, forms.get(answer.formular))
             existing = known.find(answer)
             if existing is not None and existing.status == "gelöscht":
+                stable = answer.antwort_id
+                if (
+                    stable != existing.antwort_id
+                    and _STABLE.fullmatch(stable)
+                    and stable not in (existing.hinweis or "")
+                ):
+                    # a tombstone of an earlier ID scheme learns the stable ID: no re-export brings it back
+                    note = f"{existing.hinweis or ''} ({TOMBSTONE_ID} {stable})".strip()
+                    ctx.dataset.put(existing.model_copy(update={"hinweis": note}))
                 continue  # nothing about an erased answer is reported again
             ctx.report.findings += [
                 f.model_copy(update={"id": existing.antwort_id}) if existing is not None else f for f in findings

@@ -301,7 +301,7 @@ def _cancellation(ctx: JobContext, reader: AnswerReader, index: Indexes) -> str:
     if wunsch == "loeschen":
         rows = person_rows(dataset, kontakt)
         names = identifiers(kontakt, {a.anmelde_id for a in rows["Anmeldungen"]})
-        erase_person(dataset, kontakt)
+        erase_person(dataset, kontakt, ctx.workspace.forms())
         ctx.report.count("Personen gelöscht")
         by_hand = [
             f"Google-Formular »{e.formular}«: Antwort {e.antwort_id}" for e in rows["Eingang"]

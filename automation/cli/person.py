@@ -82,7 +82,7 @@ def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
         names = identifiers(kontakt, {a.anmelde_id for a in rows["Anmeldungen"]})
         dates = {a.termin_id for a in rows["Anmeldungen"]}
         replan = {z.termin_id for z in dataset.all(TischplanZeile) if z.termin_id in dates}
-        counts = erase_person(dataset, kontakt)
+        counts = erase_person(dataset, kontakt, workspace.forms())
         summary = ", ".join(f"{tab}: {n}" for tab, n in counts.items())
         if dry_run:
             click.echo(f"Probelauf – würde löschen bzw. leeren: {summary}")
