@@ -74,7 +74,7 @@ def blocked_by_schema(ctx: JobContext, what: str, tabs: Sequence[str]) -> list[H
     """One finding per needed tab whose name or headers drifted (empty: nothing blocks ``what``)."""
     return [
         Hinweis(
-            tabelle=tab, zeile=1, schwere="Fehler",
+            tabelle=tab, zeile=1, schwere="Warnung",  # the error is the drift itself, reported once
             hinweis=f"»{what}« wartet, bis der Tab »{tab}« wieder alle Spalten hat"
             + (f" (fehlt: {', '.join(ctx.dataset.schema.blocked[tab])})." if ctx.dataset.schema.blocked[tab] else "."),
             vorschlag="Siehe den Hinweis zu Zeile 1 dieses Tabs.",
