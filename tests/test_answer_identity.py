@@ -7,13 +7,17 @@ columns. None of this may add an answer twice, bring back an erased person, or r
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from automation.answers.csv_source import legacy_answer_id
+from automation.answers.csv_source import legacy_answer_id, parse_csv
+from automation.forms import load_forms
 from automation.records import Anmeldung, Eingang, Hinweis, Kontakt
 from tests.conftest import read_dataset, registration, run_cli, write_answers
 
@@ -157,3 +161,31 @@ def test_a_tombstone_of_an_earlier_version_learns_its_stable_id(make_workspace) 
     data = read_dataset(folder)
     assert "max@beispiel.example" not in {k.email for k in data.all(Kontakt)}
     assert {e.antwort_id for e in data.all(Eingang)} == set(mapping.values())
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2028, 1, 1)),
+            st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12),
+            st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    encoding=st.sampled_from(["cp1252", "utf-8-sig", "utf-8"]),
+    delimiter=st.sampled_from([";", ",", "\t"]),
+    reorder=st.booleans(),
+)
+@example(rows=[(dt.datetime(2026, 1, 1), "0", "İ")], encoding="cp1252", delimiter=";", reorder=False)
+def test_every_re_save_gives_the_same_answer_ids(tmp_path_factory, rows, encoding, delimiter, reorder) -> None:
+    """Property: whatever the names and times, a re-saved export maps to the same IDs, in the same order."""
+    folder = tmp_path_factory.mktemp("ws")
+    (folder / "antworten").mkdir()
+    answers = [(when.strftime("%d.%m.%Y %H:%M:%S"), registration(vor, nach)) for when, vor, nach in rows]
+    form = load_forms()["anmeldung"]
+    path = write_answers(folder, "anmeldung", answers)
+    original = [a.antwort_id for a in parse_csv(form, path)]
+    excel_resave(path, encoding, delimiter, reorder)
+    assert [a.antwort_id for a in parse_csv(form, path)] == original

@@ -99,8 +99,8 @@ def _split(question: Question | None, value: str) -> list[str]:
 def identity_text(value: str) -> str:
     """A value as it survives a re-save: NFC, blanks collapsed, case ignored, and characters that
     Windows-1252 cannot hold replaced by ``?`` (as Excel does), so ``Şahin`` and ``?ahin`` compare equal."""
-    text = " ".join(unicodedata.normalize("NFC", value).split()).casefold()
-    return text.encode("cp1252", errors="replace").decode("cp1252")
+    text = " ".join(unicodedata.normalize("NFC", value).split())
+    return text.encode("cp1252", errors="replace").decode("cp1252").casefold()  # casefold after: »İ« → »?«
 
 
 def answer_id(form: FormDefinition, when: dt.datetime, werte: dict[str, list[str]]) -> str:
