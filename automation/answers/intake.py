@@ -133,6 +133,9 @@ def cleaned(answer: RawAnswer, form: FormDefinition | None) -> tuple[RawAnswer, 
                          "Nichts zu tun; bei Zweifeln die Person fragen.", "Info")
             )  # fmt: skip
         werte[key] = clean
+    size = sum(len(k) + 8 + sum(2 * len(v) + 4 for v in vs) for k, vs in werte.items())
+    if size < CELL_LIMIT:  # JSON at most doubles a text (escapes): surely fits, no need to measure
+        return replace(answer, werte=werte), findings
     data = json.dumps(werte, ensure_ascii=False, sort_keys=True)
     for _ in range(100):
         if len(data) <= CELL_LIMIT:
