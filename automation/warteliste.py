@@ -43,7 +43,7 @@ def assign_places(dataset: Dataset, today: dt.date) -> tuple[list[Anmeldung], li
             findings.append(
                 Hinweis(
                     tabelle="Termine", zeile=dataset.row_number(Termin, termin.termin_id), id=termin.termin_id,
-                    spalte="Plätze", schwere="Fehler",
+                    spalte="Plätze", schwere="Warnung",  # the error is the cell itself
                     hinweis=f"Die Plätze von {termin.termin_id} sind nicht lesbar: Zusagen, Warteliste und "
                     "Nachrücken warten (es wird niemandem ein Platz zugesagt).",
                     vorschlag="Im Tab Termine eine Zahl eintragen, z. B. 60.",
