@@ -46,7 +46,8 @@ def mails(folder: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize(
-    ("encoding", "delimiter"), [("cp1252", ";"), ("utf-8-sig", ";"), ("utf-8", "\t"), ("cp1252", ",")]
+    ("encoding", "delimiter"),
+    [("cp1252", ";"), ("utf-8-sig", ";"), ("utf-8", "\t"), ("cp1252", ","), ("utf-16", "\t")],
 )
 def test_a_re_saved_export_adds_nothing_and_loses_no_character(make_workspace, encoding, delimiter) -> None:
     folder = make_workspace()

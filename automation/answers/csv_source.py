@@ -48,7 +48,8 @@ class NotACsvExport(Exception):
 
 
 def read_text(path: Path) -> tuple[str, str]:
-    """The file's text and the encoding it was read with (UTF-8 with or without BOM, else Windows-1252)."""
+    """The file's text and the encoding it was read with (UTF-8 with or without BOM, UTF-16 with BOM,
+    else Windows-1252)."""
     raw = path.read_bytes()
     for magic, what in _MAGIC.items():
         if raw.startswith(magic):
@@ -56,6 +57,11 @@ def read_text(path: Path) -> tuple[str, str]:
                 f"{path.name} ist keine CSV-Datei, sondern {what}. Bitte in Google Forms die Antworten als "
                 "CSV herunterladen bzw. in Excel »Speichern unter → CSV UTF-8« wählen."
             )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's »Unicode-Text«: UTF-16 with BOM
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
     if raw.count(b"\x00") > max(8, len(raw) // 100):
         raise NotACsvExport(
             f"{path.name} ist keine Textdatei (enthält Binärdaten). Bitte den CSV-Export von Google Forms "
