@@ -16,9 +16,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from automation.answers.csv_source import legacy_answer_id, parse_csv
-from automation.forms import load_forms
-from automation.records import Anmeldung, Eingang, Hinweis, Kontakt
+from automation.adapters.csv_source import parse_csv
+from automation.domain.answers.identity import legacy_answer_id
+from automation.domain.forms import load_forms
+from automation.domain.records import Anmeldung, Eingang, Hinweis, Kontakt
 from tests.conftest import read_dataset, registration, run_cli, write_answers
 
 PEOPLE = [

@@ -7,7 +7,7 @@ import json
 
 import openpyxl
 
-from automation.records import TABS, Anmeldung, Eingang, Hinweis, Kontakt, Versand, headers
+from automation.domain.records import TABS, Anmeldung, Eingang, Hinweis, Kontakt, Versand, headers
 from tests.backends import Backend
 from tests.conftest import TERMIN, base_records, registration, run_cli, write_answers
 from tests.sheet_edits import mails, set_cell
@@ -110,7 +110,7 @@ def test_an_unreadable_date_is_one_finding_and_its_registrations_are_kept(backen
 
 def test_tabs_are_still_set_up_on_an_empty_workbook(make_workspace) -> None:
     """The schema check never blocks a fresh setup (no tab, no rows yet)."""
-    from automation.store.xlsx import WorkbookStore
+    from automation.adapters.xlsx import WorkbookStore
 
     folder = make_workspace(records=base_records())
     store = WorkbookStore(folder / "gespraechsrunde.xlsx")

@@ -14,7 +14,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from automation.cli import main
-from automation.records import Hinweis, Kontakt, TischplanZeile, Versand
+from automation.domain.records import Hinweis, Kontakt, TischplanZeile, Versand
 from tests.backends import Backend, LocalBackend
 from tests.conftest import TERMIN, registration
 from tests.sheet_edits import set_cell

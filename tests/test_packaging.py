@@ -27,7 +27,7 @@ def test_wheel_finds_formulare_and_vorlagen(tmp_path: Path) -> None:
     elsewhere = tmp_path / "anderswo"
     elsewhere.mkdir()
     probe = (
-        "import automation, automation.resources as r;"
+        "import automation, automation.domain.resources as r;"
         "print(automation.__file__);"
         "print(sorted(p.name for p in r.formulare_dir().glob('*.yaml')));"
         "print(sorted(p.name for p in (r.vorlagen_dir() / 'mail').glob('*.html'))[:2])"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from automation.records import Eingang, Hinweis, Kontakt, headers
+from automation.domain.records import Eingang, Hinweis, Kontakt, headers
 from tests.backends import Backend
 from tests.conftest import registration
 from tests.sheet_edits import header_row, insert_blank_column, mails, rename_header, rename_tab, tab_names

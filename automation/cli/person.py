@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from automation.cli.app import CliContext, dry_run_option, main
-from automation.dataset import Dataset
-from automation.errors import GespraechsrundeError
-from automation.lock import workspace_lock
-from automation.privacy import erase_person, erasure_steps, export_person, find_contact, identifiers, person_rows
-from automation.records import Kontakt, TischplanZeile
-from automation.services.erasure import clean_files
-from automation.workspace import Workspace
+from automation.domain.errors import GespraechsrundeError
+
+if TYPE_CHECKING:
+    from automation.domain.dataset import Dataset
+    from automation.domain.records import Kontakt
 
 
-def _load(workspace: Workspace, wer: str) -> tuple[Dataset, Kontakt]:
-    dataset = Dataset.from_snapshot(workspace.store().read())
+def _find(dataset: Dataset, wer: str) -> Kontakt:
+    from automation.domain.privacy import find_contact
+
     kontakt = find_contact(dataset, wer)
     if kontakt is None:
         raise GespraechsrundeError(
             f"Keine Person mit Kontakt-ID oder E-Mail »{wer}« im Tab Kontakte. Bitte die Schreibweise prüfen."
         )
-    return dataset, kontakt
+    return kontakt
 
 
 @main.group("person")
@@ -41,8 +41,12 @@ def export(obj: CliContext, wer: str, datei: Path | None) -> None:
 
     WER ist die Kontakt-ID (z. B. K-7Q4MZP2C) oder die E-Mail-Adresse.
     """
-    dataset, kontakt = _load(Workspace.open(obj.ordner), wer)
-    text = json.dumps(export_person(dataset, kontakt), ensure_ascii=False, indent=2, default=str)
+    from automation.domain.privacy import export_person
+    from automation.services.session import open_workspace
+
+    with open_workspace(obj.ordner, write=False) as ctx:
+        kontakt = _find(ctx.dataset, wer)
+        text = json.dumps(export_person(ctx.dataset, kontakt), ensure_ascii=False, indent=2, default=str)
     if datei is None:
         click.echo(text)
     else:
@@ -69,43 +73,28 @@ def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
     Protokolldateien im Arbeitsordner werden bereinigt. Was der Befehl nicht selbst löschen darf
     (CSV-Exporte, Antworten im Google-Formular), nennt er mit Datei und Zeile bzw. Antwort-ID.
     """
-    from automation.store.xlsx import WorkbookStore  # openpyxl: only when needed
+    from automation.services.erasure import erase
+    from automation.services.session import open_workspace
 
-    workspace = Workspace.open(obj.ordner)
-    with workspace_lock(workspace.folder):  # not while a sync is writing
-        dataset, kontakt = _load(workspace, wer)
-        question = f"{kontakt.anzeigename} ({kontakt.kontakt_id}) wirklich löschen?"
+    with open_workspace(obj.ordner, dry_run=dry_run) as ctx:  # locked from the read to the last write
+        kontakt = _find(ctx.dataset, wer)
+        question = f"{kontakt.display_name} ({kontakt.kontakt_id}) wirklich löschen?"
         if not dry_run and not confirmed and not _confirmed(question):
             click.echo("Abgebrochen; nichts gelöscht.")
             raise click.exceptions.Exit(1)
-        rows = person_rows(dataset, kontakt)
-        names = identifiers(kontakt, {a.anmelde_id for a in rows["Anmeldungen"]})
-        dates = {a.termin_id for a in rows["Anmeldungen"]}
-        replan = {z.termin_id for z in dataset.all(TischplanZeile) if z.termin_id in dates}
-        counts = erase_person(dataset, kontakt, workspace.forms())
-        summary = ", ".join(f"{tab}: {n}" for tab, n in counts.items())
+        done = erase(ctx, kontakt)
+        summary = ", ".join(f"{tab}: {n}" for tab, n in done.counts.items())
         if dry_run:
             click.echo(f"Probelauf – würde löschen bzw. leeren: {summary}")
             return
-        store = workspace.store()
-        conflicts = [c for step in erasure_steps(dataset.changes()) for c in store.apply(step).conflicts]
-        workbook = store.path if isinstance(store, WorkbookStore) else None
-        printed = {p.stem.removeprefix("tischplan-") for p in (workspace.folder / "ausgabe").glob("tischplan-*")}
-        files = clean_files(workspace, names, workbook, replan | (printed & dates))
-    for conflict in conflicts:
+    for conflict in done.conflicts:
         click.echo(conflict.message(), err=True)
     click.echo(f"{kontakt.kontakt_id} gelöscht ({summary}).")
-    for name in files.removed:
+    for name in done.files.removed:
         click.echo(f"  Datei gelöscht: {name}")
-    for name in files.rewritten:
+    for name in done.files.rewritten:
         click.echo(f"  Datei bereinigt: {name}")
-    by_hand = list(files.by_hand)
-    forms = workspace.forms()
-    for entry in rows["Eingang"]:
-        if not entry.antwort_id.startswith("csv-"):
-            titel = forms[entry.formular].titel if entry.formular in forms else entry.formular
-            by_hand.append(f"Google-Formular »{titel}«: die Antwort mit der ID {entry.antwort_id} löschen.")
-    if by_hand:
+    if done.by_hand:
         click.echo("Bitte noch von Hand erledigen:")
-        for line in by_hand:
+        for line in done.by_hand:
             click.echo(f"  {line}")

@@ -3,54 +3,33 @@
 from __future__ import annotations
 
 import logging
-import os
-import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from automation.cli.app import CliContext, dry_run_option, is_terminal, main
-from automation.dataset import Dataset
-from automation.errors import ConfigError
-from automation.lock import workspace_lock
-from automation.records import TABS, TischplanZeile, headers
-from automation.store.base import ChangeSet
+from automation.domain.errors import ConfigError
 
 if TYPE_CHECKING:  # the solver (and scipy) is imported only when this command runs
-    from automation.tischplan import Ergebnis, Instanz
-from automation.workspace import Workspace
+    from automation.domain.tischplan import Ergebnis, Instanz
 
 log = logging.getLogger(__name__)
 
 
-def _schreibe(ziel: Path, text: str) -> None:
-    """Write atomically: a half-written plan must never be left behind."""
-    ziel.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=ziel.parent, prefix=f".{ziel.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, ziel)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _prozent(wert: float) -> str:
+def _percent(wert: float) -> str:
     return f"{100 * wert:.1f} %".replace(".", ",")
 
 
-def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
+def summary_lines(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
     """The German summary lines: quality as ratio to the bounds, then notes."""
     k = ergebnis.plan.kennzahlen
     s = ergebnis.schranken
     zeilen = [
         f"Tischplan: {len(instanz.teilnehmende)} Teilnehmende, {len(instanz.tische)} Tische, {instanz.runden} Runden.",
         f"  Interessen abgedeckt:       {k.interessen_abgedeckt} von höchstens {k.interessen_schranke} "
-        f"({_prozent(ergebnis.abdeckung_quote)} der Schranke)",
+        f"({_percent(ergebnis.abdeckung_quote)} der Schranke)",
         *(
             [
                 f"    (Schranke genau berechnet: die einfache Abschätzung wäre {s.abdeckung_lp}, aber mehr als "
@@ -64,7 +43,7 @@ def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
         f"  Gemeinde-Überschuss:        {k.gemeinde_ueberschuss} (mindestens {s.gemeinde})",
         f"  Verletzte Pflichtregeln:    {k.verletzungen}",
     ]
-    from automation.tischplan.kennzahlen import themen_passung
+    from automation.domain.tischplan.kennzahlen import themen_passung
 
     gleich, paare = themen_passung(instanz, ergebnis.plan)
     if paare:
@@ -73,8 +52,8 @@ def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
     return zeilen
 
 
-def _meldung_fuer_terminal(fraction: float, covered: int, bound: int, repeats: int) -> None:
-    quote = _prozent(covered / bound) if bound else "–"
+def _progress_on_terminal(fraction: float, covered: int, bound: int, repeats: int) -> None:
+    quote = _percent(covered / bound) if bound else "–"
     sys.stderr.write(
         f"\rTischplan wird optimiert: {int(100 * fraction):3d} % · Interessen {covered}/{bound} ({quote}) · "
         f"Wiederholungen {repeats}   "
@@ -82,7 +61,7 @@ def _meldung_fuer_terminal(fraction: float, covered: int, bound: int, repeats: i
     sys.stderr.flush()
 
 
-class _Protokoll:
+class _ProgressLog:
     """Quiet log lines (every quarter of the time) when nobody watches a terminal."""
 
     def __init__(self) -> None:
@@ -105,7 +84,7 @@ class _Protokoll:
     "--instanz",
     "instanz_datei",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Eigenständige Instanz als JSON-Datei (Format siehe TISCHPLAN.md).",
+    help="Eigenständige Instanz als JSON-Datei (Format siehe docs/tischplan.md).",
 )
 @click.option(
     "--termin",
@@ -156,70 +135,37 @@ def tischplan(
     Pflichtregeln ein und zeigt die Qualität im Verhältnis zur bestmöglichen Schranke. Ist die Instanz
     unlösbar, nennt der Befehl die Ursache, endet mit Code 1 und schreibt keinen Plan.
     """
-    from automation.tischplan import lies_instanz, plane
-    from automation.tischplan.arbeitsordner import (
-        ersetze_termin_zeilen,
-        instanz_aus_arbeitsordner,
-        tischplan_zeilen,
-    )
-    from automation.tischplan.ausgabe import plan_json
+    from automation.services import tischplan as service
 
     if termin is not None and instanz_datei is not None:
         raise ConfigError("Bitte entweder --instanz DATEI oder --termin ID angeben, nicht beides.")
-    if termin is None and instanz_datei is None:
-        raise ConfigError("Bitte --instanz DATEI oder --termin ID angeben.")
-    namen: dict[str, str] | None = None
-    workspace: Workspace | None = None
-    dataset: Dataset | None = None
-    if termin is not None:
-        workspace = Workspace.open(obj.ordner)
-        dataset = Dataset.from_snapshot(workspace.store().read())
-        dataset.schema.require(("Termine", "Vereine", "Kontakte", "Anmeldungen", "Tischplan"), "Der Tischplan")
-        instanz, namen = instanz_aus_arbeitsordner(dataset, termin, workspace.settings.tischplan)
-        if sekunden is None:
-            sekunden = workspace.settings.tischplan.sekunden
-        if not dry_run:
-            ausgabe = workspace.folder / "ausgabe"
-            datei = re.sub(r"[^A-Za-z0-9._-]+", "_", termin.strip())
-            json_datei = json_datei or ausgabe / f"tischplan-{datei}.json"
-            html_datei = html_datei or ausgabe / f"tischplan-{datei}.html"
-    else:
-        assert instanz_datei is not None
-        instanz = lies_instanz(instanz_datei.read_text(encoding="utf-8"))
-    if sekunden is None:
-        sekunden = 10.0
-    if dry_run:
-        json_datei = html_datei = None
     terminal = is_terminal()
-    meldung = _meldung_fuer_terminal if terminal else _Protokoll()
-    log.info("Tischplan: %d Teilnehmende, %d Sekunden", len(instanz.teilnehmende), sekunden)
-    ergebnis = plane(instanz, seed=seed, sekunden=sekunden, meldung=meldung)
+    meldung = _progress_on_terminal if terminal else _ProgressLog()
+    if termin is not None:
+        ergebnis = service.plan_date(
+            obj.ordner, termin, seconds=sekunden, seed=seed, dry_run=dry_run, progress=meldung,
+            json_file=json_datei, html_file=html_datei,
+        )  # fmt: skip
+    elif instanz_datei is not None:
+        from automation.domain.tischplan import lies_instanz
+
+        instanz = lies_instanz(instanz_datei.read_text(encoding="utf-8"))
+        log.info("Tischplan: %d Teilnehmende, %s Sekunden", len(instanz.teilnehmende), sekunden or 10)
+        ergebnis = service.plan_instance(instanz, seconds=sekunden or 10.0, seed=seed, progress=meldung)
+        if not dry_run:
+            service.write_outputs(ergebnis, json_datei, html_datei)
+    else:
+        raise ConfigError("Bitte --instanz DATEI oder --termin ID angeben.")
     if terminal:
         sys.stderr.write("\n")
-    if json_datei is not None:
-        _schreibe(json_datei, plan_json(ergebnis.plan))
-    if html_datei is not None:
-        from automation.tischplan.druck import druckfassung
-
-        _schreibe(html_datei, druckfassung(instanz, ergebnis.plan, namen))
-    zeilen = 0
-    if termin is not None and workspace is not None and dataset is not None and not dry_run:
-        neu = tischplan_zeilen(termin.strip(), instanz, ergebnis.plan, namen or {})
-        zeilen = len(neu)
-        ersetze_termin_zeilen(dataset, termin.strip(), neu)
-        with workspace_lock(workspace.folder):  # never at the same time as a sync writing the workbook
-            store = workspace.store()
-            store.ensure_tabs(dataset.schema.addable({spec.name: headers(spec.model) for spec in TABS}))
-            ersetzt = [r for r in dataset.changes().replaces if r.tab == TischplanZeile.TAB]
-            if ersetzt:
-                store.apply(ChangeSet(replaces=ersetzt))
     if dry_run:
         click.echo("Probelauf (nichts geschrieben):")
-    for zeile in zusammenfassung(instanz, ergebnis):
+    for zeile in summary_lines(ergebnis.instanz, ergebnis.ergebnis):
         click.echo(zeile)
-    if json_datei is not None:
-        click.echo(f"Plan geschrieben: {json_datei}")
-    if html_datei is not None:
-        click.echo(f"Druckfassung geschrieben: {html_datei}")
-    if zeilen:
-        click.echo(f"Tabelle »Tischplan«: {zeilen} Zeilen für Termin {termin.strip() if termin else ''} geschrieben.")
+    for datei in ergebnis.written:
+        art = {".json": "Plan", ".pdf": "PDF zum Drucken"}.get(datei.suffix, "Druckfassung")
+        click.echo(f"{art} geschrieben: {datei}")
+    if ergebnis.pdf_problem:
+        click.echo(f"Kein PDF: {ergebnis.pdf_problem}")
+    if ergebnis.rows:
+        click.echo(f"Tabelle »Tischplan«: {ergebnis.rows} Zeilen für Termin {(termin or '').strip()} geschrieben.")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from automation.errors import GespraechsrundeError
-from automation.records import TABS, Hinweis, columns
+from automation.domain.errors import GespraechsrundeError
+from automation.domain.records import TABS, Hinweis, columns
 
 
 def _key(name: str) -> str:
@@ -50,6 +51,19 @@ class SchemaCheck:
             raise GespraechsrundeError(
                 f"{what} ist nicht möglich: " + " ".join(f"{f.hinweis} {f.vorschlag or ''}".strip() for f in found)
             )
+
+    def waiting(self, what: str, tabs: Sequence[str]) -> list[Hinweis]:
+        """One finding per needed tab whose name or headers drifted (empty: nothing blocks ``what``)."""
+        return [
+            Hinweis(
+                tabelle=tab, zeile=1, schwere="Warnung",  # the error is the drift itself, reported once
+                hinweis=f"»{what}« wartet, bis der Tab »{tab}« wieder alle Spalten hat"
+                + (f" (fehlt: {', '.join(self.blocked[tab])})." if self.blocked[tab] else "."),
+                vorschlag="Siehe den Hinweis zu Zeile 1 dieses Tabs.",
+            )
+            for tab in tabs
+            if tab in self.blocked
+        ]  # fmt: skip
 
     def addable(self, wanted: dict[str, list[str]]) -> dict[str, list[str]]:
         """The tabs and headers a store may create: everything except drift."""

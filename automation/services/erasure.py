@@ -1,6 +1,6 @@
 """Erasure beyond the spreadsheet: every file under the workspace that still names the person.
 
-After the rows are erased (``automation.privacy``), this looks at every file below the workspace folder:
+After the rows are erased (``automation.domain.privacy``), this looks at every file below the workspace folder:
 
 - the workbook's previous version (``*.vorher.xlsx``) is replaced by the erased workbook, leftover
   temporary files of a save (``.speichern-*``) are removed;
@@ -13,13 +13,16 @@ After the rows are erased (``automation.privacy``), this looks at every file bel
 
 from __future__ import annotations
 
-import shutil
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from automation.privacy import mentions, redact
-from automation.workspace import Workspace
+from automation.adapters.files import write_atomically
+from automation.domain.privacy import erase_person, erasure_steps, identifiers, mentions, person_rows, redact
+from automation.domain.records import Eingang, Kontakt, TischplanZeile
+from automation.domain.store import Conflict
+from automation.services.runner import JobContext
+from automation.services.wiring import Workspace
 
 _SKIP_DIRS = {".git", ".venv", "venv", "__pycache__", "node_modules"}
 _MAX_BYTES = 200 * 1024 * 1024
@@ -66,7 +69,7 @@ def clean_files(workspace: Workspace, names: list[str], workbook: Path | None, t
     output = (folder / "ausgabe").resolve()
     backup = workbook.with_name(workbook.stem + ".vorher" + workbook.suffix) if workbook else None
     if backup is not None and workbook is not None and backup.exists() and workbook.exists():
-        shutil.copy2(workbook, backup)  # the previous version held the person: now the erased state
+        write_atomically(backup, workbook.read_bytes())  # the previous version held the person: now the erased state
         result.rewritten.append(backup.name)
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
@@ -88,7 +91,8 @@ def clean_files(workspace: Workspace, names: list[str], workbook: Path | None, t
             path.unlink()
             result.removed.append(str(relative))
         elif path.suffix == ".log":
-            path.write_text(redact(text, names) or "", encoding="utf-8")
+            private = path.stat().st_mode & 0o077 == 0
+            write_atomically(path, redact(text, names) or "", private=private)
             result.rewritten.append(str(relative))
         elif answers in inside:
             lines = ", ".join(str(n) for n in _lines(text, names)[:20]) or "?"
@@ -100,3 +104,61 @@ def clean_files(workspace: Workspace, names: list[str], workbook: Path | None, t
             f"Tischplan für {termin_id} neu erstellen: gespraechsrunde tischplan --termin {termin_id}"
         )
     return result
+
+
+def _workbook(ctx: JobContext) -> Path | None:
+    from automation.adapters.xlsx import WorkbookStore  # openpyxl is loaded already for a local store
+
+    return ctx.store.path if isinstance(ctx.store, WorkbookStore) else None
+
+
+def clean_after_erasures(ctx: JobContext) -> None:
+    """After a run that erased people on their request (``abmeldung`` form) and saved: the workbook's previous
+    version and every file under the workspace that names them; what is left to do by hand is said."""
+    if ctx.dry_run or not ctx.report.erased:
+        return
+    workbook = _workbook(ctx)
+    for names in ctx.report.erased:
+        files = clean_files(ctx.workspace, names, workbook, set())
+        if files.removed or files.rewritten:
+            ctx.report.say("Dateien bereinigt: " + ", ".join([*files.removed, *files.rewritten]) + ".")
+        if files.by_hand:
+            ctx.report.say("Bitte noch von Hand löschen: " + "; ".join(files.by_hand))
+
+
+@dataclass
+class Erasure:
+    """What ``person loeschen`` did: rows per tab, conflicts, files, and what is left to do by hand."""
+
+    counts: dict[str, int]
+    conflicts: list[Conflict] = field(default_factory=list)
+    files: FileCleanup = field(default_factory=FileCleanup)
+    by_hand: list[str] = field(default_factory=list)
+
+
+def _google_responses(entries: list[Eingang], ctx: JobContext) -> list[str]:
+    forms = ctx.forms
+    return [
+        f"Google-Formular »{forms[e.formular].titel if e.formular in forms else e.formular}«: "
+        f"die Antwort mit der ID {e.antwort_id} löschen."
+        for e in entries
+        if not e.antwort_id.startswith("csv-")
+    ]
+
+
+def erase(ctx: JobContext, kontakt: Kontakt) -> Erasure:
+    """Erase the person in the store and in every file under the workspace (only count in a dry run).
+
+    The caller holds the lock (:func:`automation.services.session.open_workspace`)."""
+    dataset = ctx.dataset
+    rows = person_rows(dataset, kontakt)
+    names = identifiers(kontakt, {a.anmelde_id for a in rows["Anmeldungen"]})
+    dates = {a.termin_id for a in rows["Anmeldungen"]}
+    replan = {z.termin_id for z in dataset.all(TischplanZeile) if z.termin_id in dates}
+    counts = erase_person(dataset, kontakt, ctx.forms)
+    if ctx.dry_run:
+        return Erasure(counts)
+    conflicts = [c for step in erasure_steps(dataset.changes()) for c in ctx.store.apply(step).conflicts]
+    printed = {p.stem.removeprefix("tischplan-") for p in (ctx.workspace.folder / "ausgabe").glob("tischplan-*")}
+    files = clean_files(ctx.workspace, names, _workbook(ctx), replan | (printed & dates))
+    return Erasure(counts, conflicts, files, [*files.by_hand, *_google_responses(rows["Eingang"], ctx)])

@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from automation.form_state import FormState, save_form_states
-from automation.forms import load_forms
-from automation.google.forms_source import filter_since
-from automation.google.wiring import open_answer_source
+from automation.adapters.form_state import FormState, save_form_states
+from automation.adapters.google.forms_source import filter_since
+from automation.adapters.google.wiring import open_answer_source
+from automation.domain.forms import load_forms
 from tests.google.conftest import GoogleWorkspace
 from tests.google.fake_google import FakeGoogle
 
@@ -130,7 +130,7 @@ def test_forms_calls_go_through_the_same_retrying_stack(gw: GoogleWorkspace) -> 
 
 
 def test_missing_form_state_says_what_to_run(google_workspace: Callable[..., GoogleWorkspace]) -> None:
-    from automation.errors import ConfigError
+    from automation.domain.errors import ConfigError
 
     gw = google_workspace()
     forms = load_forms()

@@ -7,20 +7,20 @@ from collections.abc import Callable
 
 import pytest
 
-from automation.dataset import Dataset
-from automation.errors import GoogleApiError
-from automation.records import TABS, Kontakt, headers
+from automation.domain.dataset import Dataset
+from automation.domain.errors import GoogleApiError
+from automation.domain.records import TABS, Kontakt, headers, tab_headers
 from tests.google.conftest import GoogleWorkspace
 from tests.google.fake_google import Call, FakeGoogle
 from tests.google.test_store_contract import kontakt
 
-ALL_TABS = {spec.name: headers(spec.model) for spec in TABS}
+ALL_TABS = tab_headers()
 
 
 def seeded(make: Callable[..., GoogleWorkspace], rows: int) -> GoogleWorkspace:
     fake = FakeGoogle()
     header = headers(Kontakt)
-    from automation.cells import write_row
+    from automation.domain.cells import write_row
 
     body = [[write_row(kontakt(n)).get(h) or "" for h in header] for n in range(rows)]
     for spec in TABS:

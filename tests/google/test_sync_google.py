@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.records import Anmeldung, Eingang, Kontakt
+from automation.domain.records import Anmeldung, Eingang, Kontakt
 from tests.backends import (
     FORMS_KINDS,
     GoogleBackend,
@@ -136,7 +136,7 @@ def test_persistent_503_on_the_write_writes_nothing_and_the_next_run_does_it_onc
     before = {s.title: [list(r) for r in s.rows] for s in gb.fake.sheets}
     gb.fake.fail_when = lambda call: 503 if call.method != "GET" else None
     result = gb.sync()
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # could not run
     assert "Google war nach 3 Versuchen nicht erreichbar (Antwort 503" in result.output
     assert "bitte später erneut starten" in result.output
     assert {s.title: s.rows for s in gb.fake.sheets} == before  # nothing half-written
@@ -172,7 +172,7 @@ def test_failure_between_two_writes_loses_no_answer(gb: GoogleBackend) -> None:
     gb.answer("anmeldung", dt_at(12), registration())
     gb.fake.fail_when = _fails_on_append_to("Anmeldungen")
     result = gb.sync()
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # could not run
     assert "nicht erreichbar" in result.output
     # Kontakte may already be written; Eingang (the record of what was taken) must not be
     statuses = {e["Antwort-ID"]: e["Status"] for e in gb.fake.sheet("Eingang").records()}

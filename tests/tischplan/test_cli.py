@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from automation.cli import main
-from automation.tischplan import Instanz, verletzungen
-from automation.tischplan.modell import Plan
+from automation.domain.tischplan import Instanz, verletzungen
+from automation.domain.tischplan.modell import Plan
 from tests.tischplan.conftest import instanz_daten
 
 

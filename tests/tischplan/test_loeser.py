@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation.tischplan import Instanz, plane, verletzungen
-from automation.tischplan.beispiele import golfer, markt
-from automation.tischplan.modell import Teilnehmende, Tisch, Verein
+from automation.domain.tischplan import Instanz, plane, verletzungen
+from automation.domain.tischplan.beispiele import golfer, markt
+from automation.domain.tischplan.modell import Teilnehmende, Tisch, Verein
 
 
 @st.composite

@@ -9,14 +9,14 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from automation.tischplan import plane, verletzungen
-from automation.tischplan.beispiele import golfer, markt
-from automation.tischplan.ganzzahlig import loese_abdeckung
-from automation.tischplan.mischung import _Zustand, freiheits_start, ist_reine_mischung, konstruktion
-from automation.tischplan.modell import Instanz, Teilnehmende, Tisch
-from automation.tischplan.problem import kompiliere
-from automation.tischplan.schranken import abdeckung_schranke
-from automation.tischplan.vereine import platziere_vereine
+from automation.domain.tischplan import plane, verletzungen
+from automation.domain.tischplan.beispiele import golfer, markt
+from automation.domain.tischplan.ganzzahlig import loese_abdeckung
+from automation.domain.tischplan.mischung import _Zustand, freiheits_start, ist_reine_mischung, konstruktion
+from automation.domain.tischplan.modell import Instanz, Teilnehmende, Tisch
+from automation.domain.tischplan.problem import kompiliere
+from automation.domain.tischplan.schranken import abdeckung_schranke
+from automation.domain.tischplan.vereine import platziere_vereine
 from tests.tischplan.test_schranken import _brute_force, _tiny
 
 
@@ -94,8 +94,8 @@ def test_mip_closes_the_gap_of_the_b_matching_bound() -> None:
 
 
 def test_theme_fit_counts_pairs_of_clubs_at_a_table() -> None:
-    from automation.tischplan.kennzahlen import themen_passung
-    from automation.tischplan.modell import Plan, PlanTisch, Verein
+    from automation.domain.tischplan.kennzahlen import themen_passung
+    from automation.domain.tischplan.modell import Plan, PlanTisch, Verein
 
     instanz = Instanz(
         runden=1,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from automation.tischplan import Instanz, Plan, plane, verletzungen
+from automation.domain.tischplan import Instanz, Plan, plane, verletzungen
 from tests.tischplan.conftest import instanz_daten
 
 

@@ -8,9 +8,9 @@ from collections import Counter
 
 import pytest
 
-from automation.tischplan.modell import Instanz, Teilnehmende, Tisch, Verein
-from automation.tischplan.problem import kompiliere
-from automation.tischplan.schranken import (
+from automation.domain.tischplan.modell import Instanz, Teilnehmende, Tisch, Verein
+from automation.domain.tischplan.problem import kompiliere
+from automation.domain.tischplan.schranken import (
     abdeckung_schranke,
     fehlende_gruppen_schranke,
     gemeinde_schranke,

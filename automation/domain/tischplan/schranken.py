@@ -1,0 +1,194 @@
+"""Bounds ("the physical limit") that turn plan figures into ratios.
+
+- ``abdeckung_schranke``: maximum interest coverage for a club placement, a max-weight b-matching
+  (participant degree ≤ rounds attended, table degree ≤ rounds × seats, every participant–table edge
+  at most once) solved as an LP (the bipartite incidence matrix is totally unimodular, so the LP optimum
+  is integral). A club with two booths may be counted at both tables, which only loosens the bound.
+  The b-matching ignores rounds, couples, guides and step-free needs; by König's edge-colouring theorem it
+  is exact without them, but together they can make it loose: on the benchmark market of 60 people
+  (``markt(1)``) it says 179 while at most 178 are possible (the couple that must sit together and the
+  people who need one of the five step-free tables compete for the same seats; each alone leaves the
+  bound exact). ``plane`` therefore replaces it by the MIP's proven bound (``ganzzahlig``) where the MIP
+  is small enough, and keeps the b-matching value in ``abdeckung_lp``.
+- ``wiederholungen_schranke``: meetings forced by the table sizes beyond the pairs available.
+- ``fehlende_gruppen_schranke``, ``gemeinde_schranke``: per-round max-flow bounds, exact for a round on
+  its own (see each function).
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix, csr_matrix, vstack
+from scipy.sparse.csgraph import maximum_flow
+
+from automation.domain.tischplan.problem import Problem
+
+
+@dataclass
+class Schranken:
+    """All bounds of one instance with its club placement."""
+
+    abdeckung: int
+    wiederholungen: int
+    fehlende_gruppen: int
+    gemeinde: int
+    personen_getroffen_max: int
+    ueberbucht: list[tuple[str, int, int]] = field(default_factory=list)
+    abdeckung_lp: int | None = None
+    """The b-matching bound when the MIP proved a tighter one (then ``abdeckung`` is the MIP's)."""
+
+
+def abdeckung_schranke(pr: Problem, clubs_at: list[list[int]]) -> int:
+    """Upper bound on the number of covered (participant, interest) pairs."""
+    tables_of: list[list[int]] = [[] for _ in range(pr.C)]
+    for t, clubs in enumerate(clubs_at):
+        for v in clubs:
+            tables_of[v].append(t)
+    rows_p: list[int] = []
+    cols_t: list[int] = []
+    weights: list[float] = []
+    for p in range(pr.N):
+        per_table: dict[int, int] = {}
+        for v, _w in pr.interests[p]:
+            for t in tables_of[v]:
+                if pr.needs_access[p] and not pr.table_access[t]:
+                    continue
+                per_table[t] = per_table.get(t, 0) + 1
+        for t, c in per_table.items():
+            rows_p.append(p)
+            cols_t.append(t)
+            weights.append(c)
+    if not weights:
+        return 0
+    E = len(weights)
+    edges = np.arange(E)
+    a_p = coo_matrix((np.ones(E), (np.array(rows_p), edges)), shape=(pr.N, E))
+    a_t = coo_matrix((np.ones(E), (np.array(cols_t), edges)), shape=(pr.T, E))
+    a_ub = vstack([a_p, a_t]).tocsr()
+    rounds_att = [len(pr.rounds_of[p]) for p in range(pr.N)]
+    b_ub = np.array(rounds_att + [pr.seats[t] * pr.R for t in range(pr.T)], dtype=float)
+    res = linprog(-np.array(weights, dtype=float), A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs")
+    if res.status != 0:  # pragma: no cover - the LP is always feasible (x = 0)
+        return int(sum(weights))
+    return math.floor(float(-res.fun) + 1e-6)
+
+
+def _even_sizes(pr: Problem, n: int) -> list[int]:
+    """Table sizes for n people as even as the seat counts allow (minimises Σ C(n_t, 2))."""
+    sizes = [0] * pr.T
+    heap = [(0, t) for t in range(pr.T) if pr.seats[t] > 0]
+    heapq.heapify(heap)
+    for _ in range(n):
+        if not heap:
+            break
+        size, t = heapq.heappop(heap)
+        sizes[t] = size + 1
+        if size + 1 < pr.seats[t]:
+            heapq.heappush(heap, (size + 1, t))
+    return sizes
+
+
+def wiederholungen_schranke(pr: Problem) -> int:
+    """max(0, meetings forced by the table sizes − distinct pairs that may meet).
+
+    Pairs of one ``zusammen`` group meet in every round but never count as repeats; ``getrennt`` pairs
+    may never meet, so they are not available.
+    """
+    meetings = 0
+    for r in range(pr.R):
+        meetings += sum(n * (n - 1) // 2 for n in _even_sizes(pr, len(pr.attendees[r])))
+        for members in pr.units:
+            k = sum(1 for p in members if pr.attends[p][r])
+            meetings -= k * (k - 1) // 2
+    together = sum(len(m) * (len(m) - 1) // 2 for m in pr.units)
+    apart = sum(len(x) for x in pr.getrennt_of) // 2
+    available = pr.N * (pr.N - 1) // 2 - together - apart
+    return max(0, meetings - available)
+
+
+def _max_flow(sources: list[int], caps_between: int | None, sinks: list[int]) -> int:
+    """Max flow source → left node i (capacity ``sources[i]``) → every right node j (``caps_between``
+    each, unbounded when None) → sink (capacity ``sinks[j]``), on a complete bipartite graph."""
+    a, b = len(sources), len(sinks)
+    if not a or not b:
+        return 0
+    between = caps_between if caps_between is not None else max(sum(sources), 1)
+    n = a + b + 2
+    rows = [0] * a + [1 + i for i in range(a) for _ in range(b)] + [1 + a + j for j in range(b)]
+    cols = [1 + i for i in range(a)] + [1 + a + j for _ in range(a) for j in range(b)] + [n - 1] * b
+    vals = list(sources) + [between] * (a * b) + list(sinks)
+    graph = csr_matrix((np.array(vals, dtype=np.int32), (rows, cols)), shape=(n, n))
+    return int(maximum_flow(graph, 0, n - 1).flow_value)
+
+
+def fehlende_gruppen_schranke(pr: Problem) -> int:
+    """Exact per round (ignoring couples, guides and the like), minimised over the number T_o of occupied
+    tables (the T_o largest): T_o·K minus the most (Gruppe, table) incidences a flow can place — source
+    → Gruppe k (its n_k people) → table (one incidence per Gruppe) → sink (the table's seats)."""
+    total = 0
+    caps = sorted(pr.seats, reverse=True)
+    for r in range(pr.R):
+        people = pr.attendees[r]
+        n = len(people)
+        if n == 0:
+            continue
+        counts: dict[int, int] = {}
+        for p in people:
+            counts[pr.group[p]] = counts.get(pr.group[p], 0) + 1
+        K = len(counts)
+        t_min = 1
+        while t_min < len(caps) and sum(caps[:t_min]) < n:
+            t_min += 1
+        best = None
+        for t_occ in range(t_min, min(pr.T, n) + 1):
+            value = t_occ * K - _max_flow(list(counts.values()), 1, caps[:t_occ])
+            best = value if best is None else min(best, value)
+        total += best or 0
+    return total
+
+
+def gemeinde_schranke(pr: Problem) -> int:
+    """Exact per round (ignoring the other rules): the people a flow cannot seat within the cap — source
+    → municipality m (its n_m people) → table (at most ``gemeinde_max_pro_tisch``) → sink (seats) — each
+    exceed the cap somewhere."""
+    if pr.gemeinde_cap is None:
+        return 0
+    total = 0
+    for r in range(pr.R):
+        counts: dict[int, int] = {}
+        for p in pr.attendees[r]:
+            counts[pr.kommune[p]] = counts.get(pr.kommune[p], 0) + 1
+        n = len(pr.attendees[r])
+        total += max(0, n - _max_flow(list(counts.values()), pr.gemeinde_cap, list(pr.seats)))
+    return total
+
+
+def ueberbuchte_vereine(pr: Problem, clubs_at: list[list[int]]) -> list[tuple[str, int, int]]:
+    """Clubs whose demand exceeds the visits their tables allow: (club id, demand, capacity)."""
+    capacity = [0] * pr.C
+    for t, clubs in enumerate(clubs_at):
+        for v in clubs:
+            capacity[v] += pr.seats[t] * pr.R
+    demand = [0] * pr.C
+    for ints in pr.interests:
+        for v, _w in ints:
+            demand[v] += 1
+    return [(pr.club_ids[v], demand[v], capacity[v]) for v in range(pr.C) if demand[v] > capacity[v]]
+
+
+def berechne_schranken(pr: Problem, clubs_at: list[list[int]]) -> Schranken:
+    """Every bound for the instance with this club placement."""
+    s = max(pr.seats) if pr.seats else 1
+    return Schranken(
+        abdeckung=abdeckung_schranke(pr, clubs_at),
+        wiederholungen=wiederholungen_schranke(pr),
+        fehlende_gruppen=fehlende_gruppen_schranke(pr),
+        gemeinde=gemeinde_schranke(pr),
+        personen_getroffen_max=min(max(pr.N - 1, 0), pr.R * (s - 1)),
+        ueberbucht=ueberbuchte_vereine(pr, clubs_at),
+    )
