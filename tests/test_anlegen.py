@@ -40,7 +40,7 @@ def test_options_create_a_workspace_the_job_runs_on(tmp_path: Path) -> None:
     text = (folder / "gespraechsrunde.toml").read_text(encoding="utf-8")
     data = tomllib.loads(text)
     assert data["titel"] == "Gesprächsrunde Adorf und Bergheim"
-    assert data["bundesland"] == "BY"
+    assert data["kommunen"] == {"Adorf": "BY", "Bergheim": "BY"}  # the Land of each, for the holidays
     assert data["mail"]["absender_adresse"] == "Runde@adorf.de"  # domain normalised, nothing invented
     assert data["mail"]["antwort_an"] == "koordination@adorf.de"
     assert data["darstellung"]["kontakt_adresse"] == "fragen@adorf.de"
@@ -109,7 +109,7 @@ def test_a_person_at_the_terminal_is_asked(tmp_path: Path, monkeypatch: pytest.M
     assert result.exit_code == 0, result.output
     data = tomllib.loads((tmp_path / "tal" / "gespraechsrunde.toml").read_text(encoding="utf-8"))
     assert data["titel"] == "Runde im Tal"
-    assert data["bundesland"] == "NW"
+    assert data["kommunen"] == {"Adorf": "NW", "Bergheim": "NW"}
     assert data["mail"]["absender_name"] == "Runde im Tal"  # the default offered was the title
     assert data["mail"]["absender_adresse"] == "runde@tal-gemeinde.de"
     assert "antwort_an" not in data["mail"]

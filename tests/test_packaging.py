@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -36,7 +37,8 @@ def test_wheel_finds_formulare_and_vorlagen(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     module_file, forms, templates = done.stdout.splitlines()
     assert module_file.startswith(str(target))  # the installed copy, not the source checkout
-    assert forms == "['abmeldung.yaml', 'anmeldung.yaml', 'feedback.yaml']"
+    shipped = set(ast.literal_eval(forms))
+    assert {"abmeldung.yaml", "anmeldung.yaml", "feedback.yaml", "terminumfrage.yaml"} <= shipped
     assert templates != "[]"
     demo = subprocess.run(
         [sys.executable, "-m", "automation", "demo", str(tmp_path / "demo")], cwd=elsewhere, env=env,

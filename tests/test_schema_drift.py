@@ -7,7 +7,7 @@ import datetime as dt
 
 from automation.domain.records import Eingang, Hinweis, Kontakt, headers
 from tests.backends import Backend
-from tests.conftest import registration
+from tests.conftest import TERMIN, registration
 from tests.sheet_edits import header_row, insert_blank_column, mails, rename_header, rename_tab, tab_names
 
 DAY = dt.datetime(2027, 2, 1, 10)
@@ -90,3 +90,18 @@ def test_einrichten_reports_a_renamed_header_instead_of_adding_it(backend: Backe
     assert "Traceback" not in result.output
     assert "meinten Sie »Stand«" in result.output
     assert header_row(backend, "Anmeldungen") == before
+
+
+def test_letters_and_calls_wait_while_a_tab_they_decide_on_drifted(backend: Backend) -> None:
+    """Letters and the call list choose people by address and phone and write »Versand« rows: with a renamed
+    header in Kontakte they are refused (never a guess who has no phone), and nothing is written."""
+    backend.create()
+    backend.answer("anmeldung", DAY, registration(telefon="0171 2345678"))
+    assert backend.sync().exit_code == 0
+    rename_header(backend, "Kontakte", "Telefon", "Telefonnummer")
+    for command in ("briefe", "anrufliste"):
+        result = backend.run(command, "--termin", TERMIN.termin_id)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert "Kontakte" in result.output and "meinten Sie »Telefonnummer«" in result.output
+    assert not (backend.folder / "ausgabe").exists()

@@ -160,3 +160,31 @@ def test_the_tab_round_trips_through_both_stores(backend) -> None:
     assert {n for r in rows for n in r.teilnehmende + r.lotsen} == {f"Vorname{n} N." for n in range(1, 7)}
     report = run_check(Workspace.open(folder), now=PLANNED)
     assert not [f for f in report.findings if f.tabelle == "Tischplan"]
+
+
+def test_the_workspace_stays_locked_while_the_plan_is_solved(make_workspace) -> None:
+    """Read, solve, write under one lock: a sync (another process) cannot write in between."""
+    import os
+    import subprocess
+    import sys
+
+    folder = make_workspace(_records(6))
+    probe = (
+        "import sys\nfrom pathlib import Path\nfrom automation.adapters.lock import workspace_lock\n"
+        "from automation.domain.errors import LockedError\n"
+        "try:\n    with workspace_lock(Path(sys.argv[1])):\n        print('FREI')\n"
+        "except LockedError:\n    print('GESPERRT')\n"
+    )
+    seen: list[str] = []
+
+    def during_solving(fraction: float, covered: int, bound: int, repeats: int) -> None:
+        if not seen:
+            done = subprocess.run(
+                [sys.executable, "-c", probe, str(folder)], capture_output=True, text=True, check=True,
+                env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+            )  # fmt: skip
+            seen.append(done.stdout.strip())
+
+    plan_date(folder, "T-2027-1", seconds=0.5, seed=1, dry_run=False, progress=during_solving, now=PLANNED)
+    assert seen == ["GESPERRT"]
+    assert not (folder / ".gespraechsrunde.lock").exists()  # released after the write

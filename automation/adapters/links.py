@@ -58,6 +58,7 @@ class LinkBuilder:
         forms: dict[str, FormDefinition],
     ) -> None:
         self.coordination = settings.darstellung.kontakt_adresse or settings.mail.absender_adresse
+        self.public_registration = (settings.darstellung.anmeldelink or "").strip() or None  # any web form
         self.states = states
         self.forms = forms
 
@@ -92,8 +93,12 @@ class LinkBuilder:
         abmelden = self._form_link("abmeldung", {"kontakt_id": kontakt_id, "wunsch": _WISH_UNSUBSCRIBE}) or mailto_url(
             self.coordination, f"Abmelden {kontakt_id}"
         )
-        anmeldung = self._form_link("anmeldung", {})
+        anmeldung = self._form_link("anmeldung", {}) or self.public_registration
         return PersonalLinks(absage=absage, abmelden=abmelden, feedback=feedback, anmeldung=anmeldung)
+
+    def registration(self, termin_text: str | None = None) -> str | None:
+        """The registration form, with the date preselected (its option text) where given; None without form."""
+        return self._form_link("anmeldung", {"termin": termin_text} if termin_text else {})
 
     def unsubscribe_mailto(self, kontakt_id: str) -> str:
         return mailto_url(self.coordination, f"Abmelden {kontakt_id}")

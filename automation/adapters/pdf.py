@@ -1,7 +1,8 @@
 """HTML to PDF (and PNG) with headless Chromium (Debian's ``chromium``): what a browser prints is what we ship.
 
-Chromium runs without network features and with a fresh profile in a temporary folder; a missing browser
-or a failed print is one German :class:`PdfError`.
+The printouts: table plans, posters, letters, call and check-in lists. Chromium runs without network
+features and with a fresh profile in a temporary folder, so a run leaves nothing behind; a missing browser
+or a failed print is one German :class:`PdfError` (exit code 2: the machine's set-up is missing a part).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from automation.domain.errors import GespraechsrundeError
+from automation.domain.errors import ConfigError
 
 _FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -20,7 +21,7 @@ _FLAGS = (
 )  # fmt: skip
 
 
-class PdfError(GespraechsrundeError):
+class PdfError(ConfigError):
     """The browser that prints PDFs is missing or failed."""
 
 
@@ -37,12 +38,12 @@ def _run(args: list[str], target: Path, timeout: float) -> None:
     executable = browser()
     if executable is None:
         raise PdfError(
-            "Für PDF-Dateien wird der Browser Chromium gebraucht (Debian/Ubuntu: »sudo apt-get install chromium«). "
-            "Die HTML-Datei daneben lässt sich auch im Browser öffnen und drucken."
+            "Für PDF- und Bilddateien wird der Browser Chromium gebraucht (Debian/Ubuntu: "
+            "»sudo apt-get install chromium«). Die HTML-Datei daneben lässt sich auch im Browser öffnen und drucken."
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="gespraechsrunde-chromium-") as profile:
-        partial = target.with_name(f".{target.name}.tmp")
+        partial = target.with_name(f".{target.stem}.tmp{target.suffix}")  # chromium picks the format by suffix
         command = [executable, *_FLAGS, f"--user-data-dir={profile}", *args]
         command = [c.replace("{ZIEL}", str(partial)) for c in command]
         try:
@@ -52,7 +53,10 @@ def _run(args: list[str], target: Path, timeout: float) -> None:
             raise PdfError(f"Chromium brauchte länger als {timeout:.0f} Sekunden für »{target.name}«.") from None
         if done.returncode != 0 or not partial.exists() or partial.stat().st_size == 0:
             partial.unlink(missing_ok=True)
-            raise PdfError(f"Chromium konnte »{target.name}« nicht erzeugen (Code {done.returncode}).")
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+            raise PdfError(
+                f"Chromium konnte »{target.name}« nicht erzeugen (Code {done.returncode}). {detail[0]}".strip()
+            )
         os.replace(partial, target)
         target.chmod(0o644)
 

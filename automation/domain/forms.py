@@ -76,7 +76,7 @@ class Question(_Strict):
 
 
 class FormDefinition(_Strict):
-    id: Literal["anmeldung", "feedback", "abmeldung"]
+    id: Literal["anmeldung", "feedback", "abmeldung", "terminumfrage"]  # terminumfrage: optional, see terminvorschlag
     titel: str
     beschreibung: str | None = None
     fragen: tuple[Question, ...]

@@ -42,7 +42,10 @@ Long = Annotated[str, Kind.LONG_TEXT]
 
 Gruppe = Literal["Incoming", "Outgoing", "Neu zugezogen", "Einheimisch"]
 AnmeldeStatus = Literal["angemeldet", "Warteliste", "abgesagt", "teilgenommen", "nicht erschienen"]
-VersandStatus = Literal["geplant", "wird gesendet", "gesendet", "fehlgeschlagen", "unklar"]
+VersandStatus = Literal[
+    "geplant", "wird gesendet", "gesendet", "fehlgeschlagen", "unklar",
+    "gedruckt", "anzurufen", "angerufen", "nicht erreicht",  # letters and calls (Art »Brief«, »Anruf«)
+]  # fmt: skip
 TerminStatus = Literal["geplant", "Anmeldung offen", "Anmeldung geschlossen", "durchgeführt", "abgesagt"]
 Zeitaufwand = Literal["einmalig", "gelegentlich", "regelmäßig"]
 Schwere = Literal["Fehler", "Warnung", "Info"]
@@ -159,6 +162,9 @@ class Kontakt(Record):
     quelle: str | None = Field(None, alias="Quelle")
     erstellt: dt.datetime | None = Field(None, alias="Erstellt")
     aktualisiert: dt.datetime | None = Field(None, alias="Aktualisiert")
+    strasse: str | None = Field(None, alias="Straße")  # optional postal address, for letters
+    plz: str | None = Field(None, alias="PLZ")
+    ort: str | None = Field(None, alias="Ort")
 
     @property
     def display_name(self) -> str:
@@ -182,6 +188,9 @@ class Anmeldung(Record):
     kinderbetreuung: bool | None = Field(None, alias="Kinderbetreuung")
     status: AnmeldeStatus = Field("angemeldet", alias="Status")
     bemerkung: Long | None = Field(None, alias="Bemerkung")
+    anwesend: bool | None = Field(None, alias="Anwesend")  # ticked at the door (ja/x/✓); see »einlass«
+    begleitung_gewuenscht: bool | None = Field(None, alias="Begleitung gewünscht")  # by an Ehrenamtslotse
+    begleitet_von: str | None = Field(None, alias="Begleitet von")  # Kontakt-ID of the guide (sync assigns it)
 
 
 class Feedback(Record):
@@ -257,6 +266,22 @@ class Eingang(Record):
     hinweis: Long | None = Field(None, alias="Hinweis")
 
 
+class TerminvorschlagZeile(Record):
+    """A candidate date of ``gespraechsrunde terminvorschlag``: ranked, or excluded with the reason."""
+
+    TAB: ClassVar[str] = "Terminvorschläge"
+    ID: ClassVar[str | None] = None
+    datum: dt.date = Field(alias="Datum")
+    wochentag: str | None = Field(None, alias="Wochentag")
+    beginn: dt.time | None = Field(None, alias="Beginn")
+    ende: dt.time | None = Field(None, alias="Ende")
+    rang: int | None = Field(None, alias="Rang")
+    punkte: int | None = Field(None, alias="Punkte")
+    anwesend: int | None = Field(None, alias="Anwesend")
+    ergebnis: Literal["vorgeschlagen", "ausgeschlossen"] = Field("vorgeschlagen", alias="Ergebnis")
+    begruendung: Long | None = Field(None, alias="Begründung")
+
+
 @dataclass(frozen=True)
 class TabSpec:
     """A tab of the store: its record type and who edits it."""
@@ -279,6 +304,7 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("Tischplan", TischplanZeile, "job", "Tischplan je Termin, Runde und Tisch."),
     TabSpec("Hinweise", Hinweis, "job", "Befunde der letzten Prüfung: Tabelle, Zeile, Spalte, Vorschlag."),
     TabSpec("Eingang", Eingang, "job", "Eingegangene Formularantworten, bis sie verarbeitet sind."),
+    TabSpec("Terminvorschläge", TerminvorschlagZeile, "job", "Terminvorschläge mit Rang und Begründung."),
 )
 
 MODEL_BY_TAB: dict[str, type[Record]] = {t.name: t.model for t in TABS}

@@ -7,6 +7,7 @@ the file: only from the environment, see :func:`secret`.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from pathlib import Path
@@ -104,6 +105,13 @@ class DarstellungSettings(_Section):
     logo: str | None = Field(None, description="Adresse eines Logos (https://…) für Nachrichten und Ausdrucke.")
     farbe: str = Field("#1f5f8b", pattern=r"^#[0-9a-fA-F]{6}$", description="Hauptfarbe (#rrggbb).")
     kontakt_adresse: str | None = Field(None, description="E-Mail der Koordination für Fragen und Absagen.")
+    anmeldelink: str | None = Field(
+        None, description="Öffentlicher Anmeldelink für Plakat, Briefe und Einladungen (sonst das Google-Formular)."
+    )
+    telefon: str | None = Field(None, description="Telefonnummer der Koordination für Anmeldungen (Briefe, Plakat).")
+    postanschrift: str | None = Field(
+        None, description="Postanschrift der Koordination in einer Zeile (Absender der Briefe)."
+    )
 
 
 class TischplanSettings(_Section):
@@ -115,6 +123,14 @@ class TischplanSettings(_Section):
     )
 
 
+class TerminvorschlagSettings(_Section):
+    wochentage: list[str] = Field(
+        default_factory=lambda: ["Sa", "So"], description="Wochentage für Terminvorschläge (Mo … So)."
+    )
+    beginn: dt.time = Field(dt.time(14, 0), description="Beginn der vorgeschlagenen Termine.")
+    ende: dt.time = Field(dt.time(17, 0), description="Ende der vorgeschlagenen Termine.")
+
+
 class Settings(BaseSettings):
     """Everything in ``gespraechsrunde.toml``."""
 
@@ -124,15 +140,16 @@ class Settings(BaseSettings):
 
     titel: str = Field("Gesprächsrunde für Multilokale", description="Titel der Gesprächsrunden.")
     speicher: Literal["lokal", "google"] = Field("lokal", description="»lokal« (Arbeitsmappe) oder »google«.")
-    bundesland: str = Field(
-        "", description="Kürzel des Bundeslands (z. B. BY) für Feiertage und Schulferien bei der Terminsuche."
-    )
     lokal: LokalSettings = Field(default_factory=LokalSettings)
     google: GoogleSettings = Field(default_factory=GoogleSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     imap: ImapSettings = Field(default_factory=ImapSettings)
     darstellung: DarstellungSettings = Field(default_factory=DarstellungSettings)
     tischplan: TischplanSettings = Field(default_factory=TischplanSettings)
+    terminvorschlag: TerminvorschlagSettings = Field(default_factory=TerminvorschlagSettings)
+    kommunen: dict[str, str] = Field(
+        default_factory=dict, description="Bundesland je Kommune (Name oder Kürzel = »BY«, »NW« …) für die Ferien."
+    )
 
     @classmethod
     def settings_customise_sources(

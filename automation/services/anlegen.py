@@ -179,8 +179,7 @@ def settings_text(answers: NewWorkspace) -> str:
         "mail": {"absender_name": answers.absender_name, "absender_adresse": answers.absender_adresse},
         "darstellung": {"kommune": " und ".join(k.name for k in answers.kommunen)},
     }
-    if "bundesland" in Settings.model_fields:
-        chosen[""]["bundesland"] = answers.bundesland
+    chosen[""]["kommunen"] = {k.name: answers.bundesland for k in answers.kommunen}  # holidays per Land
     if answers.antwort_an:
         chosen["mail"]["antwort_an"] = answers.antwort_an
     if answers.kontakt_adresse:

@@ -734,6 +734,10 @@ kommune = "Gemeinden {kommunen}"
 farbe = "#2e6b4f"
 # Adresse für Fragen und Absagen.
 kontakt_adresse = "{SENDER}"
+# Anmeldelink für Plakat und Briefe (sonst das Google-Formular), Telefon für Anmeldungen ohne Internet.
+anmeldelink = "https://www.adorf.example/gespraechsrunde"
+telefon = "01234 567890"
+postanschrift = "Gemeinde Adorf · Lindenplatz 4 · 12345 Adorf"
 
 [tischplan]
 # Rechenzeit für den Tischplan in Sekunden.
@@ -742,6 +746,12 @@ sekunden = 10
 vereine_pro_tisch_max = 2
 # Wunsch: höchstens so viele Personen aus einer Kommune je Tisch.
 gemeinde_max_pro_tisch = 2
+
+[kommunen]
+# Bundesland je Kommune: »terminvorschlag« lässt deren Feiertage und Schulferien aus.
+Adorf = "BY"
+"Bergheim an der Aue" = "BY"
+Cellingen = "BW"
 """
 
 

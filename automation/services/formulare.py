@@ -217,6 +217,7 @@ def run_formulare(workspace: Workspace, dry_run: bool = False) -> FormsResult:
     """``gespraechsrunde formulare``: read the data for the choices, then create/update the three forms."""
     from automation.adapters.form_state import load_form_states, save_form_states
     from automation.adapters.google import wiring
+    from automation.adapters.google.forms_source import remember_definitions
     from automation.domain.dataset import Dataset
     from automation.domain.form_options import options_from_data
 
@@ -227,4 +228,5 @@ def run_formulare(workspace: Workspace, dry_run: bool = False) -> FormsResult:
     result = sync_forms(service, workspace.forms(), options, load_form_states(workspace.folder), dry_run)
     if not dry_run:
         save_form_states(workspace.folder, result.states)
+        remember_definitions(workspace.folder, workspace.forms(), result.states)
     return result

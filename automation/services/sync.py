@@ -18,7 +18,17 @@ from automation.services.wiring import Workspace
 
 def sync_steps(workspace: Workspace) -> list[Step]:
     """The steps of one ``sync`` run, in order."""
-    steps: list[Step] = [FetchAnswersStep(), MailRepliesStep(), ProcessAnswersStep(), WaitlistStep()]
+    from automation.services.lotsen import GuideStep
+    from automation.services.teilnahme import AttendanceStep
+
+    steps: list[Step] = [
+        FetchAnswersStep(),
+        MailRepliesStep(),
+        ProcessAnswersStep(),
+        WaitlistStep(),
+        AttendanceStep(),
+        GuideStep(),
+    ]
     if workspace.settings.mail.senden_bei_sync:
         steps.append(SendMessagesStep())
     return steps

@@ -19,6 +19,9 @@ from automation.domain.store import Store
 
 if TYPE_CHECKING:
     from automation.adapters.google.http import Transport
+    from automation.adapters.links import LinkBuilder
+    from automation.adapters.mail.journal import Journal
+    from automation.adapters.mail.render import Renderer
     from automation.adapters.mail.senders import Sender
 
 
@@ -82,3 +85,21 @@ class Workspace:
         from automation.adapters.mail.senders import open_sender
 
         return open_sender(self.settings.mail, self.path(self.settings.mail.ausgang))
+
+    def journal(self, *, enabled: bool = True) -> Journal:
+        """The send journal beside the ledger (``enabled=False`` in a dry run)."""
+        from automation.adapters.mail.journal import Journal
+
+        return Journal(self.folder, enabled=enabled)
+
+    def links(self) -> LinkBuilder:
+        """Personal links (absage, abmelden) from the forms and their Google state."""
+        from automation.adapters.links import LinkBuilder
+
+        return LinkBuilder.for_workspace(self.folder, self.settings)
+
+    def renderer(self) -> Renderer:
+        """The message templates: the workspace's own ``vorlagen/`` first, then the packaged ones."""
+        from automation.adapters.mail.render import Renderer
+
+        return Renderer(self.folder)

@@ -79,6 +79,17 @@ def test_formulare_creates_publishes_and_second_run_writes_nothing(
     assert output.count("unverändert") == 3
     assert gw.fake.writes(start) == []
 
+    # the next sync maps answers with what »formulare« sent: no forms.get
+    gw.fake.add_form_response(
+        states["anmeldung"].form_id,
+        {"responseId": "r1", "createTime": "2027-03-01T09:00:00Z", "lastSubmittedTime": "2027-03-01T09:00:00Z",
+         "answers": {"0a000001": {"questionId": "0a000001", "textAnswers": {"answers": [{"value": "Anna"}]}}}},
+    )  # fmt: skip
+    start = len(gw.fake.calls)
+    (answer,) = gw.workspace().answer_source().fetch({"anmeldung": definition}, {"anmeldung": None})
+    assert answer.werte == {"vorname": ["Anna"]}
+    assert [k for k in gw.fake.kinds(start) if k != "token"] == ["responses.list"]
+
     # a new club changes the choices of the feedback form: one batchUpdate, only there
     gw.fake.sheet("Vereine").rows.append(["V-3", "Feuerwehr"])
     start = len(gw.fake.calls)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,9 +57,17 @@ class Pace:
         self._last = now
 
 
+class UnclearWrite(GoogleApiError):
+    """A write got no clear answer (timeout, lost connection, 408/429/5xx): it may or may not have been applied."""
+
+
 @dataclass
 class Transport:
-    """Sends a request with a timeout, retrying 408/429/5xx and connection errors a bounded number of times."""
+    """Sends a request with a timeout, retrying 408/429/5xx and connection errors a bounded number of times.
+
+    Inside :meth:`single_attempt` nothing is retried here: a write whose answer is lost may already have
+    been applied, so the caller decides (see ``GoogleSheetsStore``: a commit marker makes the retry safe).
+    """
 
     session: requests.Session
     timeout: float = 30.0
@@ -71,9 +80,19 @@ class Transport:
     backoff_seconds: float = 1.0
     max_backoff_seconds: float = 64.0
     requests_sent: int = 0
+    single: bool = False
 
     def __post_init__(self) -> None:
         self._pace = Pace(self.per_minute, self.sleep, self.clock)
+
+    @contextmanager
+    def single_attempt(self) -> Iterator[None]:
+        """Requests in this block are sent once; no clear answer raises :class:`UnclearWrite`."""
+        previous, self.single = self.single, True
+        try:
+            yield
+        finally:
+            self.single = previous
 
     def url(self, url: str) -> str:
         """The address with Google's base replaced by the configured one."""
@@ -95,7 +114,7 @@ class Transport:
     def request(self, method: str, url: str, **kwargs: Any) -> requests.Response:
         target = self.url(url)
         last: requests.Response | Exception | None = None
-        for attempt in range(self.retries + 1):
+        for attempt in range(1 if self.single else self.retries + 1):
             if attempt:
                 wait = self.delay(attempt - 1, last if isinstance(last, requests.Response) else None)
                 log.info("Google: neuer Versuch %d von %d in %.1f s (%s)", attempt, self.retries, wait, _why(last))
@@ -116,10 +135,12 @@ class Transport:
                 last = response
                 continue
             return response
+        if self.single:
+            raise UnclearWrite(f"Keine klare Antwort von Google ({_why(last)}; {method.upper()} {_short(target)}).")
         raise GoogleApiError(
             f"Google war nach {self.retries + 1} Versuchen nicht erreichbar ({_why(last)}; {method.upper()} "
-            f"{_short(target)}). Es wurde nichts halb geschrieben: bitte später erneut starten; bleibt der "
-            "Fehler, Internetverbindung und die Einstellungen [google] prüfen."
+            f"{_short(target)}). Bitte später erneut starten; bleibt der Fehler, Internetverbindung und die "
+            "Einstellungen [google] prüfen."
         )
 
 

@@ -84,6 +84,7 @@ def forms_service(workspace: Workspace, via: Transport | None = None, interactiv
 
 
 def open_answer_source(workspace: Workspace, via: Transport | None = None) -> AnswerSource:
-    from automation.adapters.google.forms_source import GoogleFormsSource
+    from automation.adapters.google.forms_source import CACHE_FILE, GoogleFormsSource
 
-    return GoogleFormsSource(forms_service(workspace, via), load_form_states(workspace.folder))
+    states = load_form_states(workspace.folder)
+    return GoogleFormsSource(forms_service(workspace, via), states, cache=workspace.folder / CACHE_FILE)

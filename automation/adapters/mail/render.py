@@ -163,6 +163,8 @@ PLACEHOLDERS: dict[str, str] = {
     ),
     "links.absage / abmelden / feedback / anmeldung": "persönliche Links",
     "tische": "Liste von {runde, tisch} aus dem Tischplan (nur Erinnerung, wenn der Plan steht)",
+    "lotse.name": "wer die Person am Eingang begrüßt (Bestätigung, Nachgerückt, Erinnerung; nur mit Lotsin/Lotse)",
+    "lotsen_leute / lotse_tische / ankunft": "Lotsen-Briefing: begleitete Menschen, Tische, Ankunftszeit",
 }
 
 
@@ -204,7 +206,7 @@ def sample_records() -> tuple[Kontakt, Termin, Anmeldung, PersonalLinks, list[tu
 
 def sample_context(settings: Settings, art: Art) -> dict[str, Any]:
     kontakt, termin, anmeldung, links, tables = sample_records()
-    return build_context(
+    context = build_context(
         settings,
         kontakt,
         termin,
@@ -212,3 +214,15 @@ def sample_context(settings: Settings, art: Art) -> dict[str, Any]:
         links,
         tables if art is Art.ERINNERUNG else None,
     )
+    if art is Art.LOTSEN_BRIEFING:  # a guide's people, their tables and when to arrive
+        context.update(
+            lotsen_leute=[
+                {"name": "Amira <K.>", "sprache": "Arabisch", "kommune": "Musterstadt", "begleitpersonen": 1,
+                 "barrierefreiheit": "Rollator", "tische": [{"runde": 1, "tisch": "T2"}, {"runde": 2, "tisch": "T4"}]},
+                {"name": "Jonas B.", "sprache": "", "kommune": "", "begleitpersonen": 0, "barrierefreiheit": "",
+                 "tische": []},
+            ],
+            lotse_tische=[{"runde": 1, "tisch": "T2"}, {"runde": 2, "tisch": "T4"}],
+            ankunft="09:30 Uhr",
+        )  # fmt: skip
+    return context

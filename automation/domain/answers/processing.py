@@ -220,6 +220,8 @@ def _upsert_registration(ctx: RunState, reader: AnswerReader, index: Indexes, ko
         "kinderbetreuung": (reader.choice("kinderbetreuung") or "").casefold() == "ja"
         if reader.text("kinderbetreuung") else None,
         "bemerkung": reader.text("bemerkung"),
+        "begleitung_gewuenscht": (reader.choice("begleitung") or "").casefold().startswith("ja")
+        if reader.text("begleitung") else None,
     }  # fmt: skip
     known_id = index.registrations.get((termin_id, kontakt.kontakt_id))
     existing = dataset.get(Anmeldung, known_id) if known_id else None

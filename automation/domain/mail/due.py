@@ -9,12 +9,13 @@ never chosen again; ``gespraechsrunde versand wiederholen`` resends on purpose.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from automation.domain.dataset import Dataset
 from automation.domain.mail.kinds import Art, MessageKey
-from automation.domain.records import Anmeldung, Kommune, Kontakt, Termin, Versand
+from automation.domain.records import Anmeldung, Kommune, Kontakt, Termin, TischplanZeile, Versand
 
 FEEDBACK_DAYS = 14  # Feedback-Bitte only within two weeks after the date
 _CLOSED = ("abgesagt", "durchgeführt")
@@ -28,6 +29,7 @@ class DueMessage:
     kontakt: Kontakt
     termin: Termin
     anmeldung: Anmeldung | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)  # kind-specific template variables
 
     @property
     def art(self) -> Art:
@@ -183,11 +185,70 @@ def feedback_requests(dataset: Dataset, today: dt.date) -> list[DueMessage]:
     return result
 
 
+def guide_briefings(dataset: Dataset, today: dt.date, days_before: int) -> list[DueMessage]:
+    """Lotsen-Briefing: from ``days_before`` days before the date, to each guide with a place who accompanies
+    someone (``Anmeldungen.Begleitet von``): their people, their tables, when to arrive."""
+    from automation.domain.lotsen import WITH_PLACE
+
+    ledger = _Ledger(dataset)
+    kontakte = {k.kontakt_id: k for k in dataset.all(Kontakt)}
+    anmeldungen = dataset.all(Anmeldung)
+    result = []
+    for anmeldung, kontakt, termin in _registrations(dataset):
+        if anmeldung.status not in WITH_PLACE or not kontakt.lotse or not _upcoming(termin, today):
+            continue
+        if (termin.datum - today).days > days_before:
+            continue
+        key = MessageKey(Art.LOTSEN_BRIEFING, termin.termin_id, kontakt.kontakt_id)
+        if ledger.done(key):
+            continue
+        extra = briefing_extra(dataset, kontakt, termin, anmeldungen, kontakte)
+        if extra["lotsen_leute"]:
+            result.append(DueMessage(key, kontakt, termin, anmeldung, extra))
+    return result
+
+
+def briefing_extra(
+    dataset: Dataset,
+    guide: Kontakt,
+    termin: Termin,
+    anmeldungen: list[Anmeldung] | None = None,
+    kontakte: dict[str, Kontakt] | None = None,
+) -> dict[str, Any]:
+    """The template variables of a guide's Lotsen-Briefing (also for ``versand wiederholen``)."""
+    from automation.domain.lotsen import ARRIVE_MINUTES_BEFORE, briefing_context
+
+    anmeldungen = anmeldungen if anmeldungen is not None else dataset.all(Anmeldung)
+    kontakte = kontakte if kontakte is not None else {k.kontakt_id: k for k in dataset.all(Kontakt)}
+    rows = [a for a in anmeldungen if a.termin_id == termin.termin_id]
+    plan = [
+        (r.runde, r.tisch, [*r.teilnehmende_ids, *r.lotsen_ids])  # the IDs beside the names (domain/tischplan_tab.py)
+        for r in dataset.all(TischplanZeile)
+        if r.termin_id.strip() == termin.termin_id
+    ]
+    return briefing_context(guide, termin.termin_id, termin.beginn, rows, kontakte, plan, ARRIVE_MINUTES_BEFORE)
+
+
+def _with_guide(dataset: Dataset, messages: list[DueMessage]) -> list[DueMessage]:
+    """Bestätigung and Erinnerung tell a newcomer who welcomes them (``Begleitet von``)."""
+    from automation.domain.lotsen import short_name
+
+    result = []
+    for message in messages:
+        guide_id = message.anmeldung.begleitet_von if message.anmeldung else None
+        guide = dataset.get(Kontakt, guide_id) if guide_id else None
+        if guide is not None and message.art in (Art.BESTAETIGUNG, Art.NACHGERUECKT, Art.ERINNERUNG):
+            message = DueMessage(message.key, message.kontakt, message.termin, message.anmeldung,
+                                 {**message.extra, "lotse": {"name": short_name(guide)}})  # fmt: skip
+        result.append(message)
+    return result
+
+
 def due_messages(dataset: Dataset, today: dt.date, days_before: int) -> list[DueMessage]:
     """Everything due today; answers to registrations first, invitations last (they wait for the limit)."""
     return (
-        registration_messages(dataset, today)
-        + reminders(dataset, today, days_before)
+        _with_guide(dataset, registration_messages(dataset, today) + reminders(dataset, today, days_before))
+        + guide_briefings(dataset, today, days_before)
         + feedback_requests(dataset, today)
         + invitations(dataset, today)
     )

@@ -16,6 +16,7 @@ class Art(enum.StrEnum):
     ABSAGE = "Absage-Bestätigung"
     ERINNERUNG = "Erinnerung"
     FEEDBACK = "Feedback-Bitte"
+    LOTSEN_BRIEFING = "Lotsen-Briefing"
 
     @property
     def template(self) -> str:
@@ -31,6 +32,7 @@ _TEMPLATES = {
     Art.ABSAGE: "absage",
     Art.ERINNERUNG: "erinnerung",
     Art.FEEDBACK: "feedback",
+    Art.LOTSEN_BRIEFING: "lotsen_briefing",
 }
 
 

@@ -90,6 +90,29 @@ def _tische_noetig(bloecke: list[int], plaetze: int, n: int) -> int:
         n += 1
 
 
+def _mit_lotsen(
+    anmeldungen: list[Anmeldung],
+    leute: list[Teilnehmende],
+    zusammen: list[list[str]],
+    plaetze: int,
+    nicht_alle_barrierefrei: bool,
+) -> list[list[str]]:
+    """Guides sit with the newcomers they welcome (``Begleitet von``) where it fits: at most half a table,
+    and nobody who needs an accessible table when not all tables are (see ``automation.domain.lotsen``)."""
+    from automation.domain.lotsen import seat_with_guides
+
+    of_contact = {a.kontakt_id: a.anmelde_id for a in anmeldungen}
+    pairs = [
+        (of_contact[a.begleitet_von], a.anmelde_id)
+        for a in anmeldungen
+        if a.begleitet_von and a.begleitet_von in of_contact and a.kontakt_id != a.begleitet_von
+    ]
+    if not pairs:
+        return zusammen
+    blocked = {p.id for p in leute if p.barrierefrei_noetig} if nicht_alle_barrierefrei else set()
+    return seat_with_guides(zusammen, pairs, max(2, plaetze // 2), blocked)
+
+
 def instanz_aus_arbeitsordner(
     dataset: Dataset, termin_id: str, settings: TischplanSettings, heute: dt.date | None = None
 ) -> tuple[Instanz, dict[str, str]]:
@@ -183,6 +206,7 @@ def instanz_aus_arbeitsordner(
         if len(gruppe_ids) > 1:
             zusammen.append(gruppe_ids)
 
+    zusammen = _mit_lotsen(anmeldungen, leute, zusammen, plaetze, bool(settings.barrierefreie_tische))
     staende = sum(v.anzahl_tische for v in vereine)
     n = max(
         math.ceil(len(leute) / plaetze),

@@ -156,6 +156,10 @@ def _rebuild(dataset: Dataset, key: MessageKey) -> DueMessage:
         if not matches:
             raise MessageCommandError(f"Zu {key} gibt es keine Anmeldung mehr in »Anmeldungen«.")
         anmeldung = matches[-1]
+    if key.art is Art.LOTSEN_BRIEFING:
+        from automation.domain.mail.due import briefing_extra
+
+        return DueMessage(key, kontakt, termin, anmeldung, briefing_extra(dataset, kontakt, termin))
     return DueMessage(key, kontakt, termin, anmeldung)
 
 

@@ -23,12 +23,10 @@ from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
 
-from automation.adapters.links import LinkBuilder
 from automation.adapters.mail.compose import Attachment, InvalidAddress, compose, make_address
 from automation.adapters.mail.ics import calendar_file
-from automation.adapters.mail.journal import Journal
-from automation.adapters.mail.render import Renderer, build_context
-from automation.adapters.mail.senders import Deferred, Refused, Sender, Unavailable, Uncertain, open_sender
+from automation.adapters.mail.render import build_context
+from automation.adapters.mail.senders import Deferred, Refused, Sender, Unavailable, Uncertain
 from automation.domain.errors import ConfigError
 from automation.domain.mail.due import DueMessage, consent_problem
 from automation.domain.mail.kinds import Art
@@ -85,15 +83,15 @@ class Dispatcher:
         self.ctx = ctx
         settings = ctx.workspace.settings
         self.settings = settings
-        self.sender = sender or open_sender(settings.mail, ctx.workspace.path(settings.mail.ausgang))
+        self.sender = sender or ctx.workspace.sender()
         # The journal records every hand-over, so a batch only sets how often Versand is saved: an outbox folder
         # is local and fast (large batches), an SMTP server is paced (batches of at most a minute).
         self.batch_size = batch_size or (min(settings.mail.pro_minute, 50) if self.sender.paced else 500)
         self.sleep = sleep
         self.clock = clock
-        self.journal = Journal(ctx.workspace.folder, enabled=not ctx.dry_run)
-        self.links = LinkBuilder.for_workspace(ctx.workspace.folder, settings)
-        self.renderer = Renderer(ctx.workspace.folder)
+        self.journal = ctx.workspace.journal(enabled=not ctx.dry_run)  # the edges come from the one wiring
+        self.links = ctx.workspace.links()
+        self.renderer = ctx.workspace.renderer()
         mail = settings.mail
         try:
             self.from_address = make_address(mail.absender_name, mail.absender_adresse)
@@ -250,6 +248,7 @@ class Dispatcher:
         anmelde_id = item.anmeldung.anmelde_id if item.anmeldung else None
         links = self.links.links(item.kontakt.kontakt_id, anmelde_id)
         context = build_context(self.settings, item.kontakt, item.termin, item.anmeldung, links, self._tables(item))
+        context.update(item.extra)  # kind-specific variables (Lotsen-Briefing, the newcomer's guide)
         try:
             rendered = self.renderer.render(item.art, context)
         except Exception as exc:  # a broken template in the workspace's own vorlagen/
