@@ -140,3 +140,21 @@ def test_erasure_asked_for_in_the_form_also_cleans_the_files(backend: Backend) -
         assert "ACYDBN-anmeldung-1" in result.output
     else:
         assert "antworten/anmeldung.csv, Zeile 2" in result.output
+
+
+def test_erasing_a_guide_frees_the_people_they_guided() -> None:
+    """The guide's Kontakt-ID does not stay in »Begleitet von« of others: they get a guide again."""
+    from automation.domain.dataset import Dataset
+    from automation.domain.privacy import erase_person
+    from automation.domain.records import Anmeldung
+
+    data = Dataset.from_snapshot({})
+    guide = Kontakt(kontakt_id="K-LOTSE", vorname="Lea", nachname="Lotse", email="lea@beispiel.example",
+                    einwilligung_speicherung=True, lotse=True)  # fmt: skip
+    data.put(guide)
+    data.put(Anmeldung(anmelde_id="A-LOTSE", termin_id=TERMIN.termin_id, kontakt_id="K-LOTSE"))
+    data.put(Anmeldung(anmelde_id="A-NEU", termin_id=TERMIN.termin_id, kontakt_id="K-NEU", begleitet_von="K-LOTSE"))
+    erase_person(data, guide)
+    assert data.get(Anmeldung, "A-LOTSE") is None
+    newcomer = data.get(Anmeldung, "A-NEU")
+    assert newcomer is not None and newcomer.begleitet_von is None

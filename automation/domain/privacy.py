@@ -5,7 +5,8 @@ answers in ``Eingang`` (the row stays as ``gelöscht`` so that the same answer i
 ``Versand`` rows keep their key (so nothing is ever sent twice) but lose the address, and their error
 text loses every mention of the person. Findings (``Hinweise``) that mention the person are removed (the
 next run computes them afresh), mentions in other answers' notes are replaced, and the ``Tischplan`` rows
-of the dates the person was registered for are removed (the plan has to be made again). Files under the
+of the dates the person was registered for are removed (the plan has to be made again); people the person
+guided as a Lotse lose that reference (``Begleitet von``) and get a guide again. Files under the
 workspace are the task of :mod:`automation.services.erasure`.
 """
 
@@ -134,6 +135,9 @@ def erase_person(dataset: Dataset, kontakt: Kontakt, forms: dict[str, FormDefini
         replace_rows_of_date(dataset, termin_id, [])  # the plan has to be made again
     for anmeldung in rows["Anmeldungen"]:
         dataset.delete(Anmeldung, anmeldung.anmelde_id)
+    for guided in dataset.all(Anmeldung):  # the person guided others: they get a guide again in the next run
+        if guided.begleitet_von and guided.begleitet_von.strip() == kontakt.kontakt_id:
+            dataset.put(guided.model_copy(update={"begleitet_von": None}))
     for feedback in rows["Feedback"]:
         dataset.delete(Feedback, feedback.antwort_id)
     for versand in rows["Versand"]:
