@@ -1,37 +1,97 @@
 """Answers from Google Forms' own CSV export (``antworten/anmeldung*.csv`` …), for the local backend.
 
 Export format: a ``Zeitstempel`` column, then one column per question titled like the question;
-checkbox answers joined with ``", "``. Columns are matched to the definition by title; a column the
-definition does not know is kept in ``unbekannt``. A CSV row has no answer ID of its own: it is derived
-from the form, the time stamp and the first two answers, so the same row is recognised in every run.
+checkbox answers joined with ``", "``. Columns are matched to the definition by title (in any order); a
+column the definition does not know is kept in ``unbekannt``.
+
+The file may have been re-saved by a spreadsheet program (German Excel: semicolons, Windows-1252 or UTF-8
+with BOM, time stamps without seconds): encoding and separator are detected. A CSV row has no answer ID of
+its own, so it is derived from what survives such a re-save (:func:`answer_id`): the form, the time stamp
+to the minute and the first two answers (the names), normalised. The same row therefore gets the same ID
+in every run and from every re-export. IDs of the earlier scheme are kept as ``fruehere_ids``, so answers
+stored by older versions are recognised too.
+
+A file that is not a CSV export (an .xlsx saved under a .csv name, a binary file, no ``Zeitstempel``
+column) becomes a finding for that file; the other files are read as usual.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import io
+import sys
 from pathlib import Path
 
 from automation.domain import normalize
 from automation.domain.answers.base import RawAnswer
-from automation.domain.errors import GespraechsrundeError
+from automation.domain.answers.identity import answer_id, legacy_answer_id
 from automation.domain.forms import FormDefinition, Question
 from automation.domain.normalize import CellError
+from automation.domain.records import Hinweis
 from automation.domain.store import header_key
 
 TIMESTAMP_HEADERS = ("zeitstempel", "timestamp", "zeitpunkt")
+ENCODINGS = ("utf-8-sig", "cp1252")
+DELIMITERS = (",", ";", "\t")
+# Fields longer than the csv module's default limit (131,072) are read; intake shortens what no cell holds.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+_MAGIC = {b"PK\x03\x04": "eine Excel-Datei (.xlsx)", b"\xd0\xcf\x11\xe0": "eine alte Excel-Datei (.xls)",
+          b"%PDF": "ein PDF"}  # fmt: skip
 
 
-def _read_text(path: Path) -> str:
+class NotACsvExport(Exception):
+    """The file cannot be read as a CSV export; the message says why and how to fix it (German)."""
+
+
+def read_text(path: Path) -> tuple[str, str]:
+    """The file's text and the encoding it was read with (UTF-8 with or without BOM, UTF-16 with BOM,
+    else Windows-1252)."""
     raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "cp1252"):
+    for magic, what in _MAGIC.items():
+        if raw.startswith(magic):
+            raise NotACsvExport(
+                f"{path.name} ist keine CSV-Datei, sondern {what}. Bitte in Google Forms die Antworten als "
+                "CSV herunterladen bzw. in Excel »Speichern unter → CSV UTF-8« wählen."
+            )
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's »Unicode-Text«: UTF-16 with BOM
         try:
-            return raw.decode(encoding)
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            pass
+    if raw.count(b"\x00") > max(8, len(raw) // 100):
+        raise NotACsvExport(
+            f"{path.name} ist keine Textdatei (enthält Binärdaten). Bitte den CSV-Export von Google Forms "
+            "ablegen oder die Datei aus dem Ordner entfernen."
+        )
+    for encoding in ENCODINGS:
+        try:
+            return raw.decode(encoding), encoding
         except UnicodeDecodeError:
             continue
-    return raw.decode("latin-1")
+    raise NotACsvExport(
+        f"{path.name}: unbekannte Zeichenkodierung (weder UTF-8 noch Windows-1252). Bitte als »CSV UTF-8« speichern."
+    )
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator that splits the first lines into the most, equally long, rows (quotes respected)."""
+    sample = text[:65536]
+    best, best_score = ",", (-1, -1)
+    for delimiter in DELIMITERS:
+        try:
+            rows = [r for _, r in zip(range(6), csv.reader(io.StringIO(sample), delimiter=delimiter), strict=False)]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        width = len(rows[0])
+        consistent = sum(len(r) == width for r in rows)
+        score = (width if width > 1 else 0, consistent)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
 
 
 def _split(question: Question | None, value: str) -> list[str]:
@@ -40,30 +100,26 @@ def _split(question: Question | None, value: str) -> list[str]:
     return normalize.split_known_options(value, [o.text for o in question.optionen])
 
 
-def answer_id(form_id: str, stamp: str, cells: list[str]) -> str:
-    """Stable ID of a CSV row: form, time stamp and the first two answers (names), so that fixing a typo
-    elsewhere in the row (an e-mail address, say) updates the same answer instead of adding another."""
-    digest = hashlib.sha256("\x1f".join([form_id, stamp, *cells]).encode()).hexdigest()
-    return f"csv-{form_id[:3]}-{digest[:16]}"
-
-
 def parse_csv(form: FormDefinition, path: Path) -> list[RawAnswer]:
-    """Every answer row of one exported file, in file order."""
-    text = _read_text(path)
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)  # Google: comma; German Excel: semicolon
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    """Every answer row of one exported file, in file order; raises NotACsvExport for a file that is none."""
+    text, encoding = read_text(path)
+    delimiter = sniff_delimiter(text)
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
+        raise NotACsvExport(f"{path.name} lässt sich nicht als CSV lesen ({exc}).") from exc
     if not rows:
         return []
     header = [h.strip() for h in rows[0]]
     titles = {header_key(q.titel): q for q in form.fragen}
     stamp_col = next((i for i, h in enumerate(header) if header_key(h) in TIMESTAMP_HEADERS), None)
     if stamp_col is None:
-        raise GespraechsrundeError(
+        raise NotACsvExport(
             f"{path.name}: keine Spalte »Zeitstempel« gefunden. Bitte den CSV-Export von Google Forms "
             "unverändert ablegen (Antworten → Tabelle → Herunterladen als CSV)."
         )
     answers = []
+    seen: dict[str, int] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -84,15 +140,21 @@ def parse_csv(form: FormDefinition, path: Path) -> list[RawAnswer]:
                     unknown[title] = parts
             elif parts:
                 values[question.schluessel] = parts
+        base = answer_id(form, when, values)
+        seen[base] = seen.get(base, 0) + 1
+        new_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+        legacy = legacy_answer_id(form.id, stamp, [c for i, c in enumerate(row) if i != stamp_col][:2])
         answers.append(
             RawAnswer(
-                antwort_id=answer_id(form.id, stamp, [c for i, c in enumerate(row) if i != stamp_col][:2]),
+                antwort_id=new_id,
                 formular=form.id,
                 eingegangen=when,
                 geaendert=when,
                 werte=values,
                 herkunft=f"{path.name}, Zeile {line}",
                 unbekannt=unknown,
+                fruehere_ids=(legacy,),
+                kodierung=encoding,
             )
         )
     return answers
@@ -103,13 +165,25 @@ class CsvAnswerSource:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self.findings: list[Hinweis] = []
 
     def describe(self) -> str:
         return f"CSV-Exporte im Ordner {self.folder.name}"
 
     def fetch(self, forms: dict[str, FormDefinition], since: dict[str, dt.datetime | None]) -> list[RawAnswer]:
         result: list[RawAnswer] = []
+        self.findings = []
         for form_id, form in forms.items():
             for path in sorted(self.folder.glob(f"{form_id}*.csv")):
-                result += parse_csv(form, path)
+                try:
+                    result += parse_csv(form, path)
+                except (NotACsvExport, OSError) as exc:
+                    message = str(exc) if isinstance(exc, NotACsvExport) else f"{path.name}: nicht lesbar ({exc})."
+                    self.findings.append(
+                        Hinweis(
+                            tabelle=f"{self.folder.name}/{path.name}", spalte="Datei", schwere="Fehler",
+                            hinweis=message + " Die Datei wurde übersprungen, alle anderen wurden gelesen.",
+                            vorschlag="Die Datei ersetzen oder aus dem Ordner entfernen.",
+                        )
+                    )  # fmt: skip
         return result

@@ -106,7 +106,11 @@ def _set(cell: Any, value: Cell) -> None:
 
 
 def _headers(ws: Worksheet) -> list[str]:
-    return [str(c.value).strip() if c.value is not None else "" for c in ws[1]] if ws.max_row >= 1 else []
+    """Row 1 up to its last filled cell; blank cells before it keep their place (never shifted)."""
+    found = [str(c.value).strip() if c.value is not None else "" for c in ws[1]] if ws.max_row >= 1 else []
+    while found and not found[-1]:
+        found.pop()
+    return found
 
 
 def _last_used_row(ws: Worksheet) -> int:
@@ -330,7 +334,7 @@ class WorkbookStore:
                     created.append(name)
                 else:
                     ws = wb[name]
-                before = ws.max_column if ws.cell(1, 1).value is not None else 0
+                before = len(_headers(ws))
                 changed |= len(self._add_headers(ws, headers)) != before
             if created or changed or not self.path.exists():
                 self._save(wb)
@@ -375,7 +379,7 @@ class WorkbookStore:
         return lines
 
     def _add_headers(self, ws: Worksheet, wanted: list[str]) -> list[str]:
-        headers = _headers(ws) if ws.max_row >= 1 and ws.cell(1, 1).value is not None else []
+        headers = _headers(ws)  # new headers go after the last one; an existing header never moves
         for header in wanted:
             if find_header(headers, header) is None:
                 headers.append(header)

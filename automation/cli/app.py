@@ -96,6 +96,11 @@ def main(ctx: click.Context, ordner: Path, verbose: bool) -> None:
         format="%(asctime)s %(levelname)s %(message)s",
         stream=sys.stderr,
     )
+    from automation.domain.addresses import MaskAddresses
+
+    for handler in logging.getLogger().handlers:  # log lines never carry an e-mail address
+        if not any(isinstance(f, MaskAddresses) for f in handler.filters):
+            handler.addFilter(MaskAddresses())
     ctx.obj = CliContext(ordner=ordner, verbose=verbose)
 
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from automation.domain.addresses import mask_addresses
+
 if TYPE_CHECKING:
     from automation.domain.records import Hinweis
     from automation.domain.run import Report
@@ -27,7 +29,8 @@ def findings_table(findings: list[Hinweis], limit: int = 25, width: int | None =
         return "Keine Hinweise."
     width = max(60, width or shutil.get_terminal_size((100, 24)).columns)
     lines = []
-    for f in findings[:limit]:
+    for f in findings[:limit]:  # stdout goes to log files (cron): no e-mail address in full
+        hinweis, vorschlag = mask_addresses(f.hinweis), mask_addresses(f.vorschlag or "")
         place = [f.tabelle]
         if f.zeile:
             place.append(f"Zeile {f.zeile}")
@@ -36,10 +39,10 @@ def findings_table(findings: list[Hinweis], limit: int = 25, width: int | None =
         if f.id and not f.zeile:
             place.append(f.id)
         lines.append(f"{f.schwere}: " + ", ".join(p for p in place if p))
-        lines += textwrap.wrap(f.hinweis, width - 4, initial_indent="    ", subsequent_indent="    ")
-        if f.vorschlag:
+        lines += textwrap.wrap(hinweis, width - 4, initial_indent="    ", subsequent_indent="    ")
+        if vorschlag:
             lines += textwrap.wrap(
-                f"Vorschlag: {f.vorschlag}", width - 4, initial_indent="    ", subsequent_indent="      "
+                f"Vorschlag: {vorschlag}", width - 4, initial_indent="    ", subsequent_indent="      "
             )
     if len(findings) > limit:
         lines.append(f"… und {len(findings) - limit} weitere (alle im Tab »Hinweise«).")
@@ -49,7 +52,7 @@ def findings_table(findings: list[Hinweis], limit: int = 25, width: int | None =
 def print_report(report: Report, title: str) -> None:
     click.echo(click.style(title, bold=True))
     for line in report.lines:
-        click.echo(f"  {line}")
+        click.echo(f"  {mask_addresses(line)}")
     for what, n in sorted(report.counts.items()):
         click.echo(f"  {what}: {n}")
     by_severity = Counter(f.schwere for f in report.findings)
@@ -65,7 +68,12 @@ def print_report(report: Report, title: str) -> None:
 def report_json(report: Report) -> dict[str, object]:
     return {
         "zaehler": report.counts,
-        "meldungen": report.lines,
-        "hinweise": [f.model_dump(by_alias=True) for f in report.findings],
+        "meldungen": [mask_addresses(line) for line in report.lines],
+        "hinweise": [
+            f.model_copy(
+                update={"hinweis": mask_addresses(f.hinweis), "vorschlag": f.vorschlag and mask_addresses(f.vorschlag)}
+            ).model_dump(by_alias=True)
+            for f in report.findings
+        ],
         "sekunden_je_schritt": report.step_seconds,
     }

@@ -54,6 +54,12 @@ def export(obj: CliContext, wer: str, datei: Path | None) -> None:
         click.echo(f"Daten von {kontakt.kontakt_id} in {datei} geschrieben.")
 
 
+def _confirmed(question: str) -> bool:
+    """A German yes/no question: only ``j`` or ``ja`` mean yes (default: no)."""
+    answer = click.prompt(f"{question} [j/N]", default="", show_default=False, prompt_suffix=" ")
+    return str(answer).strip().casefold() in ("j", "ja")
+
+
 @person.command("loeschen")
 @click.argument("wer")
 @dry_run_option
@@ -63,22 +69,32 @@ def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
     """Eine Person mit Anmeldungen, Feedback und Formularantworten löschen.
 
     Versand-Zeilen behalten ihren Schlüssel (damit nichts doppelt gesendet wird), verlieren aber die
-    Adresse. Die Antworten in Google Forms bzw. den CSV-Dateien bitte zusätzlich von Hand löschen.
+    Adresse. Auch die vorige Fassung der Arbeitsmappe, Hinweise, Tischplan, Ausdrucke, .eml-Kopien und
+    Protokolldateien im Arbeitsordner werden bereinigt. Was der Befehl nicht selbst löschen darf
+    (CSV-Exporte, Antworten im Google-Formular), nennt er mit Datei und Zeile bzw. Antwort-ID.
     """
-    from automation.domain.privacy import erase_person, erasure_steps
+    from automation.services.erasure import erase
     from automation.services.session import open_workspace
 
     with open_workspace(obj.ordner, dry_run=dry_run) as ctx:  # locked from the read to the last write
-        dataset = ctx.dataset
-        kontakt = _find(dataset, wer)
-        if not dry_run and not confirmed:
-            click.confirm(f"{kontakt.display_name} ({kontakt.kontakt_id}) wirklich löschen?", abort=True)
-        counts = erase_person(dataset, kontakt)
-        summary = ", ".join(f"{tab}: {n}" for tab, n in counts.items())
+        kontakt = _find(ctx.dataset, wer)
+        question = f"{kontakt.display_name} ({kontakt.kontakt_id}) wirklich löschen?"
+        if not dry_run and not confirmed and not _confirmed(question):
+            click.echo("Abgebrochen; nichts gelöscht.")
+            raise click.exceptions.Exit(1)
+        done = erase(ctx, kontakt)
+        summary = ", ".join(f"{tab}: {n}" for tab, n in done.counts.items())
         if dry_run:
             click.echo(f"Probelauf – würde löschen bzw. leeren: {summary}")
             return
-        conflicts = [c for step in erasure_steps(dataset.changes()) for c in ctx.store.apply(step).conflicts]
-    for conflict in conflicts:
+    for conflict in done.conflicts:
         click.echo(conflict.message(), err=True)
     click.echo(f"{kontakt.kontakt_id} gelöscht ({summary}).")
+    for name in done.files.removed:
+        click.echo(f"  Datei gelöscht: {name}")
+    for name in done.files.rewritten:
+        click.echo(f"  Datei bereinigt: {name}")
+    if done.by_hand:
+        click.echo("Bitte noch von Hand erledigen:")
+        for line in done.by_hand:
+            click.echo(f"  {line}")

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from automation.domain.cells import read_cell, read_row, same_cell, to_cell, write_row
 from automation.domain.normalize import CellError, is_empty
 from automation.domain.records import TABS, Column, Hinweis, Record, columns, headers
+from automation.domain.schema import SchemaCheck, check_schema
 from automation.domain.store import (
     Append,
     ApplyResult,
@@ -43,6 +44,8 @@ class TabState:
     row_numbers: dict[str, int] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)  # keys put since the last commit
+    # ID → headers of cells a person filled with something unreadable (the row may have no record then)
+    unreadable: dict[str, list[str]] = field(default_factory=dict)
     replaced: bool = False
     missing: set[str] = field(default_factory=set)  # headers of the model the tab lacked when read
     had_rows: bool = False  # whether the tab had rows when read
@@ -57,10 +60,13 @@ class Dataset:
         # rows written since the snapshot, per tab, and whether the stored rows are exactly known
         self.touched: dict[str, set[str]] = {}
         self.exact = True
+        self.schema = SchemaCheck()  # renamed or missing tabs and headers: reported, never written to
 
     @classmethod
     def from_snapshot(cls, snapshot: Snapshot) -> Dataset:
         dataset = cls()
+        dataset.schema = check_schema({name: (t.headers, bool(t.rows)) for name, t in snapshot.items()})
+        dataset.findings += dataset.schema.findings
         for spec in TABS:
             dataset.tabs[spec.name] = dataset._read_tab(spec.model, snapshot.get(spec.name))
         return dataset
@@ -81,20 +87,20 @@ class Dataset:
             else:
                 canonical[table.headers[index]] = column.header
         if missing and table.rows:
-            for header in missing:
-                self.findings.append(
-                    Hinweis(
-                        tabelle=model.TAB, zeile=1, spalte=header, schwere="Fehler",
-                        hinweis=f"Die Spalte »{header}« fehlt in der Tabelle »{model.TAB}«; "
-                        "ihre Zeilen werden nicht gelesen.",
-                        vorschlag=f"In Zeile 1 eine Spalte mit der Überschrift »{header}« anlegen.",
-                    )
-                )  # fmt: skip
-            return state
+            return state  # reported by the schema check (automation.domain.schema)
         for row in table.rows:
             values = {canonical.get(h, h): v for h, v in row.values.items()}
             record, findings = _read_row_cached(model, values, row.number)
             self.findings += findings
+            if model.ID is not None:
+                bad = [
+                    f.spalte
+                    for f in findings
+                    if f.schwere == "Fehler" and f.spalte and not is_empty(values.get(f.spalte))
+                ]
+                key_text = str(values.get(model.ID) or "").strip()
+                if bad and key_text:
+                    state.unreadable.setdefault(key_text, []).extend(bad)
             if record is None:
                 continue
             if model.ID is None:
@@ -128,6 +134,24 @@ class Dataset:
     def get(self, model: type[R], key: str) -> R | None:
         record = self.tabs[model.TAB].records.get(key)
         return record if isinstance(record, model) else None
+
+    def unreadable(self, model: type[Record], key: str) -> list[str]:
+        """Headers of the row with this ID whose cells could not be read (empty: all readable). A row whose
+        required cell is unreadable exists in the sheet but has no record: what depends on it waits."""
+        return self.tabs[model.TAB].unreadable.get(key, [])
+
+    def unreadable_text(self, model: type[Record], key: str) -> str:
+        """German sentence naming the unreadable cells of the row with this ID (tab, row, column, value)."""
+        columns_ = self.unreadable(model, key)
+        found = [
+            f for f in self.findings
+            if f.tabelle == model.TAB and f.id == key and f.schwere == "Fehler" and f.spalte in columns_
+        ]  # fmt: skip
+        if not found:
+            return ""
+        row = f" (Zeile {found[0].zeile})" if found[0].zeile else ""
+        cells = "; ".join(f"Spalte »{f.spalte}«: {f.hinweis}" for f in found)
+        return f"Die Zeile von »{key}« im Tab »{model.TAB}«{row} ist nicht lesbar – {cells}"
 
     def row_number(self, model: type[Record], key: str) -> int | None:
         return self.tabs[model.TAB].row_numbers.get(key)
@@ -165,6 +189,8 @@ class Dataset:
         result = ChangeSet()
         for state in self.tabs.values():
             model = state.model
+            if model.TAB in self.schema.blocked:
+                continue  # a renamed tab or header: never written to, never repaired by guessing
             if model.ID is None:
                 rows = [write_row(r) for r in state.ordered]
                 if state.replaced and not _same_rows(rows, state.original_rows):

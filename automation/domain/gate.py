@@ -157,12 +157,18 @@ def read_gate(dataset: Dataset) -> Gate:
             "Die Tabelle »Versand« fehlt (umbenannt oder gelöscht?). Ohne sie weiß der Job nicht, was schon "
             "gesendet wurde: es wird nichts gesendet."
         )
-        gate.findings.append(
-            _hint(Versand.TAB, None, None, None, gate.stop_all,
-                  "Den Tab wieder »Versand« nennen (oder die Sicherung wiederherstellen); dann erneut starten. "
-                  "Nur bei einer neuen Tabelle, die nie Nachrichten versandt hat: gespraechsrunde einrichten "
-                  "--versand-neu.")
-        )  # fmt: skip
+        advice = (
+            "Den Tab wieder »Versand« nennen (oder die Sicherung wiederherstellen); dann erneut starten. "
+            "Nur bei einer neuen Tabelle, die nie Nachrichten versandt hat: gespraechsrunde einrichten --versand-neu."
+        )
+        drift = next((f for f in dataset.findings if f.tabelle == Versand.TAB and f.spalte is None), None)
+        if drift is not None:  # the schema check already names the tab (»meinten Sie …?«): one finding, not two
+            consequence = "Ohne ihn weiß der Job nicht, was schon gesendet wurde: es wird nichts gesendet."
+            if consequence not in drift.hinweis:
+                drift.hinweis = f"{drift.hinweis} {consequence}"
+                drift.vorschlag = advice
+            return gate
+        gate.findings.append(_hint(Versand.TAB, None, None, None, gate.stop_all, advice))
         return gate
     for (tab, header), scope in GUARDED_COLUMNS.items():
         state = dataset.tabs[tab]

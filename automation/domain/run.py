@@ -29,6 +29,8 @@ class Report:
     lines: list[str] = field(default_factory=list)
     findings: list[Hinweis] = field(default_factory=list)
     step_seconds: dict[str, float] = field(default_factory=dict)
+    # per person erased on request in this run: the texts that identify them (the service cleans the files)
+    erased: list[list[str]] = field(default_factory=list)
 
     def count(self, what: str, n: int = 1) -> None:
         self.counts[what] = self.counts.get(what, 0) + n

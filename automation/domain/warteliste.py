@@ -41,6 +41,17 @@ def assign_places(dataset: Dataset, today: dt.date) -> tuple[list[Anmeldung], li
     for termin in dataset.all(Termin):
         if termin.status in _FINISHED or termin.datum < today:
             continue
+        if "Plätze" in dataset.unreadable(Termin, termin.termin_id):
+            findings.append(
+                Hinweis(
+                    tabelle="Termine", zeile=dataset.row_number(Termin, termin.termin_id), id=termin.termin_id,
+                    spalte="Plätze", schwere="Warnung",  # the error is the cell itself
+                    hinweis=f"Die Plätze von {termin.termin_id} sind nicht lesbar: Zusagen, Warteliste und "
+                    "Nachrücken warten (es wird niemandem ein Platz zugesagt).",
+                    vorschlag="Im Tab Termine eine Zahl eintragen, z. B. 60.",
+                )
+            )  # fmt: skip
+            continue
         active = [a for a in registrations if a.termin_id == termin.termin_id and a.status in _ACTIVE]
         active.sort(key=lambda a: (a.eingegangen or dt.datetime.max, order[a.anmelde_id]))
         if termin.plaetze is None:

@@ -9,6 +9,7 @@ the tabs the job maintains, the local workbook a grey tab colour for them.
 from __future__ import annotations
 
 from automation.domain.records import TABS, Kind, columns, headers
+from automation.domain.schema import check_schema
 from automation.domain.store import FormattableStore, Store, TabLayout
 
 __all__ = ["FormattableStore", "TabLayout", "layouts", "set_up"]
@@ -35,9 +36,18 @@ def set_up(store: Store, *, new_ledger: bool = False) -> list[str]:
     from automation.domain.gate import repairable
 
     tabs = layouts()
-    wanted, refused = repairable({t.name: t.headers for t in tabs}, store.read(), columns=False, new_ledger=new_ledger)
+    snapshot = store.read()
+    drift = check_schema({name: (t.headers, bool(t.rows)) for name, t in snapshot.items()})
+    every = {t.name: t.headers for t in tabs}
+    addable = drift.addable(every)
+    reported = drift.findings
+    if new_ledger:  # the coordinator asked for a new ledger on purpose (a new spreadsheet): not a rename
+        addable["Versand"] = every["Versand"]
+        reported = [f for f in reported if f.tabelle != "Versand"]
+    wanted, refused = repairable(addable, snapshot, columns=False, new_ledger=new_ledger)
     created = store.ensure_tabs(wanted)
-    lines = [f"Tabellenblatt »{name}« angelegt." for name in created] + refused
+    lines = [f"{f.tabelle}: {f.hinweis} {f.vorschlag}" for f in reported]
+    lines += [f"Tabellenblatt »{name}« angelegt." for name in created] + refused
     if isinstance(store, FormattableStore):
         lines += store.format_tabs(tabs)
     if not lines:

@@ -14,6 +14,7 @@ class GuideStep:
     confirmation can name them); a newcomer without a free guide is reported."""
 
     name = "Lotsen"
+    needs = ("Termine", "Kontakte", "Anmeldungen")
 
     def run(self, ctx: JobContext) -> None:
         today = ctx.now.date()

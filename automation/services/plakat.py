@@ -56,6 +56,8 @@ def safe_name(termin_id: str) -> str:
 
 def find_termin(dataset: Dataset, termin_id: str) -> Termin:
     termin = dataset.get(Termin, termin_id.strip())
+    if termin is None and dataset.unreadable(Termin, termin_id.strip()):
+        raise ConfigError(dataset.unreadable_text(Termin, termin_id.strip()) + " Bitte korrigieren.")
     if termin is None:
         known = ", ".join(t.termin_id for t in dataset.all(Termin)) or "keine"
         raise ConfigError(f"Den Termin »{termin_id}« gibt es im Tab »Termine« nicht (vorhanden: {known}).")

@@ -24,6 +24,9 @@ from automation.services.plakat import Event, event, safe_name
 from automation.services.session import open_workspace
 from automation.services.wiring import Workspace
 
+# what decides whether a person may be written to and whether they were already: never read past a drifted tab
+LEDGER_TABS = ("Termine", "Kontakte", "Anmeldungen", "Versand")
+
 
 @dataclass
 class PostResult:
@@ -91,6 +94,7 @@ def letters(folder: Path, termin_id: str, *, now: dt.datetime | None = None, dry
     now = now or dt.datetime.now().replace(microsecond=0)
     with open_workspace(folder, complete_tabs=True) as ctx:  # adds Straße/PLZ/Ort where they are missing
         workspace, dataset = ctx.workspace, ctx.dataset
+        dataset.schema.require(LEDGER_TABS, "Das Drucken der Briefe")  # a dropped »Versand« row: printed twice
         ev = event(workspace, dataset, termin_id)
         found, notes = _channels(dataset, ev.termin, now.date())
         result = PostResult(ev.termin, found.letters, notes=notes)
@@ -148,6 +152,7 @@ def call_list(
     now = now or dt.datetime.now().replace(microsecond=0)
     with open_workspace(folder, complete_tabs=True) as ctx:
         workspace, dataset = ctx.workspace, ctx.dataset
+        dataset.schema.require(LEDGER_TABS, "Die Anrufliste")
         ev = event(workspace, dataset, termin_id, need_link=False)
         marked = _mark_calls(dataset, ev.termin, done, "angerufen") + _mark_calls(
             dataset, ev.termin, not_reached, "nicht erreicht"

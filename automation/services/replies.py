@@ -22,6 +22,8 @@ log = logging.getLogger("gespraechsrunde")
 
 class MailRepliesStep:
     name = "Antworten per E-Mail"
+    # a drifted tab is not written: the messages would be marked read without their answer stored
+    needs = ("Eingang", "Kontakte", "Anmeldungen")
 
     def run(self, ctx: JobContext) -> None:
         from automation.adapters.imap_mailbox import ImapMailbox, MailboxError

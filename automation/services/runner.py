@@ -56,6 +56,8 @@ class JobContext:
 
 
 class Step(Protocol):
+    """A step of a run; it may declare ``needs = (tab, …)``: it is skipped while one of them drifted."""
+
     name: str
 
     def run(self, ctx: JobContext) -> None: ...
@@ -64,6 +66,11 @@ class Step(Protocol):
 def run_steps(ctx: JobContext, steps: Sequence[Step]) -> Report:
     """Run every step in order; the caller writes what they changed (``ctx.save()``)."""
     for step in steps:
+        waiting = ctx.dataset.schema.waiting(step.name, getattr(step, "needs", ()))
+        if waiting:
+            ctx.report.findings += waiting
+            ctx.report.say(f"Schritt »{step.name}« ausgelassen: " + " ".join(f.hinweis for f in waiting))
+            continue
         started = time.perf_counter()
         log.info("Schritt %s beginnt", step.name)
         step.run(ctx)

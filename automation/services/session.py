@@ -16,6 +16,7 @@ from automation.adapters.lock import workspace_lock
 from automation.domain.dataset import Dataset
 from automation.domain.gate import repairable
 from automation.domain.records import tab_headers
+from automation.domain.schema import check_schema
 from automation.domain.store import Store, find_header
 from automation.services.runner import JobContext
 from automation.services.wiring import Workspace
@@ -24,7 +25,9 @@ from automation.services.wiring import Workspace
 def _read(store: Store, *, complete_tabs: bool) -> Dataset:
     snapshot = store.read()
     if complete_tabs:
-        wanted = tab_headers()
+        # only what is simply absent is added; a renamed tab or header is reported (automation.domain.schema)
+        drift = check_schema({name: (t.headers, bool(t.rows)) for name, t in snapshot.items()})
+        wanted = drift.addable(tab_headers())
         incomplete = any(
             name not in snapshot or any(find_header(snapshot[name].headers, h) is None for h in columns)
             for name, columns in wanted.items()

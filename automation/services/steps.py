@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from automation.domain.answers.intake import forms_to_fetch, upsert, watermarks
+from automation.domain.answers.intake import forms_to_fetch, take_in, watermarks
 from automation.domain.records import Anmeldung, Eingang
 from automation.domain.warteliste import assign_places
 from automation.domain.words import count
@@ -11,6 +11,7 @@ from automation.services.runner import JobContext
 
 class FetchAnswersStep:
     name = "Antworten abholen"
+    needs = ("Eingang",)
 
     def run(self, ctx: JobContext) -> None:
         wanted = forms_to_fetch(ctx.dataset, ctx.forms)
@@ -18,7 +19,8 @@ class FetchAnswersStep:
         source = ctx.workspace.answer_source()
         since = watermarks(ctx.dataset.all(Eingang), list(forms))
         answers = source.fetch(forms, since)
-        changed = sum(upsert(ctx, answer) for answer in answers)
+        ctx.report.findings += getattr(source, "findings", [])  # files that are no CSV export, say
+        changed = take_in(ctx, answers)
         ctx.report.count("Antworten neu oder geändert", changed)
         ctx.report.say(
             f"{count(len(answers), 'Antwort', 'Antworten')} aus {source.describe()} gelesen, "
@@ -30,6 +32,7 @@ class WaitlistStep:
     """Assign places and the waiting list (before :class:`~automation.services.mail.step.SendMessagesStep`)."""
 
     name = "Warteliste"
+    needs = ("Termine", "Anmeldungen")
 
     def run(self, ctx: JobContext) -> None:
         promoted, findings = assign_places(ctx.dataset, ctx.now.date())

@@ -13,6 +13,7 @@ from automation.domain.gate import read_gate
 from automation.domain.records import Hinweis, Versand
 from automation.domain.run import Report
 from automation.services import idle
+from automation.services.erasure import clean_after_erasures
 from automation.services.findings import write_findings
 from automation.services.mail.step import SendMessagesStep
 from automation.services.nachbereitung import AfterEventStep, StaleOffersCheck
@@ -79,6 +80,7 @@ def run_sync(
             with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
                 ctx.save()
                 write_findings(ctx, write=not dry_run)
+            clean_after_erasures(ctx)  # after the save: the workbook no longer names them
             if not dry_run:
                 # messages held back by the daily limit wait for tomorrow (another fingerprint): no reason to
                 # run fully again today; rows still »geplant« (server down, a temporary refusal) are retried

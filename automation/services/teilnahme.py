@@ -12,6 +12,7 @@ class AttendanceStep:
     the feedback request goes only to those who came)."""
 
     name = "Anwesenheit"
+    needs = ("Termine", "Anmeldungen")
 
     def run(self, ctx: JobContext) -> None:
         today = ctx.now.date()

@@ -106,6 +106,7 @@ def plan_date(
 
     termin_id = termin_id.strip()
     with open_workspace(folder, write=not dry_run, dry_run=dry_run, now=now) as ctx:
+        ctx.dataset.schema.require(("Termine", "Vereine", "Kontakte", "Anmeldungen", "Tischplan"), "Der Tischplan")
         settings = ctx.workspace.settings.tischplan
         instanz, names = instanz_aus_arbeitsordner(ctx.dataset, termin_id, settings, ctx.now.date())
         ergebnis = plane(instanz, seed=seed, sekunden=seconds or settings.sekunden, meldung=progress)
@@ -116,7 +117,7 @@ def plan_date(
         write_outputs(outcome, json_file or default_json, html_file or default_html)
         rows = plan_rows(termin_id, instanz, ergebnis.plan, names, ctx.now)
         replace_rows_of_date(ctx.dataset, termin_id, rows)
-        ctx.store.ensure_tabs(tab_headers())
+        ctx.store.ensure_tabs(ctx.dataset.schema.addable(tab_headers()))  # never a drifted tab or header
         replaced = [r for r in ctx.dataset.changes().replaces if r.tab == TischplanZeile.TAB]
         if replaced:
             ctx.store.apply(ChangeSet(replaces=replaced))

@@ -172,7 +172,9 @@ def test_lost_reply_after_the_write_was_applied_duplicates_no_row(gb: GoogleBack
         assert len(ids) == len(set(ids)), sheet
     data = gb.dataset()
     assert len(data.all(Anmeldung)) == 2 and len(data.all(Eingang)) == 2
-    assert len(list((gb.folder / "ausgang").glob("*.eml"))) == 2  # each confirmation once (invitations wait for »einladen«)
+    assert (
+        len(list((gb.folder / "ausgang").glob("*.eml"))) == 2
+    )  # each confirmation once (invitations wait for »einladen«)
 
 
 def test_sorting_anmeldungen_while_sync_writes_changes_only_the_right_row(gb: GoogleBackend) -> None:

@@ -16,6 +16,7 @@ class RawAnswer:
 
     ``werte`` maps a question's ``schluessel`` to the answer texts (one per ticked option for checkboxes,
     one element otherwise). ``herkunft`` says where it came from for messages (file and line, or form).
+    ``fruehere_ids``: IDs of the same answer under earlier ID schemes (answers stored by older versions).
     """
 
     antwort_id: str
@@ -25,6 +26,8 @@ class RawAnswer:
     werte: dict[str, list[str]]
     herkunft: str = ""
     unbekannt: dict[str, list[str]] = field(default_factory=dict)
+    fruehere_ids: tuple[str, ...] = ()  # IDs the same answer had under earlier ID schemes
+    kodierung: str = ""  # the file's encoding (CSV), to explain characters a re-save lost
 
     def data_json(self) -> str:
         """The answers as JSON for the ``Eingang`` tab (sorted, umlauts kept)."""

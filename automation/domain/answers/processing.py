@@ -16,7 +16,7 @@ from automation.domain.answers.reader import AnswerProblem, AnswerReader
 from automation.domain.dataset import Dataset
 from automation.domain.form_options import termin_id_from_option
 from automation.domain.matching import ContactIndex
-from automation.domain.privacy import erase_person
+from automation.domain.privacy import erase_person, identifiers, person_rows
 from automation.domain.records import (
     GRUPPEN,
     Anmeldung,
@@ -72,6 +72,7 @@ class Indexes:
 
 class ProcessAnswersStep:
     name = "Antworten verarbeiten"
+    needs = ("Termine", "Kontakte", "Anmeldungen", "Feedback", "Eingang")
 
     def run(self, ctx: RunState) -> None:
         forms = ctx.forms
@@ -127,6 +128,8 @@ def _registration(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
         reader.fail("email", "Weder E-Mail-Adresse noch Telefonnummer angegeben.", "Die Person anders erreichen.")
     termin_text = reader.text("termin") or ""
     termin_id = termin_id_from_option(termin_text, dataset.all(Termin))
+    if termin_id is None and dataset.unreadable(Termin, bracketed := termin_id_from_option(termin_text) or ""):
+        termin_id = bracketed  # a date whose row has an unreadable cell still exists
     if termin_id is None:
         reader.fail(
             "termin", f"Unbekannter Termin »{termin_text}«.",
@@ -134,8 +137,14 @@ def _registration(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
         )  # fmt: skip
     assert termin_id is not None
     termin = dataset.get(Termin, termin_id)
-    assert termin is not None
-    if termin.status != "Anmeldung offen":
+    unreadable = termin is None and bool(dataset.unreadable(Termin, termin_id))
+    if termin is None and not unreadable:  # an unreadable cell of an existing date: the registration is kept
+        reader.fail(
+            "termin", f"Termin »{termin_id}« steht nicht (lesbar) im Tab Termine.",
+            "Im Tab Termine die Zeile dieses Termins prüfen (siehe Hinweise zu Termine); danach wird die Antwort "
+            "im nächsten Lauf übernommen.",
+        )  # fmt: skip
+    if termin is not None and termin.status != "Anmeldung offen":
         reader.note("termin", f"Anmeldung zu {termin_id}, obwohl dessen Status »{termin.status}« ist.", "Bitte prüfen.")
     gruppe = reader.choice("gruppe")
     if gruppe is not None and gruppe not in GRUPPEN:
@@ -329,11 +338,18 @@ def _cancellation(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
         reader.fail("kontakt_id", "Abmeldung ohne gültige Kontaktnummer.", "Die Person im Tab Kontakte suchen.")
     assert kontakt is not None
     if wunsch == "loeschen":
-        erase_person(dataset, kontakt)
+        rows = person_rows(dataset, kontakt)
+        names = identifiers(kontakt, {a.anmelde_id for a in rows["Anmeldungen"]})
+        erase_person(dataset, kontakt, ctx.forms)
         ctx.report.count("Personen gelöscht")
+        ctx.report.erased.append(names)  # files under the workspace: cleaned by the service after saving
+        by_hand = [
+            f"Google-Formular »{e.formular}«: Antwort {e.antwort_id}" for e in rows["Eingang"]
+            if not e.antwort_id.startswith("csv-")
+        ]  # fmt: skip
         ctx.report.say(
-            f"Kontakt {kontakt.kontakt_id} auf Wunsch gelöscht. Bitte die Antworten der Person auch im "
-            "Google-Formular bzw. in den CSV-Dateien löschen."
+            f"Kontakt {kontakt.kontakt_id} auf Wunsch gelöscht."
+            + (" Bitte noch von Hand löschen: " + "; ".join(by_hand) if by_hand else "")
         )
         return f"Kontakt {kontakt.kontakt_id} gelöscht"
     if wunsch == "abmelden":

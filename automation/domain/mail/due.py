@@ -140,6 +140,8 @@ def registration_messages(dataset: Dataset, today: dt.date) -> list[DueMessage]:
     for anmeldung, kontakt, termin in _registrations(dataset):
         if not _upcoming(termin, today):
             continue
+        if anmeldung.status != "abgesagt" and "Plätze" in dataset.unreadable(Termin, termin.termin_id):
+            continue  # without readable places nobody is told they have one (or must wait)
 
         def key(art: Art, kontakt_id: str = kontakt.kontakt_id, termin_id: str = termin.termin_id) -> MessageKey:
             return MessageKey(art, termin_id, kontakt_id)

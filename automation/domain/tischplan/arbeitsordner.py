@@ -123,6 +123,8 @@ def instanz_aus_arbeitsordner(
     """
     termin_id = termin_id.strip()
     termin = dataset.get(Termin, termin_id)
+    if termin is None and dataset.unreadable(Termin, termin_id):
+        raise ConfigError(dataset.unreadable_text(Termin, termin_id) + " Bitte korrigieren.")
     if termin is None:
         bekannt = ", ".join(t.termin_id for t in dataset.all(Termin)) or "keine"
         raise ConfigError(

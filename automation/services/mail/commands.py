@@ -7,7 +7,8 @@ Each opens the workspace, takes the workspace lock, and works through the same :
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,11 +66,25 @@ class CommandOutcome:
         }
 
 
+@contextmanager
 def open_context(
     folder: Path, *, dry_run: bool, interactive: bool, now: dt.datetime | None = None
-) -> AbstractContextManager[JobContext]:
-    """Workspace, lock, store and records for one command (the one wiring: ``open_workspace``)."""
-    return open_workspace(folder, dry_run=dry_run, interactive=interactive, now=now)
+) -> Iterator[JobContext]:
+    """Workspace, lock, store and records for one command (the one wiring: ``open_workspace``); refuses
+    to send while a tab the ledger or consent depends on drifted (renamed tab or header)."""
+    with open_workspace(folder, dry_run=dry_run, interactive=interactive, now=now) as ctx:
+        from automation.domain.gate import GUARDED_COLUMNS
+        from automation.domain.schema import SchemaCheck
+
+        # a renamed ledger or consent column: the gate holds exactly what depends on it and says so in the
+        # report; any other drift of these tabs stops the command before anything is prepared
+        schema = ctx.dataset.schema
+        guarded = {(tab, header) for tab, header in GUARDED_COLUMNS} | {("Versand", None)}
+        other = [f for f in schema.findings if (f.tabelle, f.spalte) not in guarded]
+        SchemaCheck(findings=other, blocked=schema.blocked).require(
+            ("Termine", "Kontakte", "Anmeldungen", "Versand"), "Versand"
+        )
+        yield ctx
 
 
 def invite(
@@ -88,6 +103,8 @@ def invite(
     """
     with open_context(folder, dry_run=dry_run, interactive=interactive, now=now) as ctx:
         termin = ctx.dataset.get(Termin, termin_id)
+        if termin is None and ctx.dataset.unreadable(Termin, termin_id):
+            raise MessageCommandError(ctx.dataset.unreadable_text(Termin, termin_id) + " Bitte korrigieren.")
         if termin is None:
             known = ", ".join(t.termin_id for t in ctx.dataset.all(Termin)) or "keine"
             raise MessageCommandError(

@@ -62,6 +62,7 @@ class SendMessagesStep:
     """
 
     name = "Nachrichten"
+    needs = ("Termine", "Kontakte", "Anmeldungen", "Versand")
 
     def __init__(self, sender: Sender | None = None, *, batch_size: int | None = None) -> None:
         self.sender = sender
