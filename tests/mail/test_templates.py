@@ -97,3 +97,15 @@ def test_invalid_address_is_reported_and_skipped(make_space: Any) -> None:
     assert (finding.id, finding.spalte, finding.zeile) == ("K-0001", "E-Mail", 2)
     assert "jörg@example.org" in finding.hinweis and finding.vorschlag
     assert set(space.versand()) == {f"Bestätigung|{TERMIN}|K-0002"}
+
+
+def test_previews_go_into_the_workspace_and_show_its_real_links(make_workspace: Any) -> None:
+    from tests.conftest import run_cli
+
+    folder = make_workspace(settings='[darstellung]\nkontakt_adresse = "fragen@adorf.de"\n')
+    result = run_cli("-C", str(folder), "vorlagen")
+    assert result.exit_code == 0, result.output
+    confirmation = (folder / "vorschau" / "bestaetigung.html").read_text(encoding="utf-8")
+    # without Google Forms the workspace's cancel link is an e-mail to the coordination, not a sample form
+    assert "mailto:fragen@adorf.de?subject=Absage%20A-0000BEISPIEL" in confirmation
+    assert "docs.google.com" not in confirmation

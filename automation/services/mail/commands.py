@@ -190,9 +190,23 @@ def render_previews(settings: Settings, workspace_folder: Path | None, target: P
     """Render every template with sample data into ``target`` (``<name>.html``, ``<name>.txt``)."""
     renderer = Renderer(workspace_folder)
     target.mkdir(parents=True, exist_ok=True)
+    real_links: dict[str, str] | None = None
+    if workspace_folder is not None:  # the links this workspace really produces (its forms, or mailto:)
+        from automation.adapters.links import LinkBuilder
+
+        built = LinkBuilder.for_workspace(workspace_folder, settings).links("K-0000BEISPIEL", "A-0000BEISPIEL")
+        real_links = {
+            "absage": built.absage or "", "abmelden": built.abmelden, "feedback": built.feedback or "",
+            "anmeldung": built.anmeldung or "",
+        }  # fmt: skip
     written = []
     for art in Art:
-        rendered = renderer.render(art, sample_context(settings, art))
+        context = sample_context(settings, art)
+        if real_links is not None:
+            context["links"] = {**context["links"], **real_links}
+            if art is Art.EINLADUNG:
+                context["links"]["absage"] = context["links"]["feedback"] = ""
+        rendered = renderer.render(art, context)
         html = target / f"{art.template}.html"
         text = target / f"{art.template}.txt"
         html.write_text(rendered.html, encoding="utf-8")
