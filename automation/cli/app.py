@@ -122,3 +122,9 @@ def echo_json(data: Any) -> None:
 def is_terminal() -> bool:
     """True when a person watches (progress bars), False under cron or in a pipe."""
     return sys.stderr.isatty()
+
+
+def confirmed_by_person(question: str) -> bool:
+    """A German yes/no question: only ``j`` or ``ja`` mean yes (default: no)."""
+    answer = click.prompt(f"{question} [j/N]", default="", show_default=False, prompt_suffix=" ")
+    return str(answer).strip().casefold() in ("j", "ja")

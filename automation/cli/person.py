@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from automation.cli.app import CliContext, dry_run_option, main
+from automation.cli.app import CliContext, confirmed_by_person, dry_run_option, main
 from automation.domain.errors import GespraechsrundeError
 
 if TYPE_CHECKING:
@@ -54,12 +54,6 @@ def export(obj: CliContext, wer: str, datei: Path | None) -> None:
         click.echo(f"Daten von {kontakt.kontakt_id} in {datei} geschrieben.")
 
 
-def _confirmed(question: str) -> bool:
-    """A German yes/no question: only ``j`` or ``ja`` mean yes (default: no)."""
-    answer = click.prompt(f"{question} [j/N]", default="", show_default=False, prompt_suffix=" ")
-    return str(answer).strip().casefold() in ("j", "ja")
-
-
 @person.command("loeschen")
 @click.argument("wer")
 @dry_run_option
@@ -79,7 +73,7 @@ def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
     with open_workspace(obj.ordner, dry_run=dry_run) as ctx:  # locked from the read to the last write
         kontakt = _find(ctx.dataset, wer)
         question = f"{kontakt.display_name} ({kontakt.kontakt_id}) wirklich löschen?"
-        if not dry_run and not confirmed and not _confirmed(question):
+        if not dry_run and not confirmed and not confirmed_by_person(question):
             click.echo("Abgebrochen; nichts gelöscht.")
             raise click.exceptions.Exit(1)
         done = erase(ctx, kontakt)

@@ -42,6 +42,7 @@ class Event(enum.StrEnum):
     NEVER_WRITTEN = "nie_geschrieben"  # the outbox proves an »unklar« message was never written
     PROVEN = "nachgewiesen"  # the outbox proves an »unklar« message was written
     RESEND = "wiederholen"  # »gespraechsrunde versand wiederholen«: on purpose
+    RESEND_SENT = "erneut senden"  # »versand wiederholen --auch-gesendet«: a sent message, once more, confirmed
 
 
 # (status before or None for a new row, event) → status after. The only place transitions are defined.
@@ -58,6 +59,7 @@ TRANSITIONS: Final[dict[tuple[str | None, Event], str]] = {
     (UNCLEAR, Event.RESEND): SENDING,
     (FAILED, Event.RESEND): SENDING,
     (PLANNED, Event.RESEND): SENDING,
+    (SENT, Event.RESEND_SENT): SENDING,
 }
 
 RESENDABLE: Final = tuple(sorted({before for (before, event) in TRANSITIONS if event is Event.RESEND and before}))

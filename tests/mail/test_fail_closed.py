@@ -320,3 +320,28 @@ def test_resend_refuses_while_the_ledger_is_unreadable(make_space: Any, cli: Any
     result = cli("-C", str(space.folder), "versand", "wiederholen", f"Bestätigung|{TERMIN}|K-0001")
     assert result.exit_code == 1 and "es wird nichts gesendet" in result.output
     assert len(space.outbox_messages()) == 1
+
+
+def test_a_sent_message_goes_out_again_only_on_purpose(make_space: Any) -> None:
+    from click.testing import CliRunner
+
+    from automation.cli import main
+
+    space = make_space()
+    space.add(termin(), kontakt(1), anmeldung(1))
+    space.sync()
+    assert len(space.outbox_messages()) == 1
+    key = f"Bestätigung|{TERMIN}|K-0001"
+    runner = CliRunner()
+    refused = runner.invoke(main, ["-C", str(space.folder), "versand", "wiederholen", key])
+    assert refused.exit_code != 0 and "--auch-gesendet" in refused.output
+    declined = runner.invoke(main, ["-C", str(space.folder), "versand", "wiederholen", key, "--auch-gesendet"],
+                             input="n\n")  # fmt: skip
+    assert "Nichts gesendet" in declined.output and "[j/N]" in declined.output
+    assert len(space.outbox_messages()) == 1
+    again = runner.invoke(main, ["-C", str(space.folder), "versand", "wiederholen", key, "--auch-gesendet"],
+                          input="ja\n")  # fmt: skip
+    assert again.exit_code == 0, again.output
+    assert len(space.outbox_messages()) == 2  # the lost confirmation once more, on purpose
+    space.sync()
+    assert len(space.outbox_messages()) == 2  # and never again by itself

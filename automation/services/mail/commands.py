@@ -132,8 +132,10 @@ def resend(
     dry_run: bool = False,
     now: dt.datetime | None = None,
     sender: Sender | None = None,
+    also_sent: bool = False,
 ) -> CommandOutcome:
-    """Send one message again on purpose (rows ``unklar``, ``fehlgeschlagen`` or ``geplant``)."""
+    """Send one message again on purpose (rows ``unklar``, ``fehlgeschlagen`` or ``geplant``; with
+    ``also_sent`` also a ``gesendet`` one, e.g. a confirmation the person says never arrived)."""
     try:
         key = MessageKey.parse(key_text)
     except ValueError as exc:
@@ -146,10 +148,11 @@ def resend(
         row = ctx.dataset.get(Versand, str(key))
         if row is None:
             raise MessageCommandError(f"In »Versand« gibt es keine Zeile mit dem Schlüssel »{key}«.")
-        if row.status not in RESENDABLE:
+        if row.status not in RESENDABLE and not (also_sent and row.status == "gesendet"):
             raise MessageCommandError(
                 f"{key} hat den Status »{row.status}« (Zeit: {row.zeit or '–'}). Erneut gesendet werden nur "
-                f"Nachrichten mit Status {', '.join(RESENDABLE)}."
+                f"Nachrichten mit Status {', '.join(RESENDABLE)}"
+                + (" (eine gesendete nur mit --auch-gesendet)." if row.status == "gesendet" else ".")
             )
         from automation.services.nachbereitung import rebuild_message  # kinds after the event (clubs too)
 

@@ -35,7 +35,7 @@ from automation.adapters.mail.progress import Progress, progress_reporter
 from automation.adapters.mail.senders import Deferred, OutboxSender, Refused, Sender, Unavailable, Uncertain
 from automation.domain import normalize
 from automation.domain.gate import Gate, read_gate
-from automation.domain.ledger import PLANNED, SENDING, UNCLEAR, Event
+from automation.domain.ledger import PLANNED, SENDING, SENT, UNCLEAR, Event
 from automation.domain.mail import findings
 from automation.domain.mail.due import DueMessage, consent_problem
 from automation.domain.mail.findings import UNCLEAR_HINT
@@ -325,7 +325,9 @@ class Dispatcher:
     def _persist_sending(self, batch: list[Prepared]) -> list[Prepared]:
         """Save the batch as ``wird gesendet``; returns those whose row was really written."""
         for item in batch:
-            event = Event.RESEND if item.resend else Event.HAND_OVER
+            event = Event.HAND_OVER
+            if item.resend:
+                event = Event.RESEND_SENT if item.row is not None and item.row.status == SENT else Event.RESEND
             item.row = self.ledger.move(item.row, event, zeit=self.ctx.now, fehler=None)
         self.journal.batch([item.key for item in batch])
         result = self.ctx.save()
