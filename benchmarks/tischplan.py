@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from automation.tischplan import Instanz, Plan, berechne_kennzahlen, plane
+from automation.tischplan import Instanz, Plan, compute_metrics, solve
 from automation.tischplan.beispiele import golfer, markt
-from automation.tischplan.modell import PlanRunde, RundenTisch
+from automation.tischplan.model import PlanRunde, RundenTisch
 
 
 def _plan(instanz: Instanz, vorlage: Plan, sitze: list[dict[str, str]]) -> Plan:
@@ -106,9 +106,9 @@ def main() -> None:
     print("-" * len(kopf))
     for name, instanz, sekunden in faelle:
         start = time.perf_counter()
-        ergebnis = plane(instanz, seed=1, sekunden=sekunden * faktor)
+        ergebnis = solve(instanz, seed=1, sekunden=sekunden * faktor)
         dauer = time.perf_counter() - start
-        s = ergebnis.schranken
+        s = ergebnis.bounds
         zeilen = [("Tischplan", ergebnis.plan, dauer)]
         for verfahren, funktion in (("Weiterrücken", weiterruecken), ("Gieriger Mischer", gieriger_mischer)):
             start = time.perf_counter()
@@ -116,7 +116,7 @@ def main() -> None:
             zeilen.append((verfahren, plan, time.perf_counter() - start))
         werte = []
         for verfahren, plan, zeit in zeilen:
-            k = berechne_kennzahlen(instanz, plan, s.abdeckung)
+            k = compute_metrics(instanz, plan, s.coverage)
             quote = k.interessen_abgedeckt / k.interessen_schranke if k.interessen_schranke else 1.0
             werte.append(
                 (
@@ -129,8 +129,8 @@ def main() -> None:
             )
             print(
                 f"{name:34} {verfahren:16} {zeit:7.2f} {100 * quote:10.1f}%"
-                f" {k.wiederholungen:>5} ({s.wiederholungen:>2})"
-                f" {k.fehlende_gruppen:>5} ({s.fehlende_gruppen:>2}) {k.verletzungen:>5} {_peak_mb():9.0f}"
+                f" {k.wiederholungen:>5} ({s.repeats:>2})"
+                f" {k.fehlende_gruppen:>5} ({s.absent_groups:>2}) {k.verletzungen:>5} {_peak_mb():9.0f}"
             )
         besser = all(werte[0] < w for w in werte[1:])
         print(f"{'':34} {'→ besser als beide Baselines: ' + ('ja' if besser else 'NEIN')}")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +22,7 @@ from automation.records import TABS, TischplanZeile, headers
 from automation.store.base import ChangeSet
 
 if TYPE_CHECKING:  # the solver (and scipy) is imported only when this command runs
-    from automation.tischplan import Ergebnis, Instanz
+    from automation.tischplan import Instanz, Result
 from automation.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -43,33 +45,98 @@ def _prozent(wert: float) -> str:
     return f"{100 * wert:.1f} %".replace(".", ",")
 
 
-def zusammenfassung(instanz: Instanz, ergebnis: Ergebnis) -> list[str]:
-    """The German summary lines: quality as ratio to the bounds, then notes."""
+def _zahl(n: int, einzahl: str, mehrzahl: str) -> str:
+    return f"{n} {einzahl if n == 1 else mehrzahl}"
+
+
+def zusammenfassung(instanz: Instanz, ergebnis: Result) -> list[str]:
+    """The plain German summary for the coordinator: what was met, who meets twice, notes."""
+    from automation.tischplan.metrics import plain_figures, theme_fit
+
     k = ergebnis.plan.kennzahlen
-    s = ergebnis.schranken
+    z = plain_figures(instanz, ergebnis.plan)
     zeilen = [
         f"Tischplan: {len(instanz.teilnehmende)} Teilnehmende, {len(instanz.tische)} Tische, {instanz.runden} Runden.",
-        f"  Interessen abgedeckt:       {k.interessen_abgedeckt} von höchstens {k.interessen_schranke} "
-        f"({_prozent(ergebnis.abdeckung_quote)} der Schranke)",
-        *(
-            [
-                f"    (Schranke genau berechnet: die einfache Abschätzung wäre {s.abdeckung_lp}, aber mehr als "
-                f"{s.abdeckung} sind bei dieser Vereinsverteilung nicht möglich.)"
-            ]
-            if s.abdeckung_lp is not None
-            else []
-        ),
-        f"  Wiederholte Begegnungen:    {k.wiederholungen} (mindestens {s.wiederholungen})",
-        f"  Fehlende Gruppen an Tischen: {k.fehlende_gruppen} (mindestens {s.fehlende_gruppen})",
-        f"  Gemeinde-Überschuss:        {k.gemeinde_ueberschuss} (mindestens {s.gemeinde})",
-        f"  Verletzte Pflichtregeln:    {k.verletzungen}",
     ]
-    from automation.tischplan.kennzahlen import themen_passung
-
-    gleich, paare = themen_passung(instanz, ergebnis.plan)
+    if z.wishes:
+        offen = z.wishes - k.interessen_abgedeckt
+        if offen == 0:
+            zeilen.append(f"  Alle {z.wishes} Wünsche (Vereine, die jemand treffen möchte) sind erfüllt.")
+        else:
+            moeglich = k.interessen_schranke
+            grund = (
+                "mehr ist mit diesen Tischen, Plätzen und Runden nicht möglich"
+                if k.interessen_abgedeckt >= moeglich
+                else f"möglich wären bis zu {z.wishes - moeglich} weniger"
+            )
+            zeilen.append(
+                f"  {k.interessen_abgedeckt} von {z.wishes} Wünschen sind erfüllt; "
+                f"{_zahl(offen, 'Wunsch konnte', 'Wünsche konnten')} nicht erfüllt werden ({grund})."
+            )
+    if z.people_meeting_twice == 0:
+        zeilen.append("  Niemand sitzt mit derselben Person zweimal am Tisch.")
+    else:
+        wie_oft = "zweimal" if z.most_meetings <= 2 else "mehr als einmal"
+        zeilen.append(
+            f"  {_zahl(z.people_meeting_twice, 'Person trifft', 'Personen treffen')} jemanden {wie_oft} "
+            f"({_zahl(z.pairs_meeting_twice, 'Paar', 'Paare')})."
+        )
+    if z.groups > 1:
+        if z.tables_missing_group == 0:
+            zeilen.append("  An jedem Tisch sitzen alle Gruppen gemischt.")
+        else:
+            zeilen.append(
+                f"  An {z.tables_missing_group} von {z.tables_used} besetzten Tischen (über alle Runden) fehlt "
+                "mindestens eine Gruppe."
+            )
+    if instanz.gemeinde_max_pro_tisch is not None and z.tables_municipality_excess:
+        zeilen.append(
+            f"  An {z.tables_municipality_excess} Tischen (über alle Runden) sitzen mehr als "
+            f"{instanz.gemeinde_max_pro_tisch} Personen aus derselben Kommune."
+        )
+    gleich, paare = theme_fit(instanz, ergebnis.plan)
     if paare:
-        zeilen.insert(-1, f"  Gleiches Thema am Tisch:    {gleich} von {paare} Vereinspaaren")
-    zeilen.extend(f"Hinweis: {h}" for h in ergebnis.hinweise)
+        zeilen.append(f"  {gleich} von {paare} Vereinspaaren an einem Tisch haben dasselbe Thema.")
+    if k.verletzungen:
+        zeilen.append(f"  Achtung: {_zahl(k.verletzungen, 'Pflichtregel ist', 'Pflichtregeln sind')} verletzt.")
+    else:
+        zeilen.append("  Alle Pflichtregeln sind eingehalten.")
+    if ergebnis.capped:
+        zeilen.append(
+            "Hinweis: Der Rechner war ausgelastet; die Rechenzeit reichte nur für "
+            f"{ergebnis.iterations_used} von {ergebnis.iterations} Schritten. Denselben Plan erhalten Sie "
+            f"wieder mit --iterationen {ergebnis.iterations_used}."
+        )
+    zeilen.extend(f"Hinweis: {h}" for h in ergebnis.notes)
+    return zeilen
+
+
+def details(ergebnis: Result, laufzeit: dict[str, object]) -> list[str]:
+    """Technical figures: each goal next to its bound, the iterations and where the time went."""
+    k = ergebnis.plan.kennzahlen
+    s = ergebnis.bounds
+    zeilen = [
+        "Details:",
+        f"  Interessen abgedeckt:        {k.interessen_abgedeckt} von höchstens {k.interessen_schranke} "
+        f"({_prozent(ergebnis.coverage_ratio)} der Schranke)",
+    ]
+    if s.coverage_lp is not None:
+        zeilen.append(
+            f"    (Schranke genau berechnet: die einfache Abschätzung wäre {s.coverage_lp}, aber mehr als "
+            f"{s.coverage} sind bei dieser Vereinsverteilung nicht möglich.)"
+        )
+    zeilen += [
+        f"  Wiederholte Begegnungen:     {k.wiederholungen} (mindestens {s.repeats})",
+        f"  Fehlende Gruppen an Tischen: {k.fehlende_gruppen} (mindestens {s.absent_groups})",
+        f"  Gemeinde-Überschuss:         {k.gemeinde_ueberschuss} (mindestens {s.municipality})",
+        f"  Verletzte Pflichtregeln:     {k.verletzungen}",
+        f"  Schritte der Suche:          {ergebnis.iterations_used} von {ergebnis.iterations} "
+        f"(Seed {laufzeit['seed']}; mit --iterationen {ergebnis.iterations} wiederholbar)",
+    ]
+    abschnitte = laufzeit["abschnitte_sekunden"]
+    assert isinstance(abschnitte, dict)
+    zeit = ", ".join(f"{name} {wert:.2f}".replace(".", ",") for name, wert in abschnitte.items())
+    zeilen.append(f"  Zeit in Sekunden:            {zeit}")
     return zeilen
 
 
@@ -100,6 +167,34 @@ class _Protokoll:
             )
 
 
+def _prozessstart() -> float:
+    """When this process started, as a ``time.perf_counter`` value (Linux: from /proc; else the import)."""
+    try:
+        felder = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        start_ticks = int(felder[19])
+        alter = time.clock_gettime(time.CLOCK_BOOTTIME) - start_ticks / os.sysconf("SC_CLK_TCK")
+        if 0 <= alter < 3600:
+            return time.perf_counter() - alter
+    except (OSError, ValueError, IndexError, AttributeError):
+        pass
+    return _GELADEN
+
+
+_GELADEN = time.perf_counter()
+
+ANLAUF_SEKUNDEN = 0.6
+"""Part of --sekunden not given to the solver: process start, reading the instance, writing the plan."""
+ABSCHLUSS_SEKUNDEN = 0.25
+"""Wall time kept after the solver's deadline for figures and files (the cap, not the budget)."""
+TOLERANZ_SEKUNDEN = 0.5
+"""The whole command finishes within --sekunden plus this."""
+
+
+def laufzeit_pfad(json_datei: Path) -> Path:
+    """Where the time report lies next to the plan: ``plan.json`` → ``plan.laufzeit.json``."""
+    return json_datei.with_name(json_datei.stem + ".laufzeit.json")
+
+
 @main.command("tischplan")
 @click.option(
     "--instanz",
@@ -116,7 +211,8 @@ class _Protokoll:
     "--json",
     "json_datei",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Den Plan als JSON-Datei hierhin schreiben.",
+    help="Den Plan als JSON-Datei hierhin schreiben; daneben »NAME.laufzeit.json« mit Schritten, "
+    "Schranken und der Zeit je Abschnitt.",
 )
 @click.option(
     "--html",
@@ -128,8 +224,16 @@ class _Protokoll:
     "--sekunden",
     type=click.FloatRange(min=0.1),
     default=None,
-    help="Rechenzeit für die Optimierung in Sekunden (Voreinstellung: 10, mit --termin der Wert "
-    "»tischplan.sekunden« aus gespraechsrunde.toml).",
+    help="Gesamtdauer des Befehls in Sekunden, Programmstart eingeschlossen (Voreinstellung: 10, mit "
+    "--termin der Wert »tischplan.sekunden« aus gespraechsrunde.toml). Gleiche Instanz, gleicher Seed "
+    "und gleiche Sekunden ergeben denselben Plan.",
+)
+@click.option(
+    "--iterationen",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Schritte der Suche fest vorgeben (statt aus --sekunden berechnet); wiederholt einen Lauf "
+    "genau, auch auf einem ausgelasteten Rechner. --details zeigt die Zahl eines Laufs.",
 )
 @click.option(
     "--seed",
@@ -137,6 +241,12 @@ class _Protokoll:
     default=0,
     show_default=True,
     help="Startwert des Zufalls (gleicher Seed, gleicher Lauf).",
+)
+@click.option(
+    "--details",
+    "mit_details",
+    is_flag=True,
+    help="Zusätzlich die technischen Kennzahlen zeigen: jedes Ziel neben seiner Schranke, Schritte, Zeit je Abschnitt.",
 )
 @dry_run_option
 @click.pass_obj
@@ -147,16 +257,20 @@ def tischplan(
     json_datei: Path | None,
     html_datei: Path | None,
     sekunden: float | None,
+    iterationen: int | None,
     seed: int,
+    mit_details: bool,
     dry_run: bool,
 ) -> None:
     """Tischplan für den Markt der Möglichkeiten erstellen.
 
     Verteilt die Vereine auf die Tische und die Teilnehmenden je Runde auf die Tische, hält alle
-    Pflichtregeln ein und zeigt die Qualität im Verhältnis zur bestmöglichen Schranke. Ist die Instanz
-    unlösbar, nennt der Befehl die Ursache, endet mit Code 1 und schreibt keinen Plan.
+    Pflichtregeln ein und sagt in einfachen Worten, welche Wünsche offen bleiben und wer sich mehrfach
+    trifft. Ist die Instanz unlösbar, nennt der Befehl die Ursache, endet mit Code 1 und schreibt keinen
+    Plan.
     """
-    from automation.tischplan import lies_instanz, plane
+    prozessstart = _prozessstart()
+    from automation.tischplan import read_instance, solve
     from automation.tischplan.arbeitsordner import (
         ersetze_termin_zeilen,
         instanz_aus_arbeitsordner,
@@ -184,17 +298,25 @@ def tischplan(
             html_datei = html_datei or ausgabe / f"tischplan-{datei}.html"
     else:
         assert instanz_datei is not None
-        instanz = lies_instanz(instanz_datei.read_text(encoding="utf-8"))
+        instanz = read_instance(instanz_datei.read_text(encoding="utf-8"))
     if sekunden is None:
         sekunden = 10.0
     if dry_run:
         json_datei = html_datei = None
     terminal = is_terminal()
     meldung = _meldung_fuer_terminal if terminal else _Protokoll()
-    log.info("Tischplan: %d Teilnehmende, %d Sekunden", len(instanz.teilnehmende), sekunden)
-    ergebnis = plane(instanz, seed=seed, sekunden=sekunden, meldung=meldung)
+    log.info("Tischplan: %d Teilnehmende, %s Sekunden", len(instanz.teilnehmende), sekunden)
+    # the budget of the solver depends on --sekunden only (same seconds, same plan); the deadline on the
+    # real clock is just the cap that keeps the whole command within --sekunden + 0.5 s
+    loeser_sekunden = max(0.05, sekunden - ANLAUF_SEKUNDEN)
+    frist = prozessstart + sekunden + TOLERANZ_SEKUNDEN - ABSCHLUSS_SEKUNDEN
+    vorher = time.perf_counter()
+    ergebnis = solve(
+        instanz, seed=seed, iterations=iterationen, seconds=loeser_sekunden, deadline=frist, progress=meldung
+    )
     if terminal:
         sys.stderr.write("\n")
+    abschnitte = {"programmstart": round(vorher - prozessstart, 4), **ergebnis.timing}
     if json_datei is not None:
         _schreibe(json_datei, plan_json(ergebnis.plan))
     if html_datei is not None:
@@ -212,13 +334,43 @@ def tischplan(
             ersetzt = [r for r in dataset.changes().replaces if r.tab == TischplanZeile.TAB]
             if ersetzt:
                 store.apply(ChangeSet(replaces=ersetzt))
+    abschnitte["ausgabe"] = round(time.perf_counter() - vorher - sum(ergebnis.timing.values()), 4)
+    laufzeit = _laufzeit(ergebnis, seed, sekunden, abschnitte, prozessstart)
+    if json_datei is not None:
+        _schreibe(laufzeit_pfad(json_datei), json.dumps(laufzeit, ensure_ascii=False, indent=2) + "\n")
     if dry_run:
         click.echo("Probelauf (nichts geschrieben):")
     for zeile in zusammenfassung(instanz, ergebnis):
         click.echo(zeile)
+    if mit_details:
+        for zeile in details(ergebnis, laufzeit):
+            click.echo(zeile)
     if json_datei is not None:
         click.echo(f"Plan geschrieben: {json_datei}")
     if html_datei is not None:
         click.echo(f"Druckfassung geschrieben: {html_datei}")
     if zeilen:
         click.echo(f"Tabelle »Tischplan«: {zeilen} Zeilen für Termin {termin.strip() if termin else ''} geschrieben.")
+
+
+def _laufzeit(
+    ergebnis: Result, seed: int, sekunden: float, abschnitte: dict[str, float], prozessstart: float
+) -> dict[str, object]:
+    """The time report (German keys): budget, iterations, bounds and seconds per phase."""
+    s = ergebnis.bounds
+    return {
+        "sekunden_vorgabe": sekunden,
+        "sekunden_gesamt": round(time.perf_counter() - prozessstart, 4),
+        "seed": seed,
+        "iterationen": ergebnis.iterations,
+        "iterationen_genutzt": ergebnis.iterations_used,
+        "zeitgrenze_erreicht": ergebnis.capped,
+        "abschnitte_sekunden": abschnitte,
+        "schranken": {
+            "interessen": s.coverage,
+            "interessen_einfach": s.coverage_lp if s.coverage_lp is not None else s.coverage,
+            "wiederholungen": s.repeats,
+            "fehlende_gruppen": s.absent_groups,
+            "gemeinde_ueberschuss": s.municipality,
+        },
+    }

@@ -1,21 +1,21 @@
 """Tischplan for the Markt der Möglichkeiten: clubs to tables, participants to tables per round.
 
-Public surface: the records (``Instanz``, ``Plan``), ``plane`` (the solver), ``verletzungen`` (the
-independent validator), ``berechne_kennzahlen``, ``plan_rows`` (rows of the ``Tischplan`` tab).
+Public surface: the records (``Instanz``, ``Plan``), ``solve`` (the solver), ``violations`` (the
+independent validator), ``compute_metrics``, ``plan_rows`` (rows of the ``Tischplan`` tab).
 """
 
-from automation.tischplan.kennzahlen import berechne_kennzahlen
-from automation.tischplan.loeser import Ergebnis, plane
-from automation.tischplan.modell import Instanz, Kennzahlen, Plan, lies_instanz
-from automation.tischplan.pruefung import verletzungen
+from automation.tischplan.checks import violations
+from automation.tischplan.metrics import compute_metrics
+from automation.tischplan.model import Instanz, Kennzahlen, Plan, read_instance
+from automation.tischplan.solver import Result, solve
 
 __all__ = [
-    "Ergebnis",
     "Instanz",
     "Kennzahlen",
     "Plan",
-    "berechne_kennzahlen",
-    "lies_instanz",
-    "plane",
-    "verletzungen",
+    "Result",
+    "compute_metrics",
+    "read_instance",
+    "solve",
+    "violations",
 ]

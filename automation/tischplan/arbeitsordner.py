@@ -36,7 +36,7 @@ from automation.matching import fold
 from automation.records import Anmeldung, Kontakt, Termin, TischplanZeile
 from automation.records import Verein as VereinRecord
 from automation.settings import TischplanSettings
-from automation.tischplan.modell import Instanz, Plan, Teilnehmende, Tisch, Verein
+from automation.tischplan.model import Instanz, Plan, Teilnehmende, Tisch, Verein
 
 RUNDEN_STANDARD = 4
 PLAETZE_STANDARD = 6

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from automation.tischplan.modell import Instanz, Plan
+from automation.tischplan.model import Instanz, Plan
 
 
 def plan_json(plan: Plan) -> str:

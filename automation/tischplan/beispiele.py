@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from automation.tischplan.modell import Instanz, Teilnehmende, Tisch, Verein
+from automation.tischplan.model import Instanz, Teilnehmende, Tisch, Verein
 
 GRUPPEN = ["Incoming", "Outgoing", "Neu zugezogen", "Einheimisch"]
 THEMEN = ["Sport", "Kultur", "Soziales", "Umwelt", "Musik", "Feuerwehr", "Jugend", "Senioren"]

@@ -12,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from automation.resources import vorlagen_dir
 from automation.tischplan.ausgabe import anzeigename
-from automation.tischplan.modell import Instanz, Plan, Teilnehmende
+from automation.tischplan.model import Instanz, Plan, Teilnehmende
 
 TISCHE_PRO_SEITE = 5
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from automation.tischplan.modell import Instanz
+from automation.tischplan.model import Instanz
 
 
-def interesse_gewicht(rang: int) -> float:
+def interest_weight(rang: int) -> float:
     """Weight of a participant's interest at 0-based preference rank ``rang``.
 
     Every covered interest counts about 1; earlier ones a little more, so that when not all can be met,
@@ -37,7 +37,7 @@ class _UnionFind:
             self.eltern[max(ra, rb)] = min(ra, rb)
 
 
-def gruppen_aus_paaren(n: int, gruppen: list[list[int]]) -> list[list[int]]:
+def merge_groups(n: int, gruppen: list[list[int]]) -> list[list[int]]:
     """Merge overlapping groups (transitively); return the groups of size ≥ 2, sorted."""
     uf = _UnionFind(n)
     for gruppe in gruppen:
@@ -100,7 +100,7 @@ def _index(values: list[str]) -> tuple[list[int], int]:
     return [seen.setdefault(v, len(seen)) for v in values], len(seen)
 
 
-def kompiliere(instanz: Instanz) -> Problem:
+def compile_problem(instanz: Instanz) -> Problem:
     """Compile an instance (references already checked) to a Problem."""
     tables = instanz.tische
     clubs = instanz.vereine
@@ -121,9 +121,9 @@ def kompiliere(instanz: Instanz) -> Problem:
     for person in persons:
         seen: dict[int, float] = {}
         for rang, v in enumerate(person.interessen):
-            seen.setdefault(club_pos[v], interesse_gewicht(rang))
+            seen.setdefault(club_pos[v], interest_weight(rang))
         interests.append(list(seen.items()))
-    units = gruppen_aus_paaren(N, [[person_pos[x] for x in g] for g in instanz.zusammen])
+    units = merge_groups(N, [[person_pos[x] for x in g] for g in instanz.zusammen])
     unit = list(range(N))
     in_group = set()
     for k, members in enumerate(units):
@@ -138,7 +138,7 @@ def kompiliere(instanz: Instanz) -> Problem:
             for b in ids:
                 if a != b and b not in getrennt_of[a]:
                     getrennt_of[a].append(b)
-    together = gruppen_aus_paaren(len(clubs), [[club_pos[x] for x in g] for g in instanz.vereine_zusammen])
+    together = merge_groups(len(clubs), [[club_pos[x] for x in g] for g in instanz.vereine_zusammen])
     apart: list[tuple[int, int]] = []
     for gruppe in instanz.vereine_getrennt:
         ids = [club_pos[x] for x in gruppe]

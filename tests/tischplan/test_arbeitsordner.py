@@ -12,9 +12,9 @@ from automation.errors import ConfigError, InfeasibleError
 from automation.form_options import termin_option_text
 from automation.records import Anmeldung, Kommune, Kontakt, Record, Termin, TischplanZeile, Verein
 from automation.settings import TischplanSettings
-from automation.tischplan import verletzungen
+from automation.tischplan import violations
 from automation.tischplan.arbeitsordner import braucht_barrierefreiheit, instanz_aus_arbeitsordner
-from automation.tischplan.modell import Plan
+from automation.tischplan.model import Plan
 from tests.conftest import read_dataset, registration, run_cli, write_answers
 
 TERMIN = Termin(
@@ -185,7 +185,7 @@ def test_termin_end_to_end_writes_plan_print_and_tab(make_workspace) -> None:  #
     data = read_dataset(folder)
     instanz, namen = instanz_aus_arbeitsordner(data, "T-2027-1", TischplanSettings())
     assert plan.kennzahlen.verletzungen == 0
-    assert verletzungen(instanz, plan) == []
+    assert violations(instanz, plan) == []
     ids = {p.id for p in instanz.teilnehmende}
     for runde in plan.runden:
         assert sorted(p for t in runde.tische for p in t.teilnehmende) == sorted(ids)
@@ -221,7 +221,7 @@ def test_termin_dry_run_writes_nothing(make_workspace) -> None:  # type: ignore[
     before = (folder / "gespraechsrunde.xlsx").read_bytes()
     result = run_cli("-C", str(folder), "tischplan", "--termin", "T-2027-1", "--dry-run", "--sekunden", "0.2")
     assert result.exit_code == 0, result.output
-    assert "Probelauf" in result.output and "Interessen abgedeckt" in result.output
+    assert "Probelauf" in result.output and "Wünsche" in result.output
     assert not (folder / "ausgabe").exists()
     assert (folder / "gespraechsrunde.xlsx").read_bytes() == before
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from automation.cli import main
-from automation.tischplan import Instanz, verletzungen
-from automation.tischplan.modell import Plan
+from automation.tischplan import Instanz, violations
+from automation.tischplan.model import Plan
 from tests.tischplan.conftest import instanz_daten
 
 
@@ -35,7 +35,7 @@ def test_instance_to_json_plan_in_exact_format(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "Interessen abgedeckt" in result.output
+    assert "Wünsche" in result.output
     daten = json.loads(plan_datei.read_text(encoding="utf-8"))
     assert list(daten) == ["tische", "runden", "kennzahlen"]
     assert list(daten["kennzahlen"]) == [
@@ -51,7 +51,7 @@ def test_instance_to_json_plan_in_exact_format(tmp_path: Path) -> None:
     assert set(daten["runden"][0]["tische"][0]) == {"id", "teilnehmende"}
     assert [r["runde"] for r in daten["runden"]] == [1, 2]
     instanz = Instanz.model_validate(instanz_daten())
-    assert verletzungen(instanz, Plan.model_validate(daten)) == []
+    assert violations(instanz, Plan.model_validate(daten)) == []
     assert daten["kennzahlen"]["verletzungen"] == 0
     assert "<html" in html_datei.read_text(encoding="utf-8")
 

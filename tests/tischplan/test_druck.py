@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from automation.tischplan import Instanz, plane
+from automation.tischplan import Instanz, solve
 from automation.tischplan.ausgabe import anzeigename, plan_rows
 from automation.tischplan.beispiele import markt
 from automation.tischplan.druck import druckfassung, seitenzahl
@@ -26,7 +26,7 @@ def test_html_escapes_and_shows_route_cards() -> None:
     daten["teilnehmende"][0]["name"] = "<script>alert(1)</script> Böse"
     daten["vereine"][0]["name"] = "Turn- & Sportverein"
     instanz = Instanz.model_validate(daten)
-    html = druckfassung(instanz, plane(instanz, iterationen=500).plan)
+    html = druckfassung(instanz, solve(instanz, iterations=500).plan)
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; B." in html
     assert "Turn- &amp; Sportverein" in html
@@ -36,7 +36,7 @@ def test_html_escapes_and_shows_route_cards() -> None:
 
 def test_plan_rows_have_the_tab_columns() -> None:
     instanz = markt(1)
-    plan = plane(instanz, iterationen=500).plan
+    plan = solve(instanz, iterations=500).plan
     rows = plan_rows(instanz, plan)
     assert len(rows) == instanz.runden * len(instanz.tische)
     assert all(list(r) == ["Runde", "Tisch", "Vereine", "Teilnehmende", "Lotsen"] for r in rows)
@@ -54,7 +54,7 @@ def test_print_version_has_one_page_per_card_in_chromium(tmp_path: Path) -> None
     for person in instanz.teilnehmende[:5]:
         person.name = "Maximiliane-Josefine Überlänge-Namenreich von Hohenzollern"
     html = tmp_path / "druck.html"
-    html.write_text(druckfassung(instanz, plane(instanz, iterationen=2000).plan), encoding="utf-8")
+    html.write_text(druckfassung(instanz, solve(instanz, iterations=2000).plan), encoding="utf-8")
     pdf = tmp_path / "druck.pdf"
     subprocess.run(
         [
@@ -89,7 +89,7 @@ def test_companions_are_grouped_with_their_person() -> None:
     daten["zusammen"] = [["A-1", "A-1+1", "A-1+2"]]
     instanz = Instanz.model_validate(daten)
     namen = {"A-1+1": "Begleitung 1 von Anna B.", "A-1+2": "Begleitung 2 von Anna B."}
-    html = druckfassung(instanz, plane(instanz, iterationen=500).plan, namen)
+    html = druckfassung(instanz, solve(instanz, iterations=500).plan, namen)
     assert html.count("Anna B. +2") == 2  # one cell per round
     assert "Begleitung 1 von Anna B." not in html
     assert html.count('class="seite karte laufkarte"') == len(instanz.teilnehmende) - 2

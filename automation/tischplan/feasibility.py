@@ -6,7 +6,7 @@ from automation.errors import InfeasibleError
 from automation.tischplan.problem import Problem
 
 
-def pruefe_machbarkeit(pr: Problem) -> None:
+def check_feasibility(pr: Problem) -> None:
     """Raise InfeasibleError for the impossible instances one can see without solving."""
     ids = pr.person_ids
     if pr.T == 0:
@@ -65,10 +65,10 @@ def pruefe_machbarkeit(pr: Problem) -> None:
                 )
     if groesster < 1:
         raise InfeasibleError("Kein Tisch hat Plätze.")
-    _pruefe_vereine(pr)
+    _check_clubs(pr)
 
 
-def _pruefe_vereine(pr: Problem) -> None:
+def _check_clubs(pr: Problem) -> None:
     ids = pr.club_ids
     hat_barrierefrei = sum(pr.table_access)
     for v in range(pr.C):

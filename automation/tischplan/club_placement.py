@@ -13,7 +13,7 @@ import random
 from automation.errors import InfeasibleError
 from automation.tischplan.problem import Problem
 
-THEMA_BONUS = 0.25
+THEME_BONUS = 0.25
 
 
 class _Units:
@@ -58,7 +58,7 @@ def _table_score(pr: Problem, units: _Units, t: int, placed: list[int]) -> float
     best = sorted(values.values(), reverse=True)[: _table_capacity(pr, t)]
     themes = [pr.club_theme[v] for u in placed for v in units.members[u]]
     same = sum(1 for i, a in enumerate(themes) for b in themes[i + 1 :] if a == b)
-    return sum(best) + THEMA_BONUS * same
+    return sum(best) + THEME_BONUS * same
 
 
 def _fits(pr: Problem, units: _Units, u: int, t: int, placed: list[int]) -> bool:
@@ -100,7 +100,7 @@ def _greedy(pr: Problem, units: _Units, rng: random.Random, noise: float) -> lis
     return at
 
 
-def platziere_vereine(pr: Problem, rng: random.Random, schritte: int = 4000) -> list[list[int]]:
+def place_clubs(pr: Problem, rng: random.Random, schritte: int = 4000) -> list[list[int]]:
     """Return the clubs (indices) at each table; InfeasibleError when no placement is found."""
     units = _Units(pr)
     at: list[list[int]] | None = None

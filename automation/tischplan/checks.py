@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from automation.tischplan.modell import Instanz, Plan
-from automation.tischplan.problem import gruppen_aus_paaren
+from automation.tischplan.model import Instanz, Plan
+from automation.tischplan.problem import merge_groups
 
 
-def verletzungen(instanz: Instanz, plan: Plan) -> list[str]:
+def violations(instanz: Instanz, plan: Plan) -> list[str]:
     """German descriptions of all broken hard constraints; empty for a valid plan."""
     out: list[str] = []
     tische = {t.id: t for t in instanz.tische}
@@ -109,7 +109,7 @@ def verletzungen(instanz: Instanz, plan: Plan) -> list[str]:
                 out.append(f"{pid} sitzt {c}-mal an Tisch {t}, der Vereine hat.")
     ids = list(personen)
     pos = {p: i for i, p in enumerate(ids)}
-    groups = gruppen_aus_paaren(len(ids), [[pos[x] for x in g if x in pos] for g in instanz.zusammen])
+    groups = merge_groups(len(ids), [[pos[x] for x in g if x in pos] for g in instanz.zusammen])
     for members in groups:
         for r in range(1, instanz.runden + 1):
             tables = {where[r].get(ids[m]) for m in members if r in attends[ids[m]]}

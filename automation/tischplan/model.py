@@ -7,11 +7,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from automation.errors import ConfigError
 
 
-class _Streng(BaseModel):
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Tisch(_Streng):
+class Tisch(_Strict):
     """A table: seats per round, optional minimum, step-free access."""
 
     id: str
@@ -20,7 +20,7 @@ class Tisch(_Streng):
     barrierefrei: bool = False
 
 
-class Verein(_Streng):
+class Verein(_Strict):
     """A club with its theme; ``anzahl_tische`` > 1 when it brings a second booth."""
 
     id: str
@@ -30,7 +30,7 @@ class Verein(_Streng):
     anzahl_tische: int = Field(default=1, ge=1)
 
 
-class Teilnehmende(_Streng):
+class Teilnehmende(_Strict):
     """One participant; ``interessen`` are club ids in order of preference."""
 
     id: str
@@ -43,7 +43,7 @@ class Teilnehmende(_Streng):
     runden: list[int] | None = None
 
 
-class Instanz(_Streng):
+class Instanz(_Strict):
     """A stand-alone table plan instance."""
 
     runden: int = Field(ge=1)
@@ -64,22 +64,22 @@ class Instanz(_Streng):
         return sorted(set(person.runden))
 
 
-class PlanTisch(_Streng):
+class PlanTisch(_Strict):
     id: str
     vereine: list[str]
 
 
-class RundenTisch(_Streng):
+class RundenTisch(_Strict):
     id: str
     teilnehmende: list[str]
 
 
-class PlanRunde(_Streng):
+class PlanRunde(_Strict):
     runde: int
     tische: list[RundenTisch]
 
 
-class Kennzahlen(_Streng):
+class Kennzahlen(_Strict):
     """The figures of a plan; ``verletzungen`` counts broken hard constraints."""
 
     interessen_abgedeckt: int = 0
@@ -90,7 +90,7 @@ class Kennzahlen(_Streng):
     verletzungen: int = 0
 
 
-class Plan(_Streng):
+class Plan(_Strict):
     """Clubs per table and participants per table and round."""
 
     tische: list[PlanTisch]
@@ -98,7 +98,7 @@ class Plan(_Streng):
     kennzahlen: Kennzahlen = Field(default_factory=Kennzahlen)
 
 
-def fehlerzeilen(exc: ValidationError) -> list[str]:
+def error_lines(exc: ValidationError) -> list[str]:
     """Turn a pydantic error into German ``ort: meldung`` lines."""
     zeilen = []
     for fehler in exc.errors():
@@ -107,17 +107,17 @@ def fehlerzeilen(exc: ValidationError) -> list[str]:
     return zeilen
 
 
-def lies_instanz(text: str) -> Instanz:
+def read_instance(text: str) -> Instanz:
     """Parse an instance from JSON text; a broken file becomes a ConfigError."""
     try:
         instanz = Instanz.model_validate_json(text)
     except ValidationError as exc:
-        raise ConfigError("Die Instanzdatei ist fehlerhaft:\n  " + "\n  ".join(fehlerzeilen(exc))) from exc
-    pruefe_verweise(instanz)
+        raise ConfigError("Die Instanzdatei ist fehlerhaft:\n  " + "\n  ".join(error_lines(exc))) from exc
+    check_references(instanz)
     return instanz
 
 
-def pruefe_verweise(instanz: Instanz) -> None:
+def check_references(instanz: Instanz) -> None:
     """Unique ids and references to known ids; otherwise a ConfigError naming the id."""
     for art, ids in (
         ("Tisch", [t.id for t in instanz.tische]),
