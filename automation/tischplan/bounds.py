@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import coo_matrix, csr_matrix, vstack
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
 from automation.tischplan.problem import Problem
@@ -44,37 +44,67 @@ class Bounds:
 
 
 def coverage_bound(pr: Problem, clubs_at: list[list[int]]) -> int:
-    """Upper bound on the number of covered (participant, interest) pairs."""
+    """Upper bound on the number of covered (participant, interest) pairs.
+
+    An LP over x[p, t] (p visits table t, at most once, at most as often as p attends rounds; a table
+    takes at most rounds × seats visits) and y[p, i] ≤ Σ x[p, t] over the tables of interest i (each
+    interest counts once, also when its club has two booths). Without second booths the LP is the
+    b-matching of the module docstring and integral; with them its floor is still a valid bound.
+    """
     tables_of: list[list[int]] = [[] for _ in range(pr.C)]
     for t, clubs in enumerate(clubs_at):
         for v in clubs:
             tables_of[v].append(t)
-    rows_p: list[int] = []
-    cols_t: list[int] = []
-    weights: list[float] = []
+    x: dict[tuple[int, int], int] = {}
+    y_rows: list[list[int]] = []
     for p in range(pr.N):
-        per_table: dict[int, int] = {}
         for v, _w in pr.interests[p]:
+            cols = []
             for t in tables_of[v]:
                 if pr.needs_access[p] and not pr.table_access[t]:
                     continue
-                per_table[t] = per_table.get(t, 0) + 1
-        for t, c in per_table.items():
-            rows_p.append(p)
-            cols_t.append(t)
-            weights.append(c)
-    if not weights:
+                cols.append(x.setdefault((p, t), len(x)))
+            if cols:
+                y_rows.append(cols)
+    if not y_rows:
         return 0
-    E = len(weights)
-    edges = np.arange(E)
-    a_p = coo_matrix((np.ones(E), (np.array(rows_p), edges)), shape=(pr.N, E))
-    a_t = coo_matrix((np.ones(E), (np.array(cols_t), edges)), shape=(pr.T, E))
-    a_ub = vstack([a_p, a_t]).tocsr()
-    rounds_att = [len(pr.rounds_of[p]) for p in range(pr.N)]
-    b_ub = np.array(rounds_att + [pr.seats[t] * pr.R for t in range(pr.T)], dtype=float)
-    res = linprog(-np.array(weights, dtype=float), A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs")
+    nx, ny = len(x), len(y_rows)
+    rows: list[int] = []
+    cols_: list[int] = []
+    vals: list[float] = []
+    b_ub: list[float] = []
+    # y_i − Σ x ≤ 0
+    for i, xs in enumerate(y_rows):
+        rows.append(len(b_ub))
+        cols_.append(nx + i)
+        vals.append(1.0)
+        for c in xs:
+            rows.append(len(b_ub))
+            cols_.append(c)
+            vals.append(-1.0)
+        b_ub.append(0.0)
+    per_person: dict[int, list[int]] = {}
+    per_table: dict[int, list[int]] = {}
+    for (p, t), c in x.items():
+        per_person.setdefault(p, []).append(c)
+        per_table.setdefault(t, []).append(c)
+    for p, cs in per_person.items():
+        for c in cs:
+            rows.append(len(b_ub))
+            cols_.append(c)
+            vals.append(1.0)
+        b_ub.append(float(len(pr.rounds_of[p])))
+    for t, cs in per_table.items():
+        for c in cs:
+            rows.append(len(b_ub))
+            cols_.append(c)
+            vals.append(1.0)
+        b_ub.append(float(pr.seats[t] * pr.R))
+    a_ub = coo_matrix((vals, (rows, cols_)), shape=(len(b_ub), nx + ny)).tocsr()
+    objective = np.concatenate([np.zeros(nx), -np.ones(ny)])
+    res = linprog(objective, A_ub=a_ub, b_ub=np.array(b_ub), bounds=(0, 1), method="highs")
     if res.status != 0:  # pragma: no cover - the LP is always feasible (x = 0)
-        return int(sum(weights))
+        return ny
     return math.floor(float(-res.fun) + 1e-6)
 
 

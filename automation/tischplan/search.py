@@ -101,8 +101,10 @@ def anneal(
     wants = [p for p in range(pr.N) if iat[p]] if not lock_coverage else []
     T = pr.T
     it = 0
+    next_check = 0
     while True:
-        if it % CHECK_EVERY == 0:
+        if it >= next_check:
+            next_check = min(it + CHECK_EVERY, max_iter)
             frac = it / max_iter
             key = (-sp.cover_count, sp.energy() - 1e-9)
             if key < best_key:
@@ -122,7 +124,10 @@ def anneal(
                 progress(frac, sp)
         it += 1
         if round_swaps and rng.random() < round_swaps:
-            _round_swap(sp, rng, slots[rng.randrange(n_slots)], block_of, temp)
+            _round_swap(sp, rng, slots[int(rng.random() * n_slots)], block_of, temp)
+            continue
+        if lock_coverage:
+            _locked_step(sp, rng, slots[int(rng.random() * n_slots)], block_of, access_tables, temp)
             continue
         if wants and rng.random() < aim:
             # interest-directed: send someone to the table of an interest not yet covered
@@ -179,39 +184,106 @@ def anneal(
     return best, stats
 
 
+def _pinned(sp: Seating, p: int, t: int) -> bool:
+    """True when p's visit of table t is the only one covering one of p's interests."""
+    hits = sp.iat[p].get(t)
+    if not hits:
+        return False
+    cv = sp.covc[p]
+    return any(cv[i] == 1 for i, _w in hits)
+
+
+def _locked_step(
+    sp: Seating,
+    rng: random.Random,
+    slot: tuple[int, int],
+    block_of: list[dict[int, list[int]]],
+    access_tables: list[int],
+    temp: float,
+) -> None:
+    """One step of the locked phase: a move or exchange that cannot lose a covered interest.
+
+    Only blocks none of whose members is *pinned* (see ``_pinned``) leave their table, so the step is
+    proposed among the moves that keep the coverage instead of being rejected after the evaluation;
+    the target table is one the block may still visit.
+    """
+    pr = sp.pr
+    r, p = slot
+    t = sp.seat[r][p]
+    A = block_of[r][p]
+    for a in A:
+        if _pinned(sp, a, t):
+            _round_swap(sp, rng, slot, block_of, temp)
+            return
+    if any(pr.needs_access[a] for a in A):
+        if len(access_tables) < 2:
+            return
+        u = access_tables[int(rng.random() * len(access_tables))]
+        if u == t:
+            return
+    else:
+        u = int(rng.random() * (pr.T - 1))
+        if u >= t:
+            u += 1
+    if sp.clubbed[u]:
+        visits = sp.visits
+        for a in A:
+            if visits[a][u]:
+                return
+    occ_u = sp.members[r][u]
+    k = int(rng.random() * pr.seats[u])
+    B = block_of[r][occ_u[k]] if k < len(occ_u) else []
+    for b in B:
+        if _pinned(sp, b, u):
+            return
+    if not sp.can_swap(r, A, t, B, u):
+        return
+    delta = sp.evaluate_swap(r, A, t, B, u)
+    de = delta.energy()
+    if delta.cover_count >= 0 and (de <= 0 or rng.random() < math.exp(-de / temp)):
+        sp.swap(r, A, t, B, u)
+
+
 def _round_swap(
     sp: Seating, rng: random.Random, slot: tuple[int, int], block_of: list[dict[int, list[int]]], temp: float
 ) -> None:
     """Round swap: p visits its tables t1 (round r1) and t2 (round r2) the other way round.
 
     p exchanges seats with q (at t2 in r1) and with q2 (at t1 in r2); p keeps the set of tables it visits,
-    so its covered interests stay, while the people it meets change. Only for single people of the same
-    guide status (seat and guide counts stay as they are); q and q2 must be allowed at their new tables
-    and keep their covered interests too.
+    so its covered interests stay, while the people it meets change. Mostly q = q2 is a *mirror*: someone
+    who does the same two visits the other way round, so that both keep their tables and the coverage
+    cannot drop at all. Only for single people of the same guide status (seat and guide counts stay as
+    they are); a step that would lower the coverage is undone.
     """
     pr = sp.pr
     r1, p = slot
     rs = pr.rounds_of[p]
     if len(rs) < 2 or len(block_of[r1][p]) > 1:
         return
-    r2 = rs[rng.randrange(len(rs))]
+    r2 = rs[int(rng.random() * len(rs))]
     if r2 == r1 or len(block_of[r2][p]) > 1:
         return
-    t1, t2 = sp.seat[r1][p], sp.seat[r2][p]
+    seat1, seat2 = sp.seat[r1], sp.seat[r2]
+    t1, t2 = seat1[p], seat2[p]
     if t1 == t2:
         return
     occ1, occ2 = sp.members[r1][t2], sp.members[r2][t1]
     if not occ1 or not occ2:
         return
-    q = occ1[rng.randrange(len(occ1))]
-    q2 = occ2[rng.randrange(len(occ2))]
-    if q == p or q2 == p or len(block_of[r1][q]) > 1 or len(block_of[r2][q2]) > 1:
+    mirrors = [x for x in occ1 if seat2[x] == t1]
+    if mirrors and rng.random() < 0.8:
+        q = q2 = mirrors[int(rng.random() * len(mirrors))]
+    else:
+        q = occ1[int(rng.random() * len(occ1))]
+        q2 = occ2[int(rng.random() * len(occ2))]
+    if len(block_of[r1][q]) > 1 or len(block_of[r2][q2]) > 1:
         return
     if pr.guide[q] != pr.guide[p] or pr.guide[q2] != pr.guide[p]:
         return
-    for x, new in ((q, t1), (q2, t2)):
-        if (sp.clubbed[new] and sp.visits[x][new]) or (pr.needs_access[x] and not pr.table_access[new]):
-            return
+    if q != q2:
+        for x, new in ((q, t1), (q2, t2)):
+            if (sp.clubbed[new] and sp.visits[x][new]) or (pr.needs_access[x] and not pr.table_access[new]):
+                return
     for r, x, new, gone in ((r1, p, t2, q), (r1, q, t1, p), (r2, p, t1, q2), (r2, q2, t2, p)):
         for y in pr.getrennt_of[x]:
             if sp.seat[r][y] == new and y != gone:

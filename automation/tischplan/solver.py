@@ -44,27 +44,35 @@ from automation.tischplan.seating import Seating
 
 MIP_NODES = 2_000
 """Branch-and-bound nodes of the MIP (a node limit keeps it deterministic)."""
-MIP_SHARE = 0.3
-"""Share of the seconds kept for the MIP on instances where it runs (the search gets the rest)."""
+MIP_MAX_SHARE = 0.5
+"""The MIP runs only when its modelled time is at most this share of the seconds."""
 COVER_SHARE = 0.5
 """Share of the iterations the coverage-first annealing may use when no MIP gave the optimum."""
 
 T_START_LOCKED = 1.0
 """Starting temperature of the locked phase (the scale of one repeat meeting)."""
 T_END_LOCKED = 0.02
-ROUND_SWAP_SHARE = 0.3
-"""Share of round swaps in the locked phase (they keep the covered interests)."""
+ROUND_SWAP_SHARE = 0.0
+"""Share of extra round swaps in the locked phase (pinned people do round swaps anyway)."""
+FOCUS_LOCKED = 0.0
+"""Share of conflict-directed steps in the locked phase."""
 
-# The cost model of ``planned_iterations`` (measured on the reference machine, 2 cores, quiet, with a
-# safety factor so that a moderately busy machine still finishes within the deadline).
-US_PER_STEP = 5.0
+# The cost model of ``planned_iterations``: CPU microseconds measured on the reference machine (2 cores;
+# ``benchmarks/tischplan_vergleich.py --kalibrieren`` prints them), planned with a safety factor so that
+# a moderately busy machine still finishes within the deadline.
+US_PER_STEP = 4.0
 """Microseconds per annealing step, constant part."""
-US_PER_SEAT = 0.9
-"""Microseconds per annealing step for each seat of an average table."""
-TABU_US_PER_CELL = 0.012
+US_PER_SEAT = 0.3
+"""… for each seat of an average table (the evaluation is O(table size))."""
+US_PER_PERSON = 0.01
+"""… for each participant (memory traffic of the pair counts)."""
+TABU_US_PER_CELL = 0.2
 """Microseconds per tabu iteration for each cell of the rounds × players × players tables."""
-PREP_US_PER_SLOT = 25.0
-"""Microseconds of preparation (club placement, bounds, start) per (person, round) slot."""
+PREP_SECONDS = 0.03
+PREP_US_PER_SLOT = 30.0
+"""Preparation (club placement, bounds, start): fixed seconds and microseconds per (person, round)."""
+MIP_US_PER_VARIABLE = 250.0
+"""Modelled time of the MIP per seat variable."""
 SAFETY = 0.85
 """Share of the modelled seconds actually planned for iterations."""
 
@@ -98,8 +106,21 @@ def _slots(pr: Problem) -> int:
     return sum(len(a) for a in pr.attendees)
 
 
-def _uses_mip(pr: Problem) -> bool:
-    return any(pr.interests) and mip_size(pr) <= MAX_VARIABLES
+def step_seconds(pr: Problem) -> float:
+    """Modelled seconds of one annealing step."""
+    seats = sum(pr.seats) / max(1, pr.T)
+    return (US_PER_STEP + US_PER_SEAT * seats + US_PER_PERSON * pr.N) * 1e-6
+
+
+def _usable(pr: Problem, seconds: float) -> float:
+    return max(0.0, seconds - PREP_SECONDS - PREP_US_PER_SLOT * _slots(pr) * 1e-6)
+
+
+def _mip_fits(pr: Problem, seconds: float | None) -> bool:
+    """The MIP runs when it is small enough and (with seconds) its modelled time fits."""
+    if not any(pr.interests) or mip_size(pr) > MAX_VARIABLES:
+        return False
+    return seconds is None or MIP_US_PER_VARIABLE * mip_size(pr) * 1e-6 <= MIP_MAX_SHARE * _usable(pr, seconds)
 
 
 def planned_iterations(pr: Problem, seconds: float | None) -> int:
@@ -108,15 +129,14 @@ def planned_iterations(pr: Problem, seconds: float | None) -> int:
     if seconds is None:
         iterations = 200 * slots + 20_000
         return max(500, iterations // 40) if is_pure_mixing(pr) else iterations
-    usable = max(0.0, seconds - PREP_US_PER_SLOT * slots * 1e-6) * SAFETY
+    usable = _usable(pr, seconds)
     if is_pure_mixing(pr):
         players = pr.T * pr.seats[0]
-        per_iteration = TABU_US_PER_CELL * pr.R * players * players + 50.0
-        return int(usable * 1e6 / per_iteration)
-    if _uses_mip(pr):
-        usable *= 1.0 - MIP_SHARE
-    seats = sum(pr.seats) / max(1, pr.T)
-    return int(usable * 1e6 / (US_PER_STEP + US_PER_SEAT * seats))
+        per_iteration = (TABU_US_PER_CELL * pr.R * players * players + 50.0) * 1e-6
+        return int(SAFETY * usable / per_iteration)
+    if _mip_fits(pr, seconds):
+        usable -= MIP_US_PER_VARIABLE * mip_size(pr) * 1e-6
+    return int(SAFETY * max(0.0, usable) / step_seconds(pr))
 
 
 def _plan_from(pr: Problem, clubs_at: list[list[int]], seat: list[list[int]]) -> Plan:
@@ -240,12 +260,11 @@ def _seat_market(
     sp: Seating | None = None
     optimal = False
     capped = False
-    if _uses_mip(pr):
+    if _mip_fits(pr, seconds):
         mip_cap: float | None = None
         if deadline is not None:
             # the MIP gets what is left once the search's iterations are reserved
-            rate = 1e6 / (US_PER_STEP + US_PER_SEAT * sum(pr.seats) / max(1, pr.T))
-            mip_cap = deadline - time.perf_counter() - iterations / rate
+            mip_cap = deadline - time.perf_counter() - iterations * step_seconds(pr)
         if mip_cap is None or mip_cap > 0.05:
             began = time.perf_counter()
             result = solve_coverage(pr, clubs_at, seconds=mip_cap, nodes=MIP_NODES)
@@ -283,7 +302,7 @@ def _seat_market(
             report,
             t_start=T_START_LOCKED,
             t_end=T_END_LOCKED,
-            focus=0.3,
+            focus=FOCUS_LOCKED,
             aim=0.0,
             round_swaps=ROUND_SWAP_SHARE,
             lock_coverage=True,
