@@ -103,9 +103,9 @@ def zusammenfassung(instanz: Instanz, ergebnis: Result) -> list[str]:
         zeilen.append("  Alle Pflichtregeln sind eingehalten.")
     if ergebnis.capped:
         zeilen.append(
-            "Hinweis: Der Rechner war ausgelastet; die Rechenzeit reichte nur für "
-            f"{ergebnis.iterations_used} von {ergebnis.iterations} Schritten. Denselben Plan erhalten Sie "
-            f"wieder mit --iterationen {ergebnis.iterations_used}."
+            "Hinweis: Der Rechner war ausgelastet; die Zeit reichte nur für "
+            f"{ergebnis.iterations_used} von {ergebnis.iterations} Rechenschritten. Ein Lauf auf einem "
+            "ruhigen Rechner kann daher einen anderen (besseren) Plan ergeben; mehr --sekunden helfen."
         )
     zeilen.extend(f"Hinweis: {h}" for h in ergebnis.notes)
     return zeilen
@@ -131,7 +131,11 @@ def details(ergebnis: Result, laufzeit: dict[str, object]) -> list[str]:
         f"  Gemeinde-Überschuss:         {k.gemeinde_ueberschuss} (mindestens {s.municipality})",
         f"  Verletzte Pflichtregeln:     {k.verletzungen}",
         f"  Schritte der Suche:          {ergebnis.iterations_used} von {ergebnis.iterations} "
-        f"(Seed {laufzeit['seed']}; mit --iterationen {ergebnis.iterations} wiederholbar)",
+        + (
+            "(Zeitgrenze erreicht: nicht genau wiederholbar)"
+            if ergebnis.capped
+            else f"(Seed {laufzeit['seed']}, wiederholbar mit --iterationen {ergebnis.iterations})"
+        ),
     ]
     abschnitte = laufzeit["abschnitte_sekunden"]
     assert isinstance(abschnitte, dict)
@@ -168,21 +172,24 @@ class _Protokoll:
 
 
 def _prozessstart() -> float:
-    """When this process started, as a ``time.perf_counter`` value (Linux: from /proc; else the import)."""
+    """When this process started, as a ``time.perf_counter`` value (Linux: from /proc).
+
+    In a process that has run for a while already (the command called from Python, e.g. in tests), or
+    where /proc is missing, the command's own start counts.
+    """
+    jetzt = time.perf_counter()
     try:
         felder = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
         start_ticks = int(felder[19])
         alter = time.clock_gettime(time.CLOCK_BOOTTIME) - start_ticks / os.sysconf("SC_CLK_TCK")
-        if 0 <= alter < 3600:
-            return time.perf_counter() - alter
     except (OSError, ValueError, IndexError, AttributeError):
-        pass
-    return _GELADEN
+        return jetzt
+    return jetzt - alter if 0 <= alter < FRISCHER_PROZESS_SEKUNDEN else jetzt
 
 
-_GELADEN = time.perf_counter()
-
-ANLAUF_SEKUNDEN = 0.6
+FRISCHER_PROZESS_SEKUNDEN = 15.0
+"""A process younger than this was started for this command: its start counts towards --sekunden."""
+ANLAUF_SEKUNDEN = 0.9
 """Part of --sekunden not given to the solver: process start, reading the instance, writing the plan."""
 ABSCHLUSS_SEKUNDEN = 0.25
 """Wall time kept after the solver's deadline for figures and files (the cap, not the budget)."""

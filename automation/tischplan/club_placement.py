@@ -1,9 +1,10 @@
 """Stage 1: clubs to tables.
 
 Club units (a ``vereine_zusammen`` group or a single club) are placed booth by booth: step-free needs
-first, then by demand, each on the allowed table with the least demand per seat-round. A hill climb over
-moves and swaps then maximises a per-table coverage estimate (the best ``rounds × seats`` interested
-participants a table can receive) plus a small bonus for clubs of the same theme sharing a table.
+first, then groups of several clubs, then by demand, each on the allowed table with the least demand per
+seat-round. A hill climb over moves and swaps then maximises a per-table coverage estimate (the best
+``rounds × seats`` interested participants a table can receive) plus a small bonus for clubs of the same
+theme sharing a table.
 """
 
 from __future__ import annotations
@@ -72,7 +73,15 @@ def _fits(pr: Problem, units: _Units, u: int, t: int, placed: list[int]) -> bool
 
 def _greedy(pr: Problem, units: _Units, rng: random.Random, noise: float) -> list[list[int]] | None:
     items = [(u, k) for u in range(len(units.members)) for k in range(units.booths[u])]
-    items.sort(key=lambda it: (not units.access[it[0]], -units.demand[it[0]] * (1 + noise * rng.random())))
+    # step-free needs first, then the units of several clubs (they need a table with room for all),
+    # then by demand
+    items.sort(
+        key=lambda it: (
+            not units.access[it[0]],
+            -len(units.members[it[0]]),
+            -units.demand[it[0]] * (1 + noise * rng.random()),
+        )
+    )
     at: list[list[int]] = [[] for _ in range(pr.T)]
     load = [0.0] * pr.T
     for u, _k in items:

@@ -24,6 +24,7 @@ their lower bound (``Bounds``).
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections.abc import Callable
@@ -197,10 +198,12 @@ def solve(
 
     ``iterations`` fixes the search budget (deterministic); otherwise it follows from ``seconds`` by the
     cost model. ``deadline`` (a ``time.perf_counter`` value; default: now + ``seconds``) only caps the
-    wall time.
+    wall time; ``math.inf`` switches the cap off.
     """
     clock = _Clock()
-    if deadline is None and seconds is not None:
+    if deadline is not None and math.isinf(deadline):
+        deadline = None
+    elif deadline is None and seconds is not None:
         deadline = clock.last + seconds
     pr = compile_problem(instanz)
     check_feasibility(pr)

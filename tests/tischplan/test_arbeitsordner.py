@@ -241,3 +241,22 @@ def test_unknown_termin_is_a_configuration_error(make_workspace) -> None:  # typ
     result = run_cli("-C", str(folder), "tischplan", "--termin", "T-9")
     assert result.exit_code == 2
     assert "Den Termin »T-9« gibt es nicht" in result.output
+
+
+def test_termin_dry_run_and_real_run_give_the_same_plan(make_workspace) -> None:  # type: ignore[no-untyped-def]
+    folder = _workspace_with_registrations(make_workspace)
+    budget = ("--seed", "3", "--sekunden", "60", "--iterationen", "20000", "--details")
+    probe = run_cli("-C", str(folder), "tischplan", "--termin", "T-2027-1", "--dry-run", *budget)
+    echt = run_cli("-C", str(folder), "tischplan", "--termin", "T-2027-1", *budget)
+    assert probe.exit_code == 0 and echt.exit_code == 0, probe.output + echt.output
+
+    def zahlen(ausgabe: str) -> list[str]:
+        return [z for z in ausgabe.splitlines() if z.startswith("  ") and "Zeit in Sekunden" not in z]
+
+    assert zahlen(probe.output) == zahlen(echt.output)
+    assert any("Wiederholte Begegnungen" in z for z in zahlen(echt.output))
+    plan = Plan.model_validate_json((folder / "ausgabe" / "tischplan-T-2027-1.json").read_text(encoding="utf-8"))
+    k = plan.kennzahlen
+    assert f"Wiederholte Begegnungen:     {k.wiederholungen} " in probe.output
+    assert f"Gemeinde-Überschuss:         {k.gemeinde_ueberschuss} " in probe.output
+    assert f"Fehlende Gruppen an Tischen: {k.fehlende_gruppen} " in probe.output

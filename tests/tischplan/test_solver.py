@@ -102,4 +102,7 @@ def test_oversubscribed_club_is_named_with_a_suggestion() -> None:
         person.interessen = ["V1", *[v for v in person.interessen if v != "V1"]][:3]
     ergebnis = solve(instanz, seed=0, iterations=2000)
     name = next(v.name for v in instanz.vereine if v.id == "V1")
-    assert any(f"»{name}« (V1) ist überbucht" in h and "zweiten Stand" in h for h in ergebnis.notes)
+    assert any(
+        f"»{name}« (V1) ist überbucht" in h and "zweiten Stand" in h and "Spalte »Anzahl Tische«" in h
+        for h in ergebnis.notes
+    )
