@@ -43,7 +43,7 @@ def weiterruecken(instanz: Instanz, vorlage: Plan) -> Plan:
     for r in range(1, instanz.runden + 1):
         sitz = {}
         for i, p in enumerate(instanz.teilnehmende):
-            if r in instanz.runden_von(p):
+            if r in instanz.rounds_of(p):
                 sitz[p.id] = tische[(i + r - 1) % len(tische)]
         sitze.append(sitz)
     return _plan(instanz, vorlage, sitze)
@@ -56,7 +56,7 @@ def gieriger_mischer(instanz: Instanz, vorlage: Plan, seed: int = 0) -> Plan:
     meetings: Counter[tuple[str, str]] = Counter()
     sitze = []
     for r in range(1, instanz.runden + 1):
-        leute = [p.id for p in instanz.teilnehmende if r in instanz.runden_von(p)]
+        leute = [p.id for p in instanz.teilnehmende if r in instanz.rounds_of(p)]
         rng.shuffle(leute)
         at: dict[str, list[str]] = {t.id: [] for t in instanz.tische}
         plaetze = {t.id: t.plaetze for t in instanz.tische}

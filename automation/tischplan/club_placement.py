@@ -109,12 +109,12 @@ def _greedy(pr: Problem, units: _Units, rng: random.Random, noise: float) -> lis
     return at
 
 
-def place_clubs(pr: Problem, rng: random.Random, schritte: int = 4000) -> list[list[int]]:
+def place_clubs(pr: Problem, rng: random.Random, steps: int = 4000) -> list[list[int]]:
     """Return the clubs (indices) at each table; InfeasibleError when no placement is found."""
     units = _Units(pr)
     at: list[list[int]] | None = None
-    for versuch in range(60):
-        at = _greedy(pr, units, rng, noise=0.0 if versuch == 0 else 0.5)
+    for attempt in range(60):
+        at = _greedy(pr, units, rng, noise=0.0 if attempt == 0 else 0.5)
         if at is not None:
             break
     if at is None:
@@ -126,7 +126,7 @@ def place_clubs(pr: Problem, rng: random.Random, schritte: int = 4000) -> list[l
     score = [_table_score(pr, units, t, at[t]) for t in range(pr.T)]
     occupied = [(t, i) for t in range(pr.T) for i in range(len(at[t]))]
     if occupied and pr.T > 1:
-        for _ in range(schritte):
+        for _ in range(steps):
             t, i = occupied[rng.randrange(len(occupied))]
             if i >= len(at[t]):
                 continue

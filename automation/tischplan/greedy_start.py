@@ -64,7 +64,7 @@ def _place_one(sp: Seating, r: int, block: list[int], rng: random.Random, guide_
 def build_start(sp: Seating, rng: random.Random) -> list[str]:
     """Seat everybody; return German notes for people that could not be seated validly (then empty)."""
     pr = sp.pr
-    probleme: list[str] = []
+    problems: list[str] = []
     for r in range(pr.R):
         blocks = pr.blocks(r)
         big = [b for b in blocks if len(b) > 1]
@@ -78,13 +78,13 @@ def build_start(sp: Seating, rng: random.Random) -> list[str]:
             group.sort(key=lambda b: not any(pr.needs_access[a] for a in b))
             for b in group:
                 if not _place_one(sp, r, b, rng, guide_first):
-                    namen = ", ".join(pr.person_ids[a] for a in b)
-                    probleme.append(f"Runde {r + 1}: kein gültiger Tisch für {namen}")
+                    names = ", ".join(pr.person_ids[a] for a in b)
+                    problems.append(f"Runde {r + 1}: kein gültiger Tisch für {names}")
         placed_alone = {b[0] for b in guides + apart}
         rest = [b[0] for b in blocks if len(b) == 1 and b[0] not in placed_alone]
         if rest:
-            probleme.extend(_assign(sp, r, rest, rng))
-    return probleme
+            problems.extend(_assign(sp, r, rest, rng))
+    return problems
 
 
 def _assign(sp: Seating, r: int, people: list[int], rng: random.Random) -> list[str]:
@@ -115,11 +115,11 @@ def _assign(sp: Seating, r: int, people: list[int], rng: random.Random) -> list[
         return [f"Runde {r + 1}: nicht genug freie Plätze"]
     matrix = cost[:, cols] + np.array(bonus)[None, :]
     rows, chosen = linear_sum_assignment(matrix)
-    probleme = []
+    problems = []
     for row, c in zip(rows, chosen, strict=True):
         p, t = people[row], cols[c]
         if cost[row, t] >= FORBIDDEN / 2:
-            probleme.append(f"Runde {r + 1}: kein gültiger Tisch für {pr.person_ids[p]}")
+            problems.append(f"Runde {r + 1}: kein gültiger Tisch für {pr.person_ids[p]}")
             continue
         sp.place(r, [p], t)
-    return probleme
+    return problems

@@ -10,26 +10,26 @@ from automation.tischplan.model import Instanz, Kennzahlen, Plan
 from automation.tischplan.problem import merge_groups
 
 
-def compute_metrics(instanz: Instanz, plan: Plan, schranke: int) -> Kennzahlen:
-    """All figures of the ``kennzahlen`` block; ``schranke`` is the coverage bound."""
-    personen = {p.id: p for p in instanz.teilnehmende}
+def compute_metrics(instanz: Instanz, plan: Plan, bound: int) -> Kennzahlen:
+    """All figures of the ``kennzahlen`` block; ``bound`` is the coverage bound."""
+    persons = {p.id: p for p in instanz.teilnehmende}
     clubs_at = {t.id: t.vereine for t in plan.tische}
-    met: dict[str, set[str]] = {p: set() for p in personen}
-    ids = list(personen)
+    met: dict[str, set[str]] = {p: set() for p in persons}
+    ids = list(persons)
     pos = {p: i for i, p in enumerate(ids)}
     unit = {p: p for p in ids}
     for members in merge_groups(len(ids), [[pos[x] for x in g if x in pos] for g in instanz.zusammen]):
         for m in members:
             unit[ids[m]] = ids[members[0]]
     pairs: Counter[tuple[str, str]] = Counter()
-    fehlend = 0
-    ueberschuss = 0
+    absent = 0
+    excess = 0
     cap = instanz.gemeinde_max_pro_tisch
     for runde in plan.runden:
-        present = [pid for rt in runde.tische for pid in rt.teilnehmende if pid in personen]
-        K = len({personen[p].gruppe for p in present})
+        present = [pid for rt in runde.tische for pid in rt.teilnehmende if pid in persons]
+        K = len({persons[p].gruppe for p in present})
         for rt in runde.tische:
-            people = [pid for pid in rt.teilnehmende if pid in personen]
+            people = [pid for pid in rt.teilnehmende if pid in persons]
             for pid in people:
                 met[pid].update(clubs_at.get(rt.id, []))
             for i, a in enumerate(people):
@@ -37,17 +37,17 @@ def compute_metrics(instanz: Instanz, plan: Plan, schranke: int) -> Kennzahlen:
                     if unit[a] != unit[b]:
                         pairs[(a, b) if a < b else (b, a)] += 1
             if people:
-                fehlend += K - len({personen[p].gruppe for p in people})
+                absent += K - len({persons[p].gruppe for p in people})
                 if cap is not None:
-                    counts = Counter(personen[p].kommune for p in people)
-                    ueberschuss += sum(max(0, c - cap) for c in counts.values())
-    abgedeckt = sum(1 for p in instanz.teilnehmende for v in set(p.interessen) if v in met[p.id])
+                    counts = Counter(persons[p].kommune for p in people)
+                    excess += sum(max(0, c - cap) for c in counts.values())
+    covered = sum(1 for p in instanz.teilnehmende for v in set(p.interessen) if v in met[p.id])
     return Kennzahlen(
-        interessen_abgedeckt=abgedeckt,
-        interessen_schranke=schranke,
+        interessen_abgedeckt=covered,
+        interessen_schranke=bound,
         wiederholungen=sum(c - 1 for c in pairs.values() if c > 1),
-        fehlende_gruppen=fehlend,
-        gemeinde_ueberschuss=ueberschuss,
+        fehlende_gruppen=absent,
+        gemeinde_ueberschuss=excess,
         verletzungen=len(violations(instanz, plan)),
     )
 
@@ -67,14 +67,14 @@ def theme_fit(instanz: Instanz, plan: Plan) -> tuple[int, int]:
 
     Not part of the ``kennzahlen`` block (its format is fixed); shown in the summary.
     """
-    thema = {v.id: v.thema for v in instanz.vereine}
-    gleich = paare = 0
+    theme = {v.id: v.thema for v in instanz.vereine}
+    same = pairs_ = 0
     for tisch in plan.tische:
         for i, a in enumerate(tisch.vereine):
             for b in tisch.vereine[i + 1 :]:
-                paare += 1
-                gleich += bool(thema.get(a)) and thema.get(a) == thema.get(b)
-    return gleich, paare
+                pairs_ += 1
+                same += bool(theme.get(a)) and theme.get(a) == theme.get(b)
+    return same, pairs_
 
 
 @dataclass
@@ -94,8 +94,8 @@ class PlainFigures:
 def plain_figures(instanz: Instanz, plan: Plan) -> PlainFigures:
     """Wishes listed, people and pairs who meet more than once (``zusammen`` groups excluded), occupied
     tables over all rounds with a Gruppe missing or a municipality above ``gemeinde_max_pro_tisch``."""
-    personen = {p.id: p for p in instanz.teilnehmende}
-    ids = list(personen)
+    persons = {p.id: p for p in instanz.teilnehmende}
+    ids = list(persons)
     pos = {p: i for i, p in enumerate(ids)}
     unit = {p: p for p in ids}
     for members in merge_groups(len(ids), [[pos[x] for x in g if x in pos] for g in instanz.zusammen]):
@@ -106,10 +106,10 @@ def plain_figures(instanz: Instanz, plan: Plan) -> PlainFigures:
     cap = instanz.gemeinde_max_pro_tisch
     groups_all = {p.gruppe for p in instanz.teilnehmende}
     for runde in plan.runden:
-        present = [pid for rt in runde.tische for pid in rt.teilnehmende if pid in personen]
-        groups = {personen[p].gruppe for p in present}
+        present = [pid for rt in runde.tische for pid in rt.teilnehmende if pid in persons]
+        groups = {persons[p].gruppe for p in present}
         for rt in runde.tische:
-            people = [pid for pid in rt.teilnehmende if pid in personen]
+            people = [pid for pid in rt.teilnehmende if pid in persons]
             if not people:
                 continue
             used += 1
@@ -117,9 +117,9 @@ def plain_figures(instanz: Instanz, plan: Plan) -> PlainFigures:
                 for b in people[i + 1 :]:
                     if unit[a] != unit[b]:
                         pairs[(a, b) if a < b else (b, a)] += 1
-            if {personen[p].gruppe for p in people} != groups:
+            if {persons[p].gruppe for p in people} != groups:
                 missing += 1
-            if cap is not None and max(Counter(personen[p].kommune for p in people).values()) > cap:
+            if cap is not None and max(Counter(persons[p].kommune for p in people).values()) > cap:
                 excess += 1
     twice = [pair for pair, c in pairs.items() if c > 1]
     return PlainFigures(

@@ -57,7 +57,7 @@ class Instanz(_Strict):
     vereine_zusammen: list[list[str]] = Field(default_factory=list)
     vereine_getrennt: list[list[str]] = Field(default_factory=list)
 
-    def runden_von(self, person: Teilnehmende) -> list[int]:
+    def rounds_of(self, person: Teilnehmende) -> list[int]:
         """The rounds (1-based) a participant attends."""
         if person.runden is None:
             return list(range(1, self.runden + 1))
@@ -99,12 +99,12 @@ class Plan(_Strict):
 
 
 def error_lines(exc: ValidationError) -> list[str]:
-    """Turn a pydantic error into German ``ort: meldung`` lines."""
-    zeilen = []
-    for fehler in exc.errors():
-        ort = ".".join(str(teil) for teil in fehler["loc"]) or "(Wurzel)"
-        zeilen.append(f"{ort}: {fehler['msg']}")
-    return zeilen
+    """Turn a pydantic error into German ``place: message`` lines."""
+    lines = []
+    for error in exc.errors():
+        where = ".".join(str(teil) for teil in error["loc"]) or "(Wurzel)"
+        lines.append(f"{where}: {error['msg']}")
+    return lines
 
 
 def read_instance(text: str) -> Instanz:
@@ -119,36 +119,36 @@ def read_instance(text: str) -> Instanz:
 
 def check_references(instanz: Instanz) -> None:
     """Unique ids and references to known ids; otherwise a ConfigError naming the id."""
-    for art, ids in (
+    for kind, ids in (
         ("Tisch", [t.id for t in instanz.tische]),
         ("Verein", [v.id for v in instanz.vereine]),
         ("Teilnehmende", [p.id for p in instanz.teilnehmende]),
     ):
-        gesehen: set[str] = set()
+        seen: set[str] = set()
         for ident in ids:
-            if ident in gesehen:
-                raise ConfigError(f"{art} »{ident}« kommt in der Instanz doppelt vor; IDs müssen eindeutig sein.")
-            gesehen.add(ident)
-    vereine = {v.id for v in instanz.vereine}
-    personen = {p.id for p in instanz.teilnehmende}
+            if ident in seen:
+                raise ConfigError(f"{kind} »{ident}« kommt in der Instanz doppelt vor; IDs müssen eindeutig sein.")
+            seen.add(ident)
+    clubs = {v.id for v in instanz.vereine}
+    persons = {p.id for p in instanz.teilnehmende}
     for person in instanz.teilnehmende:
-        for interesse in person.interessen:
-            if interesse not in vereine:
+        for interest in person.interessen:
+            if interest not in clubs:
                 raise ConfigError(
-                    f"Teilnehmende »{person.id}« nennt das Interesse »{interesse}«, aber keinen Verein mit dieser ID."
+                    f"Teilnehmende »{person.id}« nennt das Interesse »{interest}«, aber keinen Verein mit dieser ID."
                 )
-        for runde in person.runden or []:
-            if not 1 <= runde <= instanz.runden:
+        for round_ in person.runden or []:
+            if not 1 <= round_ <= instanz.runden:
                 raise ConfigError(
-                    f"Teilnehmende »{person.id}« nennt Runde {runde}; es gibt nur die Runden 1 bis {instanz.runden}."
+                    f"Teilnehmende »{person.id}« nennt Runde {round_}; es gibt nur die Runden 1 bis {instanz.runden}."
                 )
-    for feld, gruppen, bekannt in (
-        ("zusammen", instanz.zusammen, personen),
-        ("getrennt", instanz.getrennt, personen),
-        ("vereine_zusammen", instanz.vereine_zusammen, vereine),
-        ("vereine_getrennt", instanz.vereine_getrennt, vereine),
+    for field_name, groups, known in (
+        ("zusammen", instanz.zusammen, persons),
+        ("getrennt", instanz.getrennt, persons),
+        ("vereine_zusammen", instanz.vereine_zusammen, clubs),
+        ("vereine_getrennt", instanz.vereine_getrennt, clubs),
     ):
-        for gruppe in gruppen:
-            for ident in gruppe:
-                if ident not in bekannt:
-                    raise ConfigError(f"»{feld}« nennt die unbekannte ID »{ident}«.")
+        for group in groups:
+            for ident in group:
+                if ident not in known:
+                    raise ConfigError(f"»{field_name}« nennt die unbekannte ID »{ident}«.")

@@ -72,7 +72,7 @@ def test_realistic_markets_get_valid_plans(seed: int, people: int, rounds: int) 
         seats = [
             sum(person.id in rt.teilnehmende for rt in runde.tische) for runde in result.plan.runden
         ]  # fmt: skip
-        assert seats == [int(r in instanz.runden_von(person)) for r in range(1, rounds + 1)]
+        assert seats == [int(r in instanz.rounds_of(person)) for r in range(1, rounds + 1)]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

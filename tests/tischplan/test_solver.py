@@ -67,7 +67,7 @@ def test_every_valid_instance_gets_a_plan_without_violations(instanz: Instanz, s
     for person in instanz.teilnehmende:
         for runde in ergebnis.plan.runden:
             sitze = [rt.id for rt in runde.tische if person.id in rt.teilnehmende]
-            assert len(sitze) == (1 if runde.runde in instanz.runden_von(person) else 0)
+            assert len(sitze) == (1 if runde.runde in instanz.rounds_of(person) else 0)
     k = ergebnis.plan.kennzahlen
     assert k.interessen_abgedeckt <= k.interessen_schranke
     assert k.wiederholungen >= ergebnis.bounds.repeats
