@@ -106,7 +106,7 @@ def main() -> None:
     print("-" * len(kopf))
     for name, instanz, sekunden in faelle:
         start = time.perf_counter()
-        ergebnis = solve(instanz, seed=1, sekunden=sekunden * faktor)
+        ergebnis = solve(instanz, seed=1, seconds=sekunden * faktor)
         dauer = time.perf_counter() - start
         s = ergebnis.bounds
         zeilen = [("Tischplan", ergebnis.plan, dauer)]

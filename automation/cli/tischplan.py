@@ -197,6 +197,17 @@ TOLERANZ_SEKUNDEN = 0.5
 """The whole command finishes within --sekunden plus this."""
 
 
+def _speicher_spitze_mb() -> float | None:
+    """Peak memory of this process in MB (Linux: VmHWM, which starts afresh at program start)."""
+    try:
+        for zeile in Path("/proc/self/status").read_text().splitlines():
+            if zeile.startswith("VmHWM:"):
+                return round(int(zeile.split()[1]) / 1024, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
 def laufzeit_pfad(json_datei: Path) -> Path:
     """Where the time report lies next to the plan: ``plan.json`` → ``plan.laufzeit.json``."""
     return json_datei.with_name(json_datei.stem + ".laufzeit.json")
@@ -373,6 +384,7 @@ def _laufzeit(
         "iterationen_genutzt": ergebnis.iterations_used,
         "zeitgrenze_erreicht": ergebnis.capped,
         "abschnitte_sekunden": abschnitte,
+        "speicher_spitze_mb": _speicher_spitze_mb(),
         "schranken": {
             "interessen": s.coverage,
             "interessen_einfach": s.coverage_lp if s.coverage_lp is not None else s.coverage,

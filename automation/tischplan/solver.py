@@ -45,7 +45,7 @@ from automation.tischplan.seating import Seating
 
 MIP_NODES = 2_000
 """Branch-and-bound nodes of the MIP (a node limit keeps it deterministic)."""
-MIP_MAX_SHARE = 0.5
+MIP_MAX_SHARE = 0.6
 """The MIP runs only when its modelled time is at most this share of the seconds."""
 COVER_SHARE = 0.5
 """Share of the iterations the coverage-first annealing may use when no MIP gave the optimum."""
@@ -72,7 +72,7 @@ TABU_US_PER_CELL = 0.2
 PREP_SECONDS = 0.03
 PREP_US_PER_SLOT = 30.0
 """Preparation (club placement, bounds, start): fixed seconds and microseconds per (person, round)."""
-MIP_US_PER_VARIABLE = 250.0
+MIP_US_PER_VARIABLE = 200.0
 """Modelled time of the MIP per seat variable."""
 SAFETY = 0.85
 """Share of the modelled seconds actually planned for iterations."""
