@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
 import sys
@@ -134,7 +135,8 @@ def details(ergebnis: Result, laufzeit: dict[str, object]) -> list[str]:
         + (
             "(Zeitgrenze erreicht: nicht genau wiederholbar)"
             if ergebnis.capped
-            else f"(Seed {laufzeit['seed']}, wiederholbar mit --iterationen {ergebnis.iterations})"
+            else f"(wiederholbar mit --seed {laufzeit['seed']} --sekunden {laufzeit['sekunden_vorgabe']} "
+            f"--iterationen {ergebnis.iterations})"
         ),
     ]
     abschnitte = laufzeit["abschnitte_sekunden"]
@@ -250,8 +252,9 @@ def laufzeit_pfad(json_datei: Path) -> Path:
     "--iterationen",
     type=click.IntRange(min=0),
     default=None,
-    help="Schritte der Suche fest vorgeben (statt aus --sekunden berechnet); wiederholt einen Lauf "
-    "genau, auch auf einem ausgelasteten Rechner. --details zeigt die Zahl eines Laufs.",
+    help="Schritte der Suche fest vorgeben (statt aus --sekunden berechnet); die Zeitgrenze gilt dann "
+    "nicht, so wiederholt derselbe Aufruf einen Lauf genau, auch auf einem ausgelasteten Rechner. "
+    "--details zeigt die Zahl eines Laufs.",
 )
 @click.option(
     "--seed",
@@ -327,7 +330,7 @@ def tischplan(
     # the budget of the solver depends on --sekunden only (same seconds, same plan); the deadline on the
     # real clock is just the cap that keeps the whole command within --sekunden + 0.5 s
     loeser_sekunden = max(0.05, sekunden - ANLAUF_SEKUNDEN)
-    frist = prozessstart + sekunden + TOLERANZ_SEKUNDEN - ABSCHLUSS_SEKUNDEN
+    frist = prozessstart + sekunden + TOLERANZ_SEKUNDEN - ABSCHLUSS_SEKUNDEN if iterationen is None else math.inf
     vorher = time.perf_counter()
     ergebnis = solve(
         instanz, seed=seed, iterations=iterationen, seconds=loeser_sekunden, deadline=frist, progress=meldung

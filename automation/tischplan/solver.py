@@ -61,7 +61,7 @@ FOCUS_LOCKED = 0.0
 # The cost model of ``planned_iterations``: CPU microseconds measured on the reference machine (2 cores;
 # ``benchmarks/tischplan_vergleich.py --kalibrieren`` prints them), planned with a safety factor so that
 # a moderately busy machine still finishes within the deadline.
-US_PER_STEP = 4.0
+US_PER_STEP = 2.0
 """Microseconds per annealing step, constant part."""
 US_PER_SEAT = 0.3
 """… for each seat of an average table (the evaluation is O(table size))."""
