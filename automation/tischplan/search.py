@@ -36,6 +36,10 @@ from automation.tischplan.seating import Seating
 
 Progress = Callable[[float, Seating], None]
 
+GUIDE_PARTNER = 0.7
+"""In the locked phase, the share of a guide's exchanges made with another guide when every occupied
+table needs one (other partners would mostly leave a table without a guide)."""
+
 CHECK_EVERY = 512
 """Iterations between two looks at the clock and the best state."""
 
@@ -231,8 +235,15 @@ def _locked_step(
             if visits[a][u]:
                 return
     occ_u = sp.members[r][u]
-    k = int(rng.random() * pr.seats[u])
-    B = block_of[r][occ_u[k]] if k < len(occ_u) else []
+    if len(A) == 1 and pr.guide[p] and sp.guide_need[r] and rng.random() < GUIDE_PARTNER:
+        # guide-aware: where every table needs a guide, a guide mostly trades places with a guide
+        guides_u = [x for x in occ_u if pr.guide[x] and len(block_of[r][x]) == 1]
+        if not guides_u:
+            return
+        B = [guides_u[int(rng.random() * len(guides_u))]]
+    else:
+        k = int(rng.random() * pr.seats[u])
+        B = block_of[r][occ_u[k]] if k < len(occ_u) else []
     for b in B:
         if _pinned(sp, b, u):
             return
