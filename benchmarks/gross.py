@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from automation.demo import DemoSummary, create_demo
+from automation.services.demo import DemoSummary, create_demo
 
 CONTACTS = 10_000
 REGISTRATIONS = 2_000

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from automation.tischplan import Instanz, Plan, compute_metrics, solve
-from automation.tischplan.beispiele import golfer, markt
-from automation.tischplan.model import PlanRunde, RundenTisch
+from automation.domain.tischplan import Instanz, Plan, compute_metrics, solve
+from automation.domain.tischplan.beispiele import golfer, markt
+from automation.domain.tischplan.model import PlanRunde, RundenTisch
 
 
 def _plan(instanz: Instanz, vorlage: Plan, sitze: list[dict[str, str]]) -> Plan:

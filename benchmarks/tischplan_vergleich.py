@@ -41,18 +41,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from automation.tischplan import Instanz, Plan, compute_metrics
-from automation.tischplan.beispiele import golfer, markt, realistic_market
-from automation.tischplan.bounds import compute_bounds
-from automation.tischplan.club_placement import place_clubs
-from automation.tischplan.greedy_start import build_start
-from automation.tischplan.mip import MAX_VARIABLES, mip_size, solve_coverage
-from automation.tischplan.mixing import is_pure_mixing, tabu_mixing
-from automation.tischplan.model import PlanRunde, PlanTisch, RundenTisch
-from automation.tischplan.problem import compile_problem, interest_weight
-from automation.tischplan.search import Budget, anneal
-from automation.tischplan.seating import W_COVERAGE, W_GROUP, W_MUNICIPALITY, W_REPEAT, Seating
-from automation.tischplan.solver import _start
+from automation.domain.tischplan import Instanz, Plan, compute_metrics
+from automation.domain.tischplan.beispiele import golfer, markt, realistic_market
+from automation.domain.tischplan.bounds import compute_bounds
+from automation.domain.tischplan.club_placement import place_clubs
+from automation.domain.tischplan.greedy_start import build_start
+from automation.domain.tischplan.mip import MAX_VARIABLES, mip_size, solve_coverage
+from automation.domain.tischplan.mixing import is_pure_mixing, tabu_mixing
+from automation.domain.tischplan.model import PlanRunde, PlanTisch, RundenTisch
+from automation.domain.tischplan.problem import compile_problem, interest_weight
+from automation.domain.tischplan.search import Budget, anneal
+from automation.domain.tischplan.seating import W_COVERAGE, W_GROUP, W_MUNICIPALITY, W_REPEAT, Seating
+from automation.domain.tischplan.solver import _start
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -202,11 +202,11 @@ def reference(
 def planner_cpu(instanz: Instanz, seconds: float) -> tuple[Plan, Figures]:
     """The planner in this process without the wall-clock cap; ``wall`` is its CPU time plus the CPU
     time of a process start (imports), measured once: what the command needs on a quiet machine."""
-    from automation.cli.tischplan import ANLAUF_SEKUNDEN
-    from automation.tischplan import solve
+    from automation.domain.tischplan import solve
+    from automation.services.tischplan import STARTUP_SECONDS
 
     start = time.process_time()
-    result = solve(instanz, seed=1, seconds=max(0.05, seconds - ANLAUF_SEKUNDEN), deadline=math.inf)
+    result = solve(instanz, seed=1, seconds=max(0.05, seconds - STARTUP_SECONDS), deadline=math.inf)
     used = time.process_time() - start + _startup_cpu()
     return result.plan, figures(instanz, result.plan, result.plan.kennzahlen.interessen_schranke, used)
 
@@ -217,7 +217,7 @@ _STARTUP: list[float] = []
 def _startup_cpu() -> float:
     """CPU seconds of ``gespraechsrunde --help`` plus importing the solver, in a fresh process."""
     if not _STARTUP:
-        code = "import time, automation.cli, automation.tischplan.solver; print(time.process_time())"
+        code = "import time, automation.cli, automation.domain.tischplan.solver; print(time.process_time())"
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
         _STARTUP.append(float(done.stdout.strip()))
     return _STARTUP[0]

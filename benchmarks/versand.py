@@ -18,14 +18,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiosmtpd.controller import Controller
 
-from automation.cells import write_row
-from automation.dataset import Dataset
-from automation.job.runner import JobContext
-from automation.mail.step import SendMessagesStep
-from automation.records import TABS, Kontakt, Termin, Versand, headers
-from automation.store.base import Append, ChangeSet
-from automation.store.xlsx import WorkbookStore
-from automation.workspace import Workspace
+from automation.adapters.xlsx import WorkbookStore
+from automation.domain.cells import write_row
+from automation.domain.dataset import Dataset
+from automation.domain.records import Kontakt, Termin, Versand, tab_headers
+from automation.domain.store import Append, ChangeSet
+from automation.services.mail.step import SendMessagesStep
+from automation.services.runner import JobContext
+from automation.services.wiring import Workspace
 
 N = 1000
 NOW = dt.datetime(2027, 3, 1, 9, 0)
@@ -46,7 +46,7 @@ def _workspace(folder: Path, extra: str) -> Workspace:
         encoding="utf-8",
     )
     store = WorkbookStore(folder / "gespraechsrunde.xlsx")
-    store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+    store.ensure_tabs(tab_headers())
     termin = Termin(termin_id="T-1", titel="Markt der Möglichkeiten", datum=dt.date(2027, 3, 13),
                     status="Anmeldung offen")  # fmt: skip
     rows = [Append("Termine", write_row(termin))]

@@ -24,15 +24,16 @@ import pytest
 import responses
 from click.testing import Result
 
-from automation.answers.csv_source import _split
-from automation.dataset import Dataset
-from automation.form_state import FormState, save_form_states
-from automation.forms import load_forms
-from automation.google import wiring
-from automation.records import TABS, Kontakt, Record, headers
-from automation.store.xlsx import WorkbookStore
-from automation.workspace import Workspace
+from automation.adapters.csv_source import _split
+from automation.adapters.form_state import FormState, save_form_states
+from automation.adapters.google import wiring
+from automation.adapters.xlsx import WorkbookStore
+from automation.domain.dataset import Dataset
+from automation.domain.forms import load_forms
+from automation.domain.records import Kontakt, Record
+from automation.services.wiring import Workspace
 from tests.conftest import WorkspaceFactory, base_records, run_cli, write_answers
+from tests.factory import seed_store
 from tests.google.conftest import DRIVE_URL, FORMS_URL, SHEETS_URL, TOKEN_URL, write_google_settings
 from tests.google.fake_google import FakeGoogle, Formula
 
@@ -186,12 +187,7 @@ class GoogleBackend(Backend):
         path = self.folder / "gespraechsrunde.toml"
         path.write_text(SETTINGS_TOP + path.read_text(encoding="utf-8") + "\n" + SETTINGS_MAIL, encoding="utf-8")
         install_forms(self.fake, self.folder)
-        store = Workspace.open(self.folder).store()
-        store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
-        dataset = Dataset.from_snapshot(store.read())
-        for record in base_records() if records is None else records:
-            dataset.put(record)
-        store.apply(dataset.changes())
+        seed_store(Workspace.open(self.folder).store(), base_records() if records is None else records)
         return self.folder
 
     def answer(self, form: str, when: dt.datetime, answers: dict[str, str]) -> str:

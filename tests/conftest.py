@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
+from automation.adapters.xlsx import WorkbookStore
 from automation.cli import main
-from automation.dataset import Dataset
-from automation.form_options import termin_option_text
-from automation.forms import load_forms
-from automation.records import TABS, Kommune, Kontakt, Record, Termin, Verein, headers
-from automation.store.xlsx import WorkbookStore
+from automation.domain.dataset import Dataset
+from automation.domain.form_options import termin_option_text
+from automation.domain.forms import load_forms
+from automation.domain.records import Kommune, Kontakt, Record, Termin, Verein
 
 TODAY = dt.date(2027, 2, 1)
 
@@ -57,20 +57,10 @@ class WorkspaceFactory:
         self.root = root
 
     def __call__(self, records: list[Record] | None = None, settings: str = "") -> Path:
-        folder = self.root / "arbeitsordner"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "gespraechsrunde.toml").write_text(
-            'titel = "Test-Gesprächsrunde"\n[mail]\nabsender_adresse = "runde@kommune.example"\n' + settings,
-            encoding="utf-8",
-        )
-        store = WorkbookStore(folder / "gespraechsrunde.xlsx")
-        store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
-        dataset = Dataset.from_snapshot(store.read())
-        for record in base_records() if records is None else records:
-            dataset.put(record)
-        store.apply(dataset.changes())
-        (folder / "antworten").mkdir(exist_ok=True)
-        return folder
+        from tests.factory import BASE_SETTINGS, build_workspace
+
+        records = base_records() if records is None else records
+        return build_workspace(self.root / "arbeitsordner", records, settings=BASE_SETTINGS + settings)
 
 
 @pytest.fixture

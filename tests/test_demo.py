@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from automation.answers.csv_source import parse_csv
+from automation.adapters.csv_source import parse_csv
+from automation.adapters.xlsx import WorkbookStore
 from automation.cli import main
-from automation.dataset import Dataset
-from automation.demo import create_demo
-from automation.form_options import termin_id_from_option
-from automation.forms import load_forms
-from automation.records import TABS, Anmeldung, Feedback, Kommune, Kontakt, Termin, Verein
-from automation.settings import load_settings
-from automation.store.base import header_key
-from automation.store.xlsx import WorkbookStore
+from automation.domain.dataset import Dataset
+from automation.domain.form_options import termin_id_from_option
+from automation.domain.forms import load_forms
+from automation.domain.records import TABS, Anmeldung, Feedback, Kommune, Kontakt, Termin, Verein
+from automation.domain.settings import load_settings
+from automation.domain.store import header_key
+from automation.services.demo import create_demo
 
 TODAY = dt.date(2026, 11, 20)
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from pydantic import BaseModel
 
 from automation.cli import main
-from automation.settings import Settings
+from automation.domain.settings import Settings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message", "Show the version", "INTEGER", "FLOAT")

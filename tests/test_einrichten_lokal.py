@@ -6,9 +6,9 @@ import hashlib
 
 import openpyxl
 
-from automation.dataset import Dataset
-from automation.records import Kontakt
-from automation.store.xlsx import WorkbookStore
+from automation.adapters.xlsx import WorkbookStore
+from automation.domain.dataset import Dataset
+from automation.domain.records import Kontakt
 from tests.conftest import run_cli
 
 

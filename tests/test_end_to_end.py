@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from automation.dataset import Dataset
-from automation.records import Anmeldung, Eingang, Hinweis, Kontakt, Versand
-from automation.store.xlsx import WorkbookStore
+from automation.adapters.xlsx import WorkbookStore
+from automation.domain.dataset import Dataset
+from automation.domain.records import Anmeldung, Eingang, Hinweis, Kontakt, Versand
 from tests.conftest import run_cli
 
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from automation import normalize
-from automation.cells import read_row
-from automation.normalize import CellError
-from automation.records import MODEL_BY_TAB
+from automation.domain import normalize
+from automation.domain.cells import read_row
+from automation.domain.normalize import CellError
+from automation.domain.records import MODEL_BY_TAB
 
 
 @pytest.mark.parametrize(
@@ -142,7 +142,7 @@ cell_values = st.one_of(
 @given(tab=st.sampled_from(sorted(MODEL_BY_TAB)), cells=st.dictionaries(st.text(max_size=30), cell_values))
 def test_arbitrary_rows_never_crash_reading(tab: str, cells: dict[str, object]) -> None:
     model = MODEL_BY_TAB[tab]
-    from automation.records import headers
+    from automation.domain.records import headers
 
     row = dict(zip(headers(model), cells.values(), strict=False)) | cells
     record, findings = read_row(model, row, 7)
@@ -152,7 +152,7 @@ def test_arbitrary_rows_never_crash_reading(tab: str, cells: dict[str, object]) 
 
 
 def test_out_of_range_number_is_explained_in_german() -> None:
-    from automation.records import Verein
+    from automation.domain.records import Verein
 
     record, findings = read_row(Verein, {"Vereins-ID": "V-1", "Name": "TSV", "Anzahl Tische": "9"}, 4)
     assert record is not None and record.anzahl_tische == 1

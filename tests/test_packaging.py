@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -27,7 +28,7 @@ def test_wheel_finds_formulare_and_vorlagen(tmp_path: Path) -> None:
     elsewhere = tmp_path / "anderswo"
     elsewhere.mkdir()
     probe = (
-        "import automation, automation.resources as r;"
+        "import automation, automation.domain.resources as r;"
         "print(automation.__file__);"
         "print(sorted(p.name for p in r.formulare_dir().glob('*.yaml')));"
         "print(sorted(p.name for p in (r.vorlagen_dir() / 'mail').glob('*.html'))[:2])"
@@ -36,7 +37,8 @@ def test_wheel_finds_formulare_and_vorlagen(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     module_file, forms, templates = done.stdout.splitlines()
     assert module_file.startswith(str(target))  # the installed copy, not the source checkout
-    assert forms == "['abmeldung.yaml', 'anmeldung.yaml', 'feedback.yaml']"
+    shipped = set(ast.literal_eval(forms))
+    assert {"abmeldung.yaml", "anmeldung.yaml", "feedback.yaml", "terminumfrage.yaml"} <= shipped
     assert templates != "[]"
     demo = subprocess.run(
         [sys.executable, "-m", "automation", "demo", str(tmp_path / "demo")], cwd=elsewhere, env=env,

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import json
 
-from automation.records import Anmeldung, Eingang, Kontakt
+from automation.domain.records import Anmeldung, Eingang, Kontakt
 from tests.backends import Backend
 from tests.conftest import registration, run_cli
 
@@ -64,7 +64,7 @@ def test_erasure_waits_for_no_running_sync(tmp_path) -> None:
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys, time
             from pathlib import Path
-            from automation.lock import workspace_lock
+            from automation.adapters.lock import workspace_lock
             with workspace_lock(Path({str(folder)!r})):
                 print("gesperrt", flush=True)
                 time.sleep(30)
@@ -76,7 +76,7 @@ def test_erasure_waits_for_no_running_sync(tmp_path) -> None:
         from tests.conftest import run_cli
 
         result = run_cli("-C", str(folder), "person", "loeschen", "K-BEKANNT1", "--ja")
-        assert result.exit_code == 1
+        assert result.exit_code == 3  # could not run
         assert "läuft" in result.output or "gesperrt" in result.output.lower()
     finally:
         holder.kill()
@@ -86,7 +86,7 @@ def test_erasure_waits_for_no_running_sync(tmp_path) -> None:
 
 
 def test_interrupted_erasure_is_completed_by_running_it_again(make_workspace, monkeypatch) -> None:
-    from automation.store.xlsx import WorkbookStore
+    from automation.adapters.xlsx import WorkbookStore
     from tests.conftest import read_dataset, run_cli, write_answers
 
     folder = make_workspace()

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from automation.errors import ConfigError
-from automation.settings import load_settings, secret
+from automation.domain.errors import ConfigError
+from automation.domain.settings import load_settings, secret
 from tests.conftest import run_cli
 
 
@@ -28,7 +28,7 @@ def test_broken_file_names_the_place(tmp_path: Path) -> None:
     folder = _write(tmp_path, 'titel = "ohne Ende\n')
     with pytest.raises(ConfigError) as info:
         load_settings(folder)
-    assert "fehlerhaft" in str(info.value) and "line 1" in str(info.value)
+    assert "fehlerhaft" in str(info.value) and "Zeile 1" in str(info.value)
 
 
 def test_typo_and_wrong_value_are_named(tmp_path: Path) -> None:
@@ -56,3 +56,27 @@ def test_secrets_are_refused_in_the_file_and_read_from_the_environment(
     assert "GESPRAECHSRUNDE_SMTP_PASSWORT" in str(info.value) and "geheim" not in str(info.value)
     monkeypatch.setenv("GESPRAECHSRUNDE_SMTP_PASSWORT", "s3cret")
     assert secret("SMTP_PASSWORT") == "s3cret"
+
+
+ENGLISH_WORDS = ("Input should", "should be", " or '", "Expected", "line ", "valid", "Field required")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[mail]\ntageslimit = "viele"\n', "mail.tageslimit: muss eine ganze Zahl sein"),
+        ('[mail]\nversand = "post"\n', "mail.versand: erlaubt sind »ausgang« oder »smtp«"),
+        ("[mail]\ntageslimit = 0\n", "mail.tageslimit: muss mindestens 1 sein"),
+        ("[mail]\nsenden_bei_sync = vielleicht\n", "Zeile 2, Spalte"),
+        ('[darstellung]\nfarbe = "blau"\n', "darstellung.farbe: hat nicht die erwartete Form"),
+        ('[tischplan]\nsekunden = "schnell"\n', "tischplan.sekunden: muss eine Zahl sein"),
+        ("titel = 'a'\ntitel = 'b'\n", "kein gültiges TOML"),
+    ],
+)
+def test_broken_settings_are_explained_in_german(tmp_path: Path, text: str, expected: str) -> None:
+    folder = _write(tmp_path, text)
+    result = run_cli("-C", str(folder), "sync")
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert not any(word in result.output for word in ENGLISH_WORDS), result.output
+    assert "Traceback" not in result.output

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-from automation.mail.kinds import Art
-from automation.records import Anmeldung, Eingang, Hinweis, Kontakt, Versand
+from automation.domain.mail.kinds import Art
+from automation.domain.records import Anmeldung, Eingang, Hinweis, Kontakt, Versand
 from tests.backends import Backend, assert_no_formula_written
 from tests.conftest import TERMIN, base_records, registration
 
@@ -155,7 +155,7 @@ class _Killed(BaseException):
 
 
 def test_sync_writes_versand_rows_before_it_sends(backend: Backend, monkeypatch) -> None:
-    from automation.mail.senders import OutboxSender
+    from automation.adapters.mail.senders import OutboxSender
 
     folder = backend.create()
     backend.answer("anmeldung", at(10), registration())

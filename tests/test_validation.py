@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from automation.dataset import Dataset
-from automation.records import Anmeldung, Kontakt
-from automation.validation import cross_checks
+from automation.domain.dataset import Dataset
+from automation.domain.records import Anmeldung, Kontakt
+from automation.domain.validation import cross_checks
 from tests.conftest import TERMIN, base_records
 
 

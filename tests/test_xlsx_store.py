@@ -10,17 +10,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation import normalize
-from automation.dataset import Dataset
-from automation.errors import WorkbookLockedError
-from automation.records import TABS, Anmeldung, Kontakt, headers
-from automation.store.base import Append, CellChange, ChangeSet
-from automation.store.xlsx import WorkbookStore
+from automation.adapters.xlsx import WorkbookStore
+from automation.domain import normalize
+from automation.domain.dataset import Dataset
+from automation.domain.errors import WorkbookLockedError
+from automation.domain.records import Anmeldung, Kontakt, headers, tab_headers
+from automation.domain.store import Append, CellChange, ChangeSet
 
 
 def _store(tmp_path: Path) -> WorkbookStore:
     store = WorkbookStore(tmp_path / "daten.xlsx")
-    store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
+    store.ensure_tabs(tab_headers())
     return store
 
 
@@ -256,7 +256,7 @@ def test_headers_are_found_by_name_not_position(tmp_path: Path) -> None:
 
 
 def test_a_formula_in_a_number_cell_is_explained(tmp_path: Path) -> None:
-    from automation.records import Termin
+    from automation.domain.records import Termin
 
     store = _store(tmp_path)
     wb = openpyxl.load_workbook(store.path)

@@ -18,7 +18,7 @@ import click
 
 from automation import __version__
 from automation.cli import deutsch
-from automation.errors import GespraechsrundeError
+from automation.domain.errors import COULD_NOT_RUN, GespraechsrundeError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,6 +58,19 @@ class _Group(click.Group):
         except GespraechsrundeError as exc:
             click.echo(f"Fehler: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a defect: one German line (the traceback only with -v), exit "could not run"
+            verbose = isinstance(ctx.obj, CliContext) and ctx.obj.verbose
+            if verbose:
+                logging.getLogger("gespraechsrunde").exception("Unerwarteter Fehler")
+            click.echo(
+                f"Fehler: Der Lauf ist unerwartet abgebrochen ({type(exc).__name__}). Was bis dahin "
+                "gespeichert war, bleibt erhalten; ein neuer Lauf macht dort weiter. Mit »-v« erscheinen die "
+                "Einzelheiten für eine Fehlermeldung an die Entwickler.",
+                err=True,
+            )
+            ctx.exit(COULD_NOT_RUN)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from automation.cli.app import CliContext, dry_run_option, echo_json, is_terminal, json_option, main
-from automation.mail.commands import Outcome, invite
+
+if TYPE_CHECKING:
+    from automation.services.mail.commands import CommandOutcome
 
 
-def echo_outcome(outcome: Outcome, as_json: bool) -> None:
+def echo_outcome(outcome: CommandOutcome, as_json: bool) -> None:
     """Print what a mail command did (shared by ``einladen`` and ``versand``)."""
     if as_json:
         echo_json(outcome.as_dict())
@@ -53,5 +57,7 @@ def einladen(obj: CliContext, termin_id: str, dry_run: bool, as_json: bool) -> N
     Eingeladen wird, wer in Einladungen eingewilligt hat, nicht abgemeldet ist, zu diesem Termin noch
     keine Einladung bekam und nicht angemeldet ist. Mit --dry-run wird nur gezeigt, wer was bekäme.
     """
+    from automation.services.mail.commands import invite
+
     outcome = invite(obj.ordner, termin_id, dry_run=dry_run, interactive=is_terminal() and not as_json)
     echo_outcome(outcome, as_json)

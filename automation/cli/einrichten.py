@@ -5,8 +5,6 @@ from __future__ import annotations
 import click
 
 from automation.cli.app import CliContext, main
-from automation.lock import workspace_lock
-from automation.workspace import Workspace
 
 
 @main.command("einrichten")
@@ -17,16 +15,10 @@ def einrichten_command(obj: CliContext) -> None:
     Vorhandene Daten werden nie gelöscht oder umsortiert; ein zweiter Aufruf ändert nichts. Beim
     Google-Speicher mit zugang = »oauth« öffnet sich beim ersten Mal ein Browser zur Anmeldung.
     """
-    from automation.einrichten import einrichten
+    from automation.services.einrichten import set_up
+    from automation.services.session import locked_workspace
 
-    workspace = Workspace.open(obj.ordner)
-    with workspace_lock(workspace.folder):  # not while a sync is writing
-        if workspace.settings.speicher == "google":
-            from automation.google import wiring
-
-            store = wiring.open_store(workspace, wiring.transport(workspace, interactive=True))
-            lines = einrichten(store)
-        else:
-            lines = einrichten(workspace.store())
+    with locked_workspace(obj.ordner) as workspace:  # not while a sync is writing
+        lines = set_up(workspace.store(interactive=True))
     for line in lines:
         click.echo(line)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from automation.cli.app import CliContext, dry_run_option, main
-from automation.errors import ConfigError
-from automation.workspace import Workspace
+from automation.domain.errors import ConfigError
 
 
 @main.command("formulare")
@@ -19,11 +18,14 @@ def formulare_command(obj: CliContext, dry_run: bool) -> None:
     IDs und Links der Formulare landen in formulare.json. Ohne Änderungen wird nichts geschrieben.
     Braucht einen Google-Zugang (siehe docs/google-einrichtung.md).
     """
-    from automation.google.forms_sync import run_formulare
+    from automation.services.formulare import run_formulare
+    from automation.services.session import locked_workspace
+    from automation.services.wiring import Workspace
 
     workspace = Workspace.open(obj.ordner)
     try:
-        result = run_formulare(workspace, dry_run=dry_run)
+        with locked_workspace(workspace.folder, write=not dry_run, workspace=workspace):
+            result = run_formulare(workspace, dry_run=dry_run)
     except ConfigError as exc:
         if workspace.settings.speicher != "lokal":
             raise

@@ -3,27 +3,44 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import click
 
-from automation.job.runner import Report
-from automation.records import Hinweis
+if TYPE_CHECKING:
+    from automation.domain.records import Hinweis
+    from automation.domain.run import Report
 
 _COLOURS = {"Fehler": "red", "Warnung": "yellow", "Info": "blue"}
 
 
-def findings_table(findings: list[Hinweis], limit: int = 25) -> str:
-    """Findings as an aligned text table (first ``limit`` rows, errors first)."""
+def findings_table(findings: list[Hinweis], limit: int = 25, width: int | None = None) -> str:
+    """Findings with their whole text (first ``limit``, errors first), wrapped to the terminal's width.
+
+    Each finding is a block: severity and place on the first line, then the finding and the suggestion,
+    never cut off.
+    """
+    import shutil
+    import textwrap
+
     if not findings:
         return "Keine Hinweise."
-    rows = [("Schwere", "Tabelle", "Zeile", "Spalte", "Hinweis", "Vorschlag")]
-    for f in findings[:limit]:
-        rows.append((f.schwere, f.tabelle, str(f.zeile or ""), f.spalte or "", f.hinweis, f.vorschlag or ""))
-    widths = [min(max(len(r[i]) for r in rows), cap) for i, cap in enumerate((7, 12, 5, 24, 70, 60))]
+    width = max(60, width or shutil.get_terminal_size((100, 24)).columns)
     lines = []
-    for row in rows:
-        cells = [(c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(row, widths, strict=True)]
-        lines.append("  ".join(cells).rstrip())
+    for f in findings[:limit]:
+        place = [f.tabelle]
+        if f.zeile:
+            place.append(f"Zeile {f.zeile}")
+        if f.spalte:
+            place.append(f"Spalte »{f.spalte}«")
+        if f.id and not f.zeile:
+            place.append(f.id)
+        lines.append(f"{f.schwere}: " + ", ".join(p for p in place if p))
+        lines += textwrap.wrap(f.hinweis, width - 4, initial_indent="    ", subsequent_indent="    ")
+        if f.vorschlag:
+            lines += textwrap.wrap(
+                f"Vorschlag: {f.vorschlag}", width - 4, initial_indent="    ", subsequent_indent="      "
+            )
     if len(findings) > limit:
         lines.append(f"… und {len(findings) - limit} weitere (alle im Tab »Hinweise«).")
     return "\n".join(lines)
@@ -36,7 +53,10 @@ def print_report(report: Report, title: str) -> None:
     for what, n in sorted(report.counts.items()):
         click.echo(f"  {what}: {n}")
     by_severity = Counter(f.schwere for f in report.findings)
-    summary = ", ".join(f"{by_severity.get(s, 0)} {s}" for s in ("Fehler", "Warnung", "Info"))
+    from automation.domain.words import count
+
+    plural = {"Fehler": "Fehler", "Warnung": "Warnungen", "Info": "Infos"}
+    summary = ", ".join(count(by_severity.get(s, 0), s, plural[s]) for s in ("Fehler", "Warnung", "Info"))
     click.echo(click.style(f"Hinweise: {summary}", bold=True))
     if report.findings:
         click.echo(findings_table(report.findings))

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from automation.cli.app import CliContext, dry_run_option, main
-from automation.dataset import Dataset
-from automation.errors import GespraechsrundeError
-from automation.lock import workspace_lock
-from automation.privacy import erase_person, erasure_steps, export_person, find_contact
-from automation.records import Kontakt
-from automation.workspace import Workspace
+from automation.domain.errors import GespraechsrundeError
+
+if TYPE_CHECKING:
+    from automation.domain.dataset import Dataset
+    from automation.domain.records import Kontakt
 
 
-def _load(workspace: Workspace, wer: str) -> tuple[Dataset, Kontakt]:
-    dataset = Dataset.from_snapshot(workspace.store().read())
+def _find(dataset: Dataset, wer: str) -> Kontakt:
+    from automation.domain.privacy import find_contact
+
     kontakt = find_contact(dataset, wer)
     if kontakt is None:
         raise GespraechsrundeError(
             f"Keine Person mit Kontakt-ID oder E-Mail »{wer}« im Tab Kontakte. Bitte die Schreibweise prüfen."
         )
-    return dataset, kontakt
+    return kontakt
 
 
 @main.group("person")
@@ -40,8 +41,12 @@ def export(obj: CliContext, wer: str, datei: Path | None) -> None:
 
     WER ist die Kontakt-ID (z. B. K-7Q4MZP2C) oder die E-Mail-Adresse.
     """
-    dataset, kontakt = _load(Workspace.open(obj.ordner), wer)
-    text = json.dumps(export_person(dataset, kontakt), ensure_ascii=False, indent=2, default=str)
+    from automation.domain.privacy import export_person
+    from automation.services.session import open_workspace
+
+    with open_workspace(obj.ordner, write=False) as ctx:
+        kontakt = _find(ctx.dataset, wer)
+        text = json.dumps(export_person(ctx.dataset, kontakt), ensure_ascii=False, indent=2, default=str)
     if datei is None:
         click.echo(text)
     else:
@@ -60,18 +65,20 @@ def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
     Versand-Zeilen behalten ihren Schlüssel (damit nichts doppelt gesendet wird), verlieren aber die
     Adresse. Die Antworten in Google Forms bzw. den CSV-Dateien bitte zusätzlich von Hand löschen.
     """
-    workspace = Workspace.open(obj.ordner)
-    with workspace_lock(workspace.folder):  # not while a sync is writing
-        dataset, kontakt = _load(workspace, wer)
+    from automation.domain.privacy import erase_person, erasure_steps
+    from automation.services.session import open_workspace
+
+    with open_workspace(obj.ordner, dry_run=dry_run) as ctx:  # locked from the read to the last write
+        dataset = ctx.dataset
+        kontakt = _find(dataset, wer)
         if not dry_run and not confirmed:
-            click.confirm(f"{kontakt.anzeigename} ({kontakt.kontakt_id}) wirklich löschen?", abort=True)
+            click.confirm(f"{kontakt.display_name} ({kontakt.kontakt_id}) wirklich löschen?", abort=True)
         counts = erase_person(dataset, kontakt)
         summary = ", ".join(f"{tab}: {n}" for tab, n in counts.items())
         if dry_run:
             click.echo(f"Probelauf – würde löschen bzw. leeren: {summary}")
             return
-        store = workspace.store()
-        conflicts = [c for step in erasure_steps(dataset.changes()) for c in store.apply(step).conflicts]
+        conflicts = [c for step in erasure_steps(dataset.changes()) for c in ctx.store.apply(step).conflicts]
     for conflict in conflicts:
         click.echo(conflict.message(), err=True)
     click.echo(f"{kontakt.kontakt_id} gelöscht ({summary}).")

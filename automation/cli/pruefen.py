@@ -6,8 +6,6 @@ import click
 
 from automation.cli.app import CliContext, echo_json, json_option, main
 from automation.cli.output import print_report, report_json
-from automation.job.sync import run_check
-from automation.workspace import Workspace
 
 
 @main.command("pruefen")
@@ -19,6 +17,9 @@ def pruefen(obj: CliContext, as_json: bool) -> None:
     Schreibt die Befunde (Tabelle, Zeile, Spalte, Vorschlag) in den Tab »Hinweise« und sonst nichts.
     Exit-Code 1, wenn es Fehler gibt.
     """
+    from automation.services.sync import run_check
+    from automation.services.wiring import Workspace
+
     report = run_check(Workspace.open(obj.ordner))
     if as_json:
         echo_json(report_json(report))

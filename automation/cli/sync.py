@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
+from automation.adapters.run_log import record_run
 from automation.cli.app import CliContext, dry_run_option, echo_json, is_terminal, json_option, main
 from automation.cli.output import print_report, report_json
-from automation.job.sync import run_sync
-from automation.workspace import Workspace
 
 
 @main.command("sync")
@@ -21,8 +22,19 @@ def sync(obj: CliContext, dry_run: bool, as_json: bool) -> None:
     legt Kontakte und Anmeldungen an und schreibt die Hinweise. Ein zweiter Lauf ändert nichts.
     Für cron geeignet: ohne Terminal nur Protokollzeilen. Exit-Code 1, wenn es Fehler-Hinweise gibt.
     """
+    from automation.services.sync import run_sync
+    from automation.services.wiring import Workspace
+
     workspace = Workspace.open(obj.ordner)
-    report = run_sync(workspace, dry_run=dry_run, interactive=is_terminal())
+    started = dt.datetime.now()
+    try:
+        report = run_sync(workspace, dry_run=dry_run, interactive=is_terminal())
+    except Exception:
+        if not dry_run:
+            record_run(workspace.folder, started, 3, {}, 0)
+        raise
+    if not dry_run:
+        record_run(workspace.folder, started, 1 if report.errors else 0, report.counts, len(report.errors))
     if as_json:
         echo_json(report_json(report))
     else:

@@ -2,47 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import logging
-import math
-import os
-import re
 import sys
-import tempfile
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from automation.cli.app import CliContext, dry_run_option, is_terminal, main
-from automation.dataset import Dataset
-from automation.errors import ConfigError
-from automation.lock import workspace_lock
-from automation.records import TABS, TischplanZeile, headers
-from automation.store.base import ChangeSet
+from automation.domain.errors import ConfigError
 
 if TYPE_CHECKING:  # the solver (and scipy) is imported only when this command runs
-    from automation.tischplan import Instanz, Result
-from automation.workspace import Workspace
+    from automation.domain.tischplan import Instanz, Result
 
 log = logging.getLogger(__name__)
 
 
-def _schreibe(ziel: Path, text: str) -> None:
-    """Write atomically: a half-written plan must never be left behind."""
-    ziel.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=ziel.parent, prefix=f".{ziel.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, ziel)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _prozent(wert: float) -> str:
+def _percent(wert: float) -> str:
     return f"{100 * wert:.1f} %".replace(".", ",")
 
 
@@ -50,9 +26,9 @@ def _zahl(n: int, einzahl: str, mehrzahl: str) -> str:
     return f"{n} {einzahl if n == 1 else mehrzahl}"
 
 
-def zusammenfassung(instanz: Instanz, ergebnis: Result) -> list[str]:
+def summary_lines(instanz: Instanz, ergebnis: Result) -> list[str]:
     """The plain German summary for the coordinator: what was met, who meets twice, notes."""
-    from automation.tischplan.metrics import plain_figures, theme_fit
+    from automation.domain.tischplan.metrics import plain_figures, theme_fit
 
     k = ergebnis.plan.kennzahlen
     z = plain_figures(instanz, ergebnis.plan)
@@ -119,7 +95,7 @@ def details(ergebnis: Result, laufzeit: dict[str, object]) -> list[str]:
     zeilen = [
         "Details:",
         f"  Interessen abgedeckt:        {k.interessen_abgedeckt} von höchstens {k.interessen_schranke} "
-        f"({_prozent(ergebnis.coverage_ratio)} der Schranke)",
+        f"({_percent(ergebnis.coverage_ratio)} der Schranke)",
     ]
     if s.coverage_lp is not None:
         zeilen.append(
@@ -146,8 +122,8 @@ def details(ergebnis: Result, laufzeit: dict[str, object]) -> list[str]:
     return zeilen
 
 
-def _meldung_fuer_terminal(fraction: float, covered: int, bound: int, repeats: int) -> None:
-    quote = _prozent(covered / bound) if bound else "–"
+def _progress_on_terminal(fraction: float, covered: int, bound: int, repeats: int) -> None:
+    quote = _percent(covered / bound) if bound else "–"
     sys.stderr.write(
         f"\rTischplan wird optimiert: {int(100 * fraction):3d} % · Interessen {covered}/{bound} ({quote}) · "
         f"Wiederholungen {repeats}   "
@@ -155,7 +131,7 @@ def _meldung_fuer_terminal(fraction: float, covered: int, bound: int, repeats: i
     sys.stderr.flush()
 
 
-class _Protokoll:
+class _ProgressLog:
     """Quiet log lines (every quarter of the time) when nobody watches a terminal."""
 
     def __init__(self) -> None:
@@ -173,54 +149,12 @@ class _Protokoll:
             )
 
 
-def _prozessstart() -> float:
-    """When this process started, as a ``time.perf_counter`` value (Linux: from /proc).
-
-    In a process that has run for a while already (the command called from Python, e.g. in tests), or
-    where /proc is missing, the command's own start counts.
-    """
-    jetzt = time.perf_counter()
-    try:
-        felder = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
-        start_ticks = int(felder[19])
-        alter = time.clock_gettime(time.CLOCK_BOOTTIME) - start_ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError, AttributeError):
-        return jetzt
-    return jetzt - alter if 0 <= alter < FRISCHER_PROZESS_SEKUNDEN else jetzt
-
-
-FRISCHER_PROZESS_SEKUNDEN = 15.0
-"""A process younger than this was started for this command: its start counts towards --sekunden."""
-ANLAUF_SEKUNDEN = 0.9
-"""Part of --sekunden not given to the solver: process start, reading the instance, writing the plan."""
-ABSCHLUSS_SEKUNDEN = 0.25
-"""Wall time kept after the solver's deadline for figures and files (the cap, not the budget)."""
-TOLERANZ_SEKUNDEN = 0.5
-"""The whole command finishes within --sekunden plus this."""
-
-
-def _speicher_spitze_mb() -> float | None:
-    """Peak memory of this process in MB (Linux: VmHWM, which starts afresh at program start)."""
-    try:
-        for zeile in Path("/proc/self/status").read_text().splitlines():
-            if zeile.startswith("VmHWM:"):
-                return round(int(zeile.split()[1]) / 1024, 1)
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
-def laufzeit_pfad(json_datei: Path) -> Path:
-    """Where the time report lies next to the plan: ``plan.json`` → ``plan.laufzeit.json``."""
-    return json_datei.with_name(json_datei.stem + ".laufzeit.json")
-
-
 @main.command("tischplan")
 @click.option(
     "--instanz",
     "instanz_datei",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Eigenständige Instanz als JSON-Datei (Format siehe TISCHPLAN.md).",
+    help="Eigenständige Instanz als JSON-Datei (Format siehe docs/tischplan.md).",
 )
 @click.option(
     "--termin",
@@ -290,109 +224,43 @@ def tischplan(
     trifft. Ist die Instanz unlösbar, nennt der Befehl die Ursache, endet mit Code 1 und schreibt keinen
     Plan.
     """
-    prozessstart = _prozessstart()
-    from automation.tischplan import read_instance, solve
-    from automation.tischplan.arbeitsordner import (
-        ersetze_termin_zeilen,
-        instanz_aus_arbeitsordner,
-        tischplan_zeilen,
-    )
-    from automation.tischplan.ausgabe import plan_json
+    from automation.adapters.process import process_start
+
+    started = process_start()
+    from automation.services import tischplan as service
 
     if termin is not None and instanz_datei is not None:
         raise ConfigError("Bitte entweder --instanz DATEI oder --termin ID angeben, nicht beides.")
-    if termin is None and instanz_datei is None:
-        raise ConfigError("Bitte --instanz DATEI oder --termin ID angeben.")
-    namen: dict[str, str] | None = None
-    workspace: Workspace | None = None
-    dataset: Dataset | None = None
-    if termin is not None:
-        workspace = Workspace.open(obj.ordner)
-        dataset = Dataset.from_snapshot(workspace.store().read())
-        instanz, namen = instanz_aus_arbeitsordner(dataset, termin, workspace.settings.tischplan)
-        if sekunden is None:
-            sekunden = workspace.settings.tischplan.sekunden
-        if not dry_run:
-            ausgabe = workspace.folder / "ausgabe"
-            datei = re.sub(r"[^A-Za-z0-9._-]+", "_", termin.strip())
-            json_datei = json_datei or ausgabe / f"tischplan-{datei}.json"
-            html_datei = html_datei or ausgabe / f"tischplan-{datei}.html"
-    else:
-        assert instanz_datei is not None
-        instanz = read_instance(instanz_datei.read_text(encoding="utf-8"))
-    if sekunden is None:
-        sekunden = 10.0
-    if dry_run:
-        json_datei = html_datei = None
     terminal = is_terminal()
-    meldung = _meldung_fuer_terminal if terminal else _Protokoll()
-    log.info("Tischplan: %d Teilnehmende, %s Sekunden", len(instanz.teilnehmende), sekunden)
-    # the budget of the solver depends on --sekunden only (same seconds, same plan); the deadline on the
-    # real clock is just the cap that keeps the whole command within --sekunden + 0.5 s
-    loeser_sekunden = max(0.05, sekunden - ANLAUF_SEKUNDEN)
-    frist = prozessstart + sekunden + TOLERANZ_SEKUNDEN - ABSCHLUSS_SEKUNDEN if iterationen is None else math.inf
-    vorher = time.perf_counter()
-    ergebnis = solve(
-        instanz, seed=seed, iterations=iterationen, seconds=loeser_sekunden, deadline=frist, progress=meldung
-    )
+    meldung = _progress_on_terminal if terminal else _ProgressLog()
+    if termin is not None:
+        ergebnis = service.plan_date(
+            obj.ordner, termin, seconds=sekunden, seed=seed, dry_run=dry_run, progress=meldung,
+            json_file=json_datei, html_file=html_datei, iterations=iterationen, started=started,
+        )  # fmt: skip
+    elif instanz_datei is not None:
+        from automation.domain.tischplan import read_instance
+
+        instanz = read_instance(instanz_datei.read_text(encoding="utf-8"))
+        ergebnis = service.plan_instance(
+            instanz, seconds=sekunden, seed=seed, progress=meldung, iterations=iterationen, started=started
+        )
+        service.save_instance_plan(ergebnis, json_datei, html_datei, dry_run=dry_run)
+    else:
+        raise ConfigError("Bitte --instanz DATEI oder --termin ID angeben.")
     if terminal:
         sys.stderr.write("\n")
-    abschnitte = {"programmstart": round(vorher - prozessstart, 4), **ergebnis.timing}
-    if json_datei is not None:
-        _schreibe(json_datei, plan_json(ergebnis.plan))
-    if html_datei is not None:
-        from automation.tischplan.druck import druckfassung
-
-        _schreibe(html_datei, druckfassung(instanz, ergebnis.plan, namen))
-    zeilen = 0
-    if termin is not None and workspace is not None and dataset is not None and not dry_run:
-        neu = tischplan_zeilen(termin.strip(), instanz, ergebnis.plan, namen or {})
-        zeilen = len(neu)
-        ersetze_termin_zeilen(dataset, termin.strip(), neu)
-        with workspace_lock(workspace.folder):  # never at the same time as a sync writing the workbook
-            store = workspace.store()
-            store.ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
-            ersetzt = [r for r in dataset.changes().replaces if r.tab == TischplanZeile.TAB]
-            if ersetzt:
-                store.apply(ChangeSet(replaces=ersetzt))
-    abschnitte["ausgabe"] = round(time.perf_counter() - vorher - sum(ergebnis.timing.values()), 4)
-    laufzeit = _laufzeit(ergebnis, seed, sekunden, abschnitte, prozessstart)
-    if json_datei is not None:
-        _schreibe(laufzeit_pfad(json_datei), json.dumps(laufzeit, ensure_ascii=False, indent=2) + "\n")
     if dry_run:
         click.echo("Probelauf (nichts geschrieben):")
-    for zeile in zusammenfassung(instanz, ergebnis):
+    for zeile in summary_lines(ergebnis.instanz, ergebnis.ergebnis):
         click.echo(zeile)
     if mit_details:
-        for zeile in details(ergebnis, laufzeit):
+        for zeile in details(ergebnis.ergebnis, ergebnis.time_report):
             click.echo(zeile)
-    if json_datei is not None:
-        click.echo(f"Plan geschrieben: {json_datei}")
-    if html_datei is not None:
-        click.echo(f"Druckfassung geschrieben: {html_datei}")
-    if zeilen:
-        click.echo(f"Tabelle »Tischplan«: {zeilen} Zeilen für Termin {termin.strip() if termin else ''} geschrieben.")
-
-
-def _laufzeit(
-    ergebnis: Result, seed: int, sekunden: float, abschnitte: dict[str, float], prozessstart: float
-) -> dict[str, object]:
-    """The time report (German keys): budget, iterations, bounds and seconds per phase."""
-    s = ergebnis.bounds
-    return {
-        "sekunden_vorgabe": sekunden,
-        "sekunden_gesamt": round(time.perf_counter() - prozessstart, 4),
-        "seed": seed,
-        "iterationen": ergebnis.iterations,
-        "iterationen_genutzt": ergebnis.iterations_used,
-        "zeitgrenze_erreicht": ergebnis.capped,
-        "abschnitte_sekunden": abschnitte,
-        "speicher_spitze_mb": _speicher_spitze_mb(),
-        "schranken": {
-            "interessen": s.coverage,
-            "interessen_einfach": s.coverage_lp if s.coverage_lp is not None else s.coverage,
-            "wiederholungen": s.repeats,
-            "fehlende_gruppen": s.absent_groups,
-            "gemeinde_ueberschuss": s.municipality,
-        },
-    }
+    for datei in ergebnis.written:
+        art = {".json": "Plan", ".pdf": "PDF zum Drucken"}.get(datei.suffix, "Druckfassung")
+        click.echo(f"{art} geschrieben: {datei}")
+    if ergebnis.pdf_problem:
+        click.echo(f"Kein PDF: {ergebnis.pdf_problem}")
+    if ergebnis.rows:
+        click.echo(f"Tabelle »Tischplan«: {ergebnis.rows} Zeilen für Termin {(termin or '').strip()} geschrieben.")

@@ -6,7 +6,6 @@ import click
 
 from automation.cli.app import CliContext, dry_run_option, json_option, main
 from automation.cli.einladen import echo_outcome
-from automation.mail.commands import resend
 
 
 @main.group("versand")
@@ -25,4 +24,6 @@ def wiederholen(obj: CliContext, schluessel: str, dry_run: bool, as_json: bool) 
     SCHLÜSSEL steht in »Versand«, Spalte »Schlüssel«, z. B. »Einladung|T-2027-1|K-ABCD1234«
     (in Anführungszeichen, wegen der senkrechten Striche).
     """
+    from automation.services.mail.commands import resend
+
     echo_outcome(resend(obj.ordner, schluessel, dry_run=dry_run), as_json)

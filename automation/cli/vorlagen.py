@@ -7,9 +7,6 @@ from pathlib import Path
 import click
 
 from automation.cli.app import CliContext, main
-from automation.mail.commands import render_previews
-from automation.settings import SETTINGS_FILE, Settings
-from automation.workspace import Workspace
 
 
 @main.command("vorlagen")
@@ -21,6 +18,10 @@ def vorlagen(obj: CliContext, ziel: Path) -> None:
     Eigene Vorlagen im Ordner »vorlagen/mail/« des Arbeitsordners haben Vorrang vor den mitgelieferten.
     Die .html-Dateien im Browser öffnen, die .txt-Dateien zeigen die Textfassung.
     """
+    from automation.domain.settings import SETTINGS_FILE, Settings
+    from automation.services.mail.commands import render_previews
+    from automation.services.wiring import Workspace
+
     folder = obj.ordner.resolve()
     if (folder / SETTINGS_FILE).is_file():
         workspace = Workspace.open(folder)

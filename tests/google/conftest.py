@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 import responses
 
-from automation.google import wiring
-from automation.workspace import Workspace
+from automation.adapters.google import wiring
+from automation.services.wiring import Workspace
 from tests.google.fake_google import FakeGoogle
 
 SHEETS_URL = "http://sheets.stand-in.test"

@@ -16,6 +16,7 @@ import http.server
 import json
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,6 +54,8 @@ class Call:
         if p.endswith("/token"):
             return "token"
         if p.startswith("/v4/spreadsheets/"):
+            if "/developerMetadata/" in p:
+                return "developerMetadata.get"
             if p.endswith("values:batchGet"):
                 return "values:batchGet"
             if p.endswith("values:batchUpdate"):
@@ -186,6 +189,11 @@ class FakeGoogle:
         self.fail_kind: dict[str, list[int]] = {}  # kind → error statuses for the next requests of that kind
         self.fail_when: Callable[[Call], int | None] | None = None  # an error status for matching requests
         self.before: Callable[[Call], None] | None = None
+        # kind → statuses answered AFTER the request was applied (Google did the work, the answer got lost)
+        self.lose_reply: dict[str, list[int | Exception]] = {}
+        self.metadata: dict[int, dict[str, Any]] = {}  # developer metadata by ID (spreadsheet location only)
+        # kind → seconds the loopback server (:func:`serve`) waits before answering, after applying the request
+        self.slow_reply: dict[str, list[float]] = {}
         self.require_auth = True
         self._next_sheet_id = 100
         self._next_form = 1
@@ -253,6 +261,11 @@ class FakeGoogle:
                     if auth != f"Bearer {TOKEN}":
                         raise FakeError(401, "Request had invalid authentication credentials.")
                 result = self._route(call)
+                if self.lose_reply.get(call.kind):
+                    lost = self.lose_reply[call.kind].pop(0)
+                    if isinstance(lost, Exception):
+                        raise lost
+                    return lost, json.dumps({"error": {"code": lost, "message": "simulierter Fehler"}})
                 return 200, json.dumps(result)
             except FakeError as exc:
                 return exc.status, json.dumps({"error": {"code": exc.status, "message": exc.message}})
@@ -266,6 +279,7 @@ class FakeGoogle:
             if sid != self.spreadsheet_id:
                 raise FakeError(404, "Requested entity was not found.")
             handler = {
+                "developerMetadata.get": self._metadata_get,
                 "spreadsheets.get": self._metadata,
                 "values:batchGet": self._batch_get,
                 "values:batchUpdate": self._values_batch_update,
@@ -313,7 +327,37 @@ class FakeGoogle:
                     values.pop()
                 item.setdefault("data", []).append({"startRow": row - 1, "rowData": [{"values": values}]})
             sheets.append(item)
-        return {"spreadsheetId": self.spreadsheet_id, "properties": {"title": "Gesprächsrunde"}, "sheets": sheets}
+        result = {"spreadsheetId": self.spreadsheet_id, "properties": {"title": "Gesprächsrunde"}, "sheets": sheets}
+        if self.metadata:
+            result["developerMetadata"] = [copy.deepcopy(m) for m in self.metadata.values()]
+        return result
+
+    def _metadata_get(self, call: Call) -> Any:
+        wanted = int(call.path.rsplit("/", 1)[1])
+        if wanted not in self.metadata:
+            raise FakeError(404, f"No developer metadata with ID: {wanted}")
+        return copy.deepcopy(self.metadata[wanted])
+
+    def _grid_data(self, text: str) -> tuple[str, dict[str, Any]]:
+        """``GridData`` of a range as a batchUpdate answer with grid data shows it (formatted values)."""
+        title, r1, c1, r2, c2 = parse_range(text)
+        sheet = self.sheet(title)
+        last = min(r2 or sheet.row_count, len(sheet.rows))
+        rows = []
+        for number in range(r1, last + 1):
+            line = sheet.rows[number - 1][c1 : (c2 + 1) if c2 is not None else None]
+            values = [{"formattedValue": _formatted(v)} if v not in ("", None) else {} for v in line]
+            while values and not values[-1]:
+                values.pop()
+            rows.append({"values": values} if values else {})
+        while rows and not rows[-1]:
+            rows.pop()
+        block: dict[str, Any] = {"rowData": rows}
+        if r1 > 1:
+            block["startRow"] = r1 - 1
+        if c1:
+            block["startColumn"] = c1
+        return title, block
 
     def _batch_get(self, call: Call) -> Any:
         render = call.params.get("valueRenderOption", ["FORMATTED_VALUE"])[0]
@@ -403,16 +447,105 @@ class FakeGoogle:
         raise FakeError(400, f"No grid with id: {sheet_id}")
 
     def _batch_update(self, call: Call) -> Any:
-        return self._atomic(lambda: {"replies": [self._one_update(r) for r in call.body.get("requests", [])]})
+        saved_metadata = copy.deepcopy(self.metadata)
+        try:
+            result = self._atomic(lambda: {"replies": [self._one_update(r) for r in call.body.get("requests", [])]})
+        except FakeError:
+            self.metadata = saved_metadata
+            raise
+        if call.body.get("includeSpreadsheetInResponse"):
+            spreadsheet = self._metadata(Call("GET", "", {}, None))
+            if call.body.get("responseIncludeGridData"):
+                for text in call.body.get("responseRanges", []):
+                    title, block = self._grid_data(text)
+                    for item in spreadsheet["sheets"]:
+                        if item["properties"]["title"] == title:
+                            item.setdefault("data", []).append(block)
+            result["updatedSpreadsheet"] = spreadsheet
+        return result
+
+    def _cell_value(self, cell: dict[str, Any]) -> Any:
+        entered = cell.get("userEnteredValue", {})
+        if "formulaValue" in entered:
+            return Formula(entered["formulaValue"])
+        for kind in ("stringValue", "numberValue", "boolValue"):
+            if kind in entered:
+                return entered[kind]
+        return ""
+
+    def _update_cells(self, spec: dict[str, Any]) -> None:
+        if "userEnteredValue" not in spec.get("fields", ""):
+            raise FakeError(400, "nicht nachgebildet: fields ohne userEnteredValue")
+        rows = spec.get("rows", [])
+        if "start" in spec:
+            start = spec["start"]
+            sheet = self._by_id(start["sheetId"])
+            top, left = start.get("rowIndex", 0), start.get("columnIndex", 0)
+            for i, row in enumerate(rows):
+                for j, cell in enumerate(row.get("values", [])):
+                    sheet.set(top + i + 1, left + j, self._cell_value(cell))
+            return
+        rng = spec["range"]
+        sheet = self._by_id(rng["sheetId"])
+        top, left = rng.get("startRowIndex", 0), rng.get("startColumnIndex", 0)
+        bottom = rng.get("endRowIndex", max(len(sheet.rows), top + len(rows)))
+        right = rng.get("endColumnIndex", max([sheet.column_count, *(len(r.get("values", [])) for r in rows)]))
+        for i in range(bottom - top):
+            values = rows[i].get("values", []) if i < len(rows) else []
+            if i >= len(rows) and top + i >= len(sheet.rows):
+                break
+            for j in range(right - left):
+                value = self._cell_value(values[j]) if j < len(values) else ""
+                if value != "" or sheet.cell(top + i + 1, left + j) != "":
+                    sheet.set(top + i + 1, left + j, value)
+
+    def _append_cells(self, spec: dict[str, Any]) -> None:
+        sheet = self._by_id(spec["sheetId"])
+        end = sheet.last_row()
+        rows = spec.get("rows", [])
+        sheet.row_count = max(sheet.row_count, end + len(rows))
+        for i, row in enumerate(rows):
+            sheet.set(end + 1 + i, 0, "")
+            for j, cell in enumerate(row.get("values", [])):
+                sheet.set(end + 1 + i, j, self._cell_value(cell))
 
     def _one_update(self, request: dict[str, Any]) -> dict[str, Any]:
         (name, spec), *_ = request.items()
+        if name == "updateCells":
+            self._update_cells(spec)
+            return {}
+        if name == "appendCells":
+            self._append_cells(spec)
+            return {}
+        if name == "createDeveloperMetadata":
+            meta = copy.deepcopy(spec["developerMetadata"])
+            if meta.get("location") != {"spreadsheet": True}:
+                raise FakeError(400, "nicht nachgebildet: Metadaten nur an der Tabelle")
+            wanted = int(meta.get("metadataId") or 1 + max(self.metadata, default=0))
+            if wanted in self.metadata:  # IDs are unique in a spreadsheet: a second create fails
+                raise FakeError(400, f"Developer metadata with ID {wanted} already exists.")
+            meta["metadataId"] = wanted
+            meta["location"] = {"locationType": "SPREADSHEET", "spreadsheet": True}
+            self.metadata[wanted] = meta
+            return {"createDeveloperMetadata": {"developerMetadata": copy.deepcopy(meta)}}
+        if name == "deleteDeveloperMetadata":
+            lookup = spec["dataFilter"]["developerMetadataLookup"]
+            gone = [
+                self.metadata.pop(mid)
+                for mid in list(self.metadata)
+                if all(self.metadata[mid].get(k) == v for k, v in lookup.items())
+            ]
+            return {"deleteDeveloperMetadata": {"deletedDeveloperMetadata": gone}}
         if name == "addSheet":
             props = spec.get("properties", {})
             if any(s.title == props["title"] for s in self.sheets):
                 raise FakeError(400, f'A sheet with the name "{props["title"]}" already exists.')
+            if "sheetId" in props and any(s.sheet_id == props["sheetId"] for s in self.sheets):
+                raise FakeError(400, f"A sheet with the id {props['sheetId']} already exists.")
             grid = props.get("gridProperties", {})
             sheet = self.add_sheet(props["title"])
+            if "sheetId" in props:
+                sheet.sheet_id = props["sheetId"]
             sheet.row_count = grid.get("rowCount", 1000)
             sheet.column_count = grid.get("columnCount", 26)
             sheet.frozen_rows = grid.get("frozenRowCount", 0)
@@ -630,12 +763,18 @@ def serve(fake: FakeGoogle) -> Iterator[str]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
             status, text = fake.handle(self.command, self.path, dict(self.headers.items()), body)
+            kind = fake.calls[-1].kind if fake.calls else ""
+            if fake.slow_reply.get(kind):
+                time.sleep(fake.slow_reply[kind].pop(0))  # applied; the answer comes too late
             payload = text.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json; charset=UTF-8")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                return  # the client gave up waiting (a timeout test)
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _answer
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from automation.errors import ConfigError
+from automation.domain.errors import ConfigError
 from tests.google.conftest import TOKEN_URL, GoogleWorkspace, service_account_json
 
 

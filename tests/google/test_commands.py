@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from automation.adapters.form_state import load_form_states
+from automation.adapters.google import wiring
+from automation.adapters.xlsx import WorkbookStore
 from automation.cli import main
-from automation.dataset import Dataset
-from automation.einrichten import layouts
-from automation.form_options import options_from_data, termin_id_from_option, termin_option_text
-from automation.form_state import load_form_states
-from automation.forms import load_forms
-from automation.google import wiring
-from automation.records import TABS, Termin, Verein, headers
-from automation.store.xlsx import WorkbookStore
+from automation.domain.dataset import Dataset
+from automation.domain.form_options import options_from_data, termin_id_from_option, termin_option_text
+from automation.domain.forms import load_forms
+from automation.domain.records import TABS, Termin, Verein, headers
+from automation.services.einrichten import layouts
 from tests.google.conftest import GoogleWorkspace, write_google_settings
 from tests.google.fake_google import FakeGoogle, serve
 
@@ -78,6 +78,17 @@ def test_formulare_creates_publishes_and_second_run_writes_nothing(
     output = run(gw.folder, "formulare")
     assert output.count("unverändert") == 3
     assert gw.fake.writes(start) == []
+
+    # the next sync maps answers with what »formulare« sent: no forms.get
+    gw.fake.add_form_response(
+        states["anmeldung"].form_id,
+        {"responseId": "r1", "createTime": "2027-03-01T09:00:00Z", "lastSubmittedTime": "2027-03-01T09:00:00Z",
+         "answers": {"0a000001": {"questionId": "0a000001", "textAnswers": {"answers": [{"value": "Anna"}]}}}},
+    )  # fmt: skip
+    start = len(gw.fake.calls)
+    (answer,) = gw.workspace().answer_source().fetch({"anmeldung": definition}, {"anmeldung": None})
+    assert answer.werte == {"vorname": ["Anna"]}
+    assert [k for k in gw.fake.kinds(start) if k != "token"] == ["responses.list"]
 
     # a new club changes the choices of the feedback form: one batchUpdate, only there
     gw.fake.sheet("Vereine").rows.append(["V-3", "Feuerwehr"])
@@ -145,7 +156,7 @@ def test_stand_in_api_over_loopback_http(tmp_path: Path, monkeypatch: pytest.Mon
         run(tmp_path, "formulare")
         states = load_form_states(tmp_path)
         assert states["anmeldung"].responder_url.endswith("/viewform")
-        from automation.workspace import Workspace
+        from automation.services.wiring import Workspace
 
         ws = Workspace.open(tmp_path)
         ds = Dataset.from_snapshot(ws.store().read())

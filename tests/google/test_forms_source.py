@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from automation.form_state import FormState, save_form_states
-from automation.forms import load_forms
-from automation.google.forms_source import filter_since
-from automation.google.wiring import open_answer_source
+from automation.adapters.form_state import FormState, save_form_states
+from automation.adapters.google.forms_source import filter_since
+from automation.adapters.google.wiring import open_answer_source
+from automation.domain.forms import load_forms
 from tests.google.conftest import GoogleWorkspace
 from tests.google.fake_google import FakeGoogle
 
@@ -79,7 +79,60 @@ def test_answers_are_mapped_by_question_id(gw: GoogleWorkspace) -> None:
     ]
     assert answer.unbekannt == {"Wie haben Sie von uns erfahren?": ["Zeitung"]}
     kinds = [k for k in gw.fake.kinds() if k != "token"]
-    assert kinds == ["forms.get", "responses.list"]
+    assert kinds == ["responses.list", "forms.get"]
+
+
+def fetch_kinds(gw: GoogleWorkspace, since: dt.datetime | None = None) -> tuple[list[str], list[object]]:
+    """One fetch of the Anmeldung form by a fresh source (as a new cron run would); request kinds and answers."""
+    start = len(gw.fake.calls)
+    forms = load_forms()
+    answers = gw.workspace().answer_source().fetch({"anmeldung": forms["anmeldung"]}, {"anmeldung": since})
+    return [k for k in gw.fake.kinds(start) if k != "token"], list(answers)
+
+
+def test_definitions_are_fetched_once_and_then_only_when_they_may_have_changed(gw: GoogleWorkspace) -> None:
+    gw.fake.forms["formular-a"]["revisionId"] = "00000007"
+    gw.fake.add_form_response("formular-a", response("r1", "2027-03-01T09:00:00Z", {"0a000001": ["Anna"]}))
+    kinds, _ = fetch_kinds(gw)
+    assert kinds == ["responses.list", "forms.get"]
+    assert (gw.folder / ".formulare-cache.json").exists()
+
+    # an idle run (nothing new since the watermark): one list request, no definition
+    kinds, answers = fetch_kinds(gw, dt.datetime(2027, 3, 2, 12, 0))
+    assert (kinds, answers) == (["responses.list"], [])
+
+    # a new answer to known questions: mapped from the cache, still no definition
+    gw.fake.add_form_response("formular-a", response("r2", "2027-03-03T09:00:00Z", {"0a000001": ["Bernd"]}))
+    kinds, answers = fetch_kinds(gw, dt.datetime(2027, 3, 2, 12, 0))
+    assert kinds == ["responses.list"]
+    assert [a.werte for a in answers] == [{"vorname": ["Bernd"]}]  # type: ignore[attr-defined]
+
+    # a question added by hand in the Forms editor: its ID is unknown, so the definition is fetched again
+    gw.fake.forms["formular-a"]["items"].append(
+        {"itemId": "2000cccc", "title": "Noch etwas?", "questionItem": {"question": {"questionId": "3000dddd"}}}
+    )
+    gw.fake.forms["formular-a"]["revisionId"] = "00000008"
+    gw.fake.add_form_response("formular-a", response("r3", "2027-03-04T09:00:00Z", {"3000dddd": ["Ja"]}))
+    kinds, answers = fetch_kinds(gw, dt.datetime(2027, 3, 3, 12, 0))
+    assert kinds == ["responses.list", "forms.get"]
+    assert [a.unbekannt for a in answers] == [{"Noch etwas?": ["Ja"]}]  # type: ignore[attr-defined]
+
+
+def test_a_new_revision_from_formulare_refreshes_the_cached_definition(gw: GoogleWorkspace) -> None:
+    gw.fake.add_form_response("formular-a", response("r1", "2027-03-01T09:00:00Z", {"0a000001": ["Anna"]}))
+    assert fetch_kinds(gw)[0] == ["responses.list", "forms.get"]
+    assert fetch_kinds(gw)[0] == ["responses.list"]
+    # »formulare« changed the form: formulare.json names another revision than the cache
+    state = FormState(form_id="formular-a", responder_url="https://x/viewform", revision_id="00000009")
+    save_form_states(gw.folder, {"anmeldung": state})
+    assert fetch_kinds(gw)[0] == ["responses.list", "forms.get"]
+
+
+def test_a_broken_cache_is_ignored(gw: GoogleWorkspace) -> None:
+    (gw.folder / ".formulare-cache.json").write_text("{kaputt", encoding="utf-8")
+    gw.fake.add_form_response("formular-a", response("r1", "2027-03-01T09:00:00Z", {"0a000001": ["Anna"]}))
+    kinds, answers = fetch_kinds(gw)
+    assert kinds == ["responses.list", "forms.get"] and len(answers) == 1
 
 
 def test_title_is_the_fallback_when_question_ids_differ(gw: GoogleWorkspace) -> None:
@@ -130,7 +183,7 @@ def test_forms_calls_go_through_the_same_retrying_stack(gw: GoogleWorkspace) -> 
 
 
 def test_missing_form_state_says_what_to_run(google_workspace: Callable[..., GoogleWorkspace]) -> None:
-    from automation.errors import ConfigError
+    from automation.domain.errors import ConfigError
 
     gw = google_workspace()
     forms = load_forms()

@@ -7,20 +7,20 @@ from collections.abc import Callable
 
 import pytest
 
-from automation.dataset import Dataset
-from automation.errors import GoogleApiError
-from automation.records import TABS, Kontakt, headers
+from automation.domain.dataset import Dataset
+from automation.domain.errors import GoogleApiError
+from automation.domain.records import TABS, Kontakt, headers, tab_headers
 from tests.google.conftest import GoogleWorkspace
 from tests.google.fake_google import Call, FakeGoogle
 from tests.google.test_store_contract import kontakt
 
-ALL_TABS = {spec.name: headers(spec.model) for spec in TABS}
+ALL_TABS = tab_headers()
 
 
 def seeded(make: Callable[..., GoogleWorkspace], rows: int) -> GoogleWorkspace:
     fake = FakeGoogle()
     header = headers(Kontakt)
-    from automation.cells import write_row
+    from automation.domain.cells import write_row
 
     body = [[write_row(kontakt(n)).get(h) or "" for h in header] for n in range(rows)]
     for spec in TABS:
@@ -46,8 +46,8 @@ def sync_like(gw: GoogleWorkspace, changed: int = 3, new: int = 2) -> tuple[list
     return [k for k in gw.fake.kinds(start) if k != "token"], seconds
 
 
-EXPECTED = ["spreadsheets.get", "values:batchGet", "spreadsheets.get", "values:batchGet", "values:batchUpdate",
-            "values:append"]  # fmt: skip
+# read (metadata, every tab); write: re-read of the touched tab, one atomic batchUpdate
+EXPECTED = ["spreadsheets.get", "values:batchGet", "values:batchGet", "spreadsheets:batchUpdate"]
 
 
 @pytest.mark.parametrize("rows", [10, 5000])
@@ -68,11 +68,17 @@ def test_writes_are_raw_and_batched(google_workspace: Callable[..., GoogleWorksp
     ds.put(kontakt(77, nachname="=1+1"))
     start = len(gw.fake.calls)
     store.apply(ds.changes())
-    writes = gw.fake.writes(start)
-    assert [c.kind for c in writes] == ["values:batchUpdate", "values:append"]
-    assert writes[0].body["valueInputOption"] == "RAW"
-    assert writes[1].params["valueInputOption"] == ["RAW"]
-    assert writes[1].params["insertDataOption"] == ["INSERT_ROWS"]
+    (write,) = gw.fake.writes(start)
+    assert write.kind == "spreadsheets:batchUpdate"
+    cells = [
+        v.get("userEnteredValue", {})
+        for r in write.body["requests"]
+        for spec in (r.get("updateCells") or r.get("appendCells") or {},)
+        for row in spec.get("rows", [])
+        for v in row["values"]
+    ]
+    assert all("formulaValue" not in c for c in cells)  # text is a stringValue: like RAW, never a formula
+    assert {"stringValue": "=1+1"} in cells
     sheet = gw.fake.sheet("Kontakte")
     assert sheet.cell(3, sheet.header_index("Vorname")) == '=HYPERLINK("http://böse")'  # text, no Formula
     assert sheet.records()[-1]["Nachname"] == "=1+1"
@@ -109,7 +115,7 @@ def test_deletes_descending_from_re_read_positions(google_workspace: Callable[..
     result = store.apply(ds.changes())
     assert result.deleted_rows == 2
     (update,) = [c for c in gw.fake.calls[start:] if c.kind == "spreadsheets:batchUpdate"]
-    starts = [r["deleteDimension"]["range"]["startIndex"] for r in update.body["requests"]]
+    starts = [r["deleteDimension"]["range"]["startIndex"] for r in update.body["requests"] if "deleteDimension" in r]
     assert starts == [6, 3]  # rows 7 and 4 (0-based 6, 3) after the insertion, descending
     ids = [r["Kontakt-ID"] for r in sheet.records()]
     assert ids == ["K-NEU", "K-00000", "K-00002", "K-00003", "K-00005"]

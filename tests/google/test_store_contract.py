@@ -11,14 +11,14 @@ from typing import Any
 import openpyxl
 import pytest
 
-from automation.dataset import Dataset
-from automation.records import TABS, Hinweis, Kontakt, headers
-from automation.store.base import Append, CellChange, ChangeSet, Delete, Replace, Store
-from automation.store.xlsx import WorkbookStore
+from automation.adapters.xlsx import WorkbookStore
+from automation.domain.dataset import Dataset
+from automation.domain.records import Hinweis, Kontakt, headers, tab_headers
+from automation.domain.store import Append, CellChange, ChangeSet, Delete, Replace, Store
 from tests.google.conftest import GoogleWorkspace
 from tests.google.fake_google import FakeGoogle
 
-ALL_TABS = {spec.name: headers(spec.model) for spec in TABS}
+ALL_TABS = tab_headers()
 
 
 @dataclass

@@ -17,15 +17,15 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
-from automation.dataset import Dataset
-from automation.job.runner import JobContext
-from automation.mail.senders import Sender
-from automation.mail.step import SendMessagesStep
-from automation.records import TABS, Anmeldung, Kontakt, Record, Termin, Versand, headers
-from automation.store.base import Append, ChangeSet
-from automation.store.xlsx import WorkbookStore
-from automation.warteliste import WaitlistStep
-from automation.workspace import Workspace
+from automation.adapters.mail.senders import Sender
+from automation.adapters.xlsx import WorkbookStore
+from automation.domain.dataset import Dataset
+from automation.domain.records import Anmeldung, Kontakt, Record, Termin, Versand
+from automation.domain.store import Append, ChangeSet
+from automation.services.mail.step import SendMessagesStep
+from automation.services.runner import JobContext
+from automation.services.steps import WaitlistStep
+from automation.services.wiring import Workspace
 
 NOW = dt.datetime(2027, 3, 1, 9, 0, 0)
 TERMIN = "T-2027-1"
@@ -110,7 +110,7 @@ class Space:
 
 
 def _row(record: Record) -> dict[str, Any]:
-    from automation.cells import write_row
+    from automation.domain.cells import write_row
 
     return write_row(record)
 
@@ -140,13 +140,10 @@ def make_space(tmp_path: Path) -> Any:
     """``make_space(tageslimit=…, extra="smtp_port = 25")`` → a :class:`Space` with all tabs created."""
 
     def factory(tageslimit: int = 500, extra: str = "", name: str = "ws") -> Space:
-        folder = tmp_path / name
-        folder.mkdir()
+        from tests.factory import build_workspace
+
         text = SETTINGS.format(tageslimit=tageslimit, extra=extra)
-        (folder / "gespraechsrunde.toml").write_text(text, encoding="utf-8")
-        space = Space(folder, text)
-        space.store().ensure_tabs({spec.name: headers(spec.model) for spec in TABS})
-        return space
+        return Space(build_workspace(tmp_path / name, settings=text), text)
 
     return factory
 

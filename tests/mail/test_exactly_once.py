@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from automation.lock import LOCK_FILE
-from automation.mail.commands import resend
+from automation.adapters.lock import LOCK_FILE
+from automation.services.mail.commands import resend
 from tests.mail.conftest import NOW, SMTP_EXTRA, TERMIN, Received, anmeldung, free_port, kontakt, termin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,9 +23,10 @@ CRASH_SCRIPT = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
-    from automation.mail.senders import OutboxSender
+    from automation.adapters.mail.senders import OutboxSender
     from tests.mail.conftest import Space, NOW
-    from automation.mail.step import SendMessagesStep
+    from automation.services.mail.step import SendMessagesStep
+    from automation.adapters.lock import workspace_lock
 
     folder, k, mode = Path(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 
@@ -40,8 +41,9 @@ CRASH_SCRIPT = textwrap.dedent(
             self.sent += 1
 
     space = Space(folder, "")
-    ctx = space.context(NOW)
-    SendMessagesStep(Crashing(folder / "ausgang"), batch_size=3).run(ctx)
+    with workspace_lock(folder):  # as every caller of the step does (open_workspace)
+        ctx = space.context(NOW)
+        SendMessagesStep(Crashing(folder / "ausgang"), batch_size=3).run(ctx)
     sys.exit(0)
     """
 )

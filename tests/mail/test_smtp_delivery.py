@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 
-from automation.form_state import FormState, save_form_states
+from automation.adapters.form_state import FormState, save_form_states
 from tests.mail.conftest import NOW, SMTP_EXTRA, TERMIN, anmeldung, kontakt, termin
 
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from automation.mail.kinds import Art
-from automation.mail.render import Renderer, sample_context
-from automation.settings import Settings
+from automation.adapters.mail.render import Renderer, sample_context
+from automation.domain.mail.kinds import Art
+from automation.domain.settings import Settings
 from tests.mail.conftest import TERMIN, anmeldung, kontakt, read_eml, termin
 
 GOLDEN = Path(__file__).parent / "golden"

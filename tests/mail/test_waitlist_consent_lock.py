@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from automation.errors import LockedError
-from automation.lock import LOCK_FILE, workspace_lock
-from automation.mail.commands import MessageCommandError, invite, resend
-from automation.records import Anmeldung, Versand
+from automation.adapters.lock import LOCK_FILE, workspace_lock
+from automation.domain.errors import LockedError
+from automation.domain.records import Anmeldung, Versand
+from automation.services.mail.commands import MessageCommandError, invite, resend
 from tests.mail.conftest import NOW, TERMIN, anmeldung, kontakt, termin
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -130,10 +130,10 @@ RACE_SCRIPT = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from automation.errors import LockedError
-    from automation.lock import workspace_lock
-    from automation.mail.senders import OutboxSender
-    from automation.mail.step import SendMessagesStep
+    from automation.domain.errors import LockedError
+    from automation.adapters.lock import workspace_lock
+    from automation.adapters.mail.senders import OutboxSender
+    from automation.services.mail.step import SendMessagesStep
     from tests.mail.conftest import Space, NOW
 
     folder = Path(sys.argv[1])

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from automation.tischplan import Instanz
+from automation.domain.tischplan import Instanz
 
 
 def instanz_daten(**extra: Any) -> dict[str, Any]:

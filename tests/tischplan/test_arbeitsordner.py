@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from automation.errors import ConfigError, InfeasibleError
-from automation.form_options import termin_option_text
-from automation.records import Anmeldung, Kommune, Kontakt, Record, Termin, TischplanZeile, Verein
-from automation.settings import TischplanSettings
-from automation.tischplan import violations
-from automation.tischplan.arbeitsordner import braucht_barrierefreiheit, instanz_aus_arbeitsordner
-from automation.tischplan.model import Plan
+from automation.domain.errors import ConfigError, InfeasibleError
+from automation.domain.form_options import termin_option_text
+from automation.domain.records import Anmeldung, Kommune, Kontakt, Record, Termin, TischplanZeile, Verein
+from automation.domain.settings import TischplanSettings
+from automation.domain.tischplan import violations
+from automation.domain.tischplan.arbeitsordner import braucht_barrierefreiheit, instanz_aus_arbeitsordner
+from automation.domain.tischplan.model import Plan
 from tests.conftest import read_dataset, registration, run_cli, write_answers
 
 TERMIN = Termin(
@@ -190,6 +191,12 @@ def test_termin_end_to_end_writes_plan_print_and_tab(make_workspace) -> None:  #
     for runde in plan.runden:
         assert sorted(p for t in runde.tische for p in t.teilnehmende) == sorted(ids)
     assert "Begleitung von Vorname3 N." in html and "Vorname0 N." in html and "Nachname0" not in html
+    assert "Markt der Möglichkeiten" in html and "Samstag, 13.03.2027" in html and "Bürgerhaus Adorf" in html
+    for printed in ("tischplan-T-2027-1.html", "tischplan-T-2027-1.json"):
+        assert (folder / "ausgabe" / printed).stat().st_mode & 0o044 == 0o044  # readable, not 0600
+    if shutil.which("chromium"):
+        pdf = folder / "ausgabe" / "tischplan-T-2027-1.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF") and "PDF zum Drucken geschrieben" in result.output
 
     rows = data.all(TischplanZeile)
     mine = [z for z in rows if z.termin_id == "T-2027-1"]

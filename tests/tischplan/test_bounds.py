@@ -8,14 +8,9 @@ from collections import Counter
 
 import pytest
 
-from automation.tischplan.bounds import (
-    absent_groups_bound,
-    coverage_bound,
-    municipality_bound,
-    repeats_bound,
-)
-from automation.tischplan.model import Instanz, Teilnehmende, Tisch, Verein
-from automation.tischplan.problem import compile_problem
+from automation.domain.tischplan.bounds import absent_groups_bound, coverage_bound, municipality_bound, repeats_bound
+from automation.domain.tischplan.model import Instanz, Teilnehmende, Tisch, Verein
+from automation.domain.tischplan.problem import compile_problem
 
 
 def _tiny(seed: int) -> Instanz:

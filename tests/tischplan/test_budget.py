@@ -11,14 +11,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import automation.tischplan.search as search_module
-from automation.tischplan import solve, violations
-from automation.tischplan.beispiele import markt, realistic_market
-from automation.tischplan.bounds import compute_bounds
-from automation.tischplan.club_placement import place_clubs
-from automation.tischplan.problem import compile_problem
-from automation.tischplan.search import Budget, anneal
-from automation.tischplan.solver import _plan_from, _start, planned_iterations
+import automation.domain.tischplan.search as search_module
+from automation.domain.tischplan import solve, violations
+from automation.domain.tischplan.beispiele import markt, realistic_market
+from automation.domain.tischplan.bounds import compute_bounds
+from automation.domain.tischplan.club_placement import place_clubs
+from automation.domain.tischplan.problem import compile_problem
+from automation.domain.tischplan.search import Budget, anneal
+from automation.domain.tischplan.solver import _plan_from, _start, planned_iterations
 
 
 def _jumpy_clock() -> Iterator[float]:

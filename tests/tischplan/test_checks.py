@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from automation.tischplan import Instanz, Plan, solve, violations
+from automation.domain.tischplan import Instanz, Plan, solve, violations
 from tests.tischplan.conftest import instanz_daten
 
 

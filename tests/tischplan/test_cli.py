@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from automation.cli import main
-from automation.tischplan import Instanz, violations
-from automation.tischplan.model import Plan
+from automation.domain.tischplan import Instanz, violations
+from automation.domain.tischplan.model import Plan
 from tests.tischplan.conftest import instanz_daten
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from automation.tischplan import Instanz, solve
-from automation.tischplan.ausgabe import anzeigename, plan_rows
-from automation.tischplan.beispiele import markt
-from automation.tischplan.druck import druckfassung, seitenzahl
+from automation.adapters.printouts.tischplan_ausgabe import anzeigename
+from automation.adapters.printouts.tischplan_druck import Veranstaltung, druckfassung, rundenzeiten, seitenzahl
+from automation.domain.tischplan import Instanz, solve
+from automation.domain.tischplan.beispiele import markt
 from tests.tischplan.conftest import instanz_daten
 
 
@@ -30,18 +30,8 @@ def test_html_escapes_and_shows_route_cards() -> None:
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; B." in html
     assert "Turn- &amp; Sportverein" in html
-    assert html.count('class="seite karte laufkarte"') == len(instanz.teilnehmende)
-    assert "Laufkarte für K2" in html
-
-
-def test_plan_rows_have_the_tab_columns() -> None:
-    instanz = markt(1)
-    plan = solve(instanz, iterations=500).plan
-    rows = plan_rows(instanz, plan)
-    assert len(rows) == instanz.runden * len(instanz.tische)
-    assert all(list(r) == ["Runde", "Tisch", "Vereine", "Teilnehmende", "Lotsen"] for r in rows)
-    lotsen = {p.id for p in instanz.teilnehmende if p.lotse}
-    assert all(set(filter(None, r["Lotsen"].split(", "))) <= lotsen for r in rows)
+    assert html.count('class="a6 laufkarte"') == len(instanz.teilnehmende)
+    assert "<h2>K2</h2>" in html
 
 
 @pytest.mark.browser
@@ -75,9 +65,63 @@ def test_print_version_has_one_page_per_card_in_chromium(tmp_path: Path) -> None
         capture_output=True,
         timeout=120,
     )
-    seiten = len(pypdf.PdfReader(str(pdf)).pages)
+    reader = pypdf.PdfReader(str(pdf))
     # a card or sign that overflowed its page would add a page
-    assert seiten == seitenzahl(instanz)
+    assert len(reader.pages) == seitenzahl(instanz)
+    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in reader.pages]
+    overview = -(-len(instanz.tische) // 5)
+    assert sizes[:overview] == [(842, 595)] * overview  # the overview in landscape, the rest upright A4
+    assert set(sizes[overview:]) == {(595, 842)}
+    cards = sum(1 for p in instanz.teilnehmende if "+" not in p.id)
+    card_pages = [i for i, page in enumerate(reader.pages) if "Dort sind" in (page.extract_text() or "")]
+    assert len(card_pages) == -(-cards // 4)  # four A6 route cards to an A4 sheet
+
+
+def test_route_cards_are_alphabetical_with_event_and_round_times() -> None:
+    daten = instanz_daten()
+    for person, name in zip(
+        daten["teilnehmende"], ["Zora Ziegler", "Anna Becker", "anna Adler", "Max Mut"], strict=False
+    ):
+        person["name"] = name
+    instanz = Instanz.model_validate(daten)
+    event = Veranstaltung(
+        titel="Markt im Tal",
+        datum=__import__("datetime").date(2027, 3, 13),
+        ort="Bürgerhaus",
+        rundenzeiten=rundenzeiten(__import__("datetime").time(14), __import__("datetime").time(17), 2),
+    )
+    html = druckfassung(instanz, solve(instanz, iterations=500).plan, veranstaltung=event)
+    names = [part.split("</h2>")[0] for part in html.split("<h2>")[1:]]
+    cards = [n for n in names if n in {"Zora Z.", "Anna B.", "anna A.", "Max M."}]
+    assert cards == sorted(cards, key=str.casefold) and len(cards) == 4
+    assert html.count("Markt im Tal") >= len(instanz.teilnehmende)  # on every card
+    assert "Samstag, 13.03.2027" in html and "14:15–15:35" in html and "15:40–17:00" in html
+
+
+def test_two_people_with_the_same_short_name_are_told_apart() -> None:
+    daten = instanz_daten()
+    daten["teilnehmende"][0]["name"] = "Anna Becker"
+    daten["teilnehmende"][1]["name"] = "Anna Brandt"
+    daten["teilnehmende"][2]["name"] = "Otto Lang"
+    daten["teilnehmende"][3]["name"] = "Otto Lang"
+    instanz = Instanz.model_validate(daten)
+    html = druckfassung(instanz, solve(instanz, iterations=500).plan)
+    assert "<h2>Anna Becker</h2>" in html and "<h2>Anna Brandt</h2>" in html
+    assert "<h2>Otto Lang (1)</h2>" in html and "<h2>Otto Lang (2)</h2>" in html
+    assert "Anna B.<" not in html
+
+
+def test_round_times_split_the_afternoon() -> None:
+    import datetime as dt
+
+    assert rundenzeiten(dt.time(14), dt.time(17), 4) == {
+        1: "14:15–14:52",
+        2: "14:57–15:34",
+        3: "15:39–16:16",
+        4: "16:21–16:58",
+    }
+    assert rundenzeiten(None, dt.time(17), 4) == {}
+    assert rundenzeiten(dt.time(14), dt.time(14, 20), 4) == {}  # too short to be sensible: no times
 
 
 def test_companions_are_grouped_with_their_person() -> None:
@@ -92,5 +136,5 @@ def test_companions_are_grouped_with_their_person() -> None:
     html = druckfassung(instanz, solve(instanz, iterations=500).plan, namen)
     assert html.count("Anna B. +2") == 2  # one cell per round
     assert "Begleitung 1 von Anna B." not in html
-    assert html.count('class="seite karte laufkarte"') == len(instanz.teilnehmende) - 2
+    assert html.count('class="a6 laufkarte"') == len(instanz.teilnehmende) - 2
     assert "Anna B. (mit 2 Begleitungen)" in html

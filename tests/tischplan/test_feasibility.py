@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from automation.errors import InfeasibleError
-from automation.tischplan import Instanz, solve
+from automation.domain.errors import InfeasibleError
+from automation.domain.tischplan import Instanz, solve
 from tests.tischplan.conftest import instanz_daten
 
 

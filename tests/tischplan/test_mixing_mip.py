@@ -9,14 +9,14 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from automation.tischplan import solve, violations
-from automation.tischplan.beispiele import golfer, markt
-from automation.tischplan.bounds import coverage_bound
-from automation.tischplan.club_placement import place_clubs
-from automation.tischplan.mip import solve_coverage
-from automation.tischplan.mixing import _State, construction, freedom_start, is_pure_mixing
-from automation.tischplan.model import Instanz, Teilnehmende, Tisch
-from automation.tischplan.problem import compile_problem
+from automation.domain.tischplan import solve, violations
+from automation.domain.tischplan.beispiele import golfer, markt
+from automation.domain.tischplan.bounds import coverage_bound
+from automation.domain.tischplan.club_placement import place_clubs
+from automation.domain.tischplan.mip import solve_coverage
+from automation.domain.tischplan.mixing import _State, construction, freedom_start, is_pure_mixing
+from automation.domain.tischplan.model import Instanz, Teilnehmende, Tisch
+from automation.domain.tischplan.problem import compile_problem
 from tests.tischplan.test_bounds import _brute_force, _tiny
 
 
@@ -94,8 +94,8 @@ def test_mip_closes_the_gap_of_the_b_matching_bound() -> None:
 
 
 def test_theme_fit_counts_pairs_of_clubs_at_a_table() -> None:
-    from automation.tischplan.metrics import theme_fit
-    from automation.tischplan.model import Plan, PlanTisch, Verein
+    from automation.domain.tischplan.metrics import theme_fit
+    from automation.domain.tischplan.model import Plan, PlanTisch, Verein
 
     instanz = Instanz(
         runden=1,

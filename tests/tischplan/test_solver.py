@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation.tischplan import Instanz, solve, violations
-from automation.tischplan.beispiele import golfer, markt
-from automation.tischplan.model import Teilnehmende, Tisch, Verein
+from automation.domain.tischplan import Instanz, solve, violations
+from automation.domain.tischplan.beispiele import golfer, markt
+from automation.domain.tischplan.model import Teilnehmende, Tisch, Verein
 
 
 @st.composite

@@ -1,0 +1,1 @@
+"""The edges: the workbook, CSV exports, Google, mail senders, printouts and files."""

@@ -1,0 +1,1 @@
+"""Mail at the edge: templates, calendar files, the e-mail itself, senders, the journal."""

@@ -1,0 +1,228 @@
+"""Templates of the messages (``vorlagen/mail/``) and the data they are rendered with.
+
+Each kind has three templates: ``<name>.betreff.txt`` (subject), ``<name>.txt`` (plain text) and
+``<name>.html``. A workspace's own ``vorlagen/`` folder is searched first, so a municipality can replace
+any of them. Autoescaping is on for ``.html`` (names from forms are escaped), off for plain text.
+:data:`PLACEHOLDERS` names every variable with a sample value: ``gespraechsrunde vorlagen`` renders all
+templates with these samples for a preview, and the golden-file tests use the same samples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from automation.adapters.links import PersonalLinks
+from automation.domain.mail.kinds import Art
+from automation.domain.records import Anmeldung, Kontakt, Termin
+from automation.domain.resources import vorlagen_dir
+from automation.domain.settings import Settings
+
+_WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+_MONTHS = (
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+def date_long(value: dt.date) -> str:
+    """``Samstag, 13. März 2027``."""
+    return f"{_WEEKDAYS[value.weekday()]}, {value.day}. {_MONTHS[value.month - 1]} {value.year}"
+
+
+def time_span(start: dt.time | None, end: dt.time | None) -> str:
+    if start is None:
+        return ""
+    if end is None:
+        return f"ab {start:%H:%M} Uhr"
+    return f"{start:%H:%M} bis {end:%H:%M} Uhr"
+
+
+def one_line(text: str) -> str:
+    """Control characters (CR, LF, TAB …) become spaces; for subjects and display names."""
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def environment(workspace_folder: Path | None = None) -> jinja2.Environment:
+    """Jinja environment: the workspace's ``vorlagen/`` first, then the packaged templates."""
+    loaders: list[jinja2.BaseLoader] = []
+    if workspace_folder is not None:
+        loaders.append(jinja2.FileSystemLoader(workspace_folder / "vorlagen"))
+    loaders.append(jinja2.FileSystemLoader(vorlagen_dir()))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+class Renderer:
+    """Renders subject, text and HTML of a message kind."""
+
+    def __init__(self, workspace_folder: Path | None = None) -> None:
+        self.env = environment(workspace_folder)
+
+    def render(self, art: Art, context: dict[str, Any]) -> Rendered:
+        name = f"mail/{art.template}"
+        subject = one_line(self.env.get_template(f"{name}.betreff.txt").render(context))
+        text = self.env.get_template(f"{name}.txt").render(context)
+        html = self.env.get_template(f"{name}.html").render(context)
+        return Rendered(subject=subject, text=text, html=html)
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("ja" if value else "nein")
+
+
+def build_context(
+    settings: Settings,
+    kontakt: Kontakt,
+    termin: Termin,
+    anmeldung: Anmeldung | None,
+    links: PersonalLinks,
+    tables: list[tuple[int, str]] | None = None,
+) -> dict[str, Any]:
+    """The variables of a message (see :data:`PLACEHOLDERS`)."""
+    darstellung = settings.darstellung
+    return {
+        "kommune": darstellung.kommune,
+        "titel": settings.titel,
+        "farbe": darstellung.farbe,
+        "logo": darstellung.logo,
+        "kontakt_adresse": darstellung.kontakt_adresse or settings.mail.antwort_an or settings.mail.absender_adresse,
+        "erinnerung_tage": settings.mail.erinnerung_tage_vorher,
+        "person": {"name": kontakt.display_name, "vorname": kontakt.vorname or kontakt.display_name},
+        "termin": {
+            "id": termin.termin_id,
+            "titel": termin.titel,
+            "datum": date_long(termin.datum),
+            "uhrzeit": time_span(termin.beginn, termin.ende),
+            "ort": termin.ort or "",
+            "adresse": termin.adresse or "",
+            "anmeldeschluss": date_long(termin.anmeldeschluss) if termin.anmeldeschluss else "",
+        },
+        "anmeldung": None
+        if anmeldung is None
+        else {
+            "id": anmeldung.anmelde_id,
+            "personen": anmeldung.personen,
+            "begleitpersonen": anmeldung.personen - 1,
+            "interessen": ", ".join(anmeldung.interessen),
+            "barrierefreiheit": anmeldung.barrierefreiheit or "",
+            "kinderbetreuung": _yes_no(anmeldung.kinderbetreuung) or "",
+            "bemerkung": anmeldung.bemerkung or "",
+        },
+        "links": {
+            "absage": links.absage or "",
+            "abmelden": links.abmelden,
+            "feedback": links.feedback or "",
+            "anmeldung": links.anmeldung or "",
+        },
+        "tische": [{"runde": runde, "tisch": tisch} for runde, tisch in (tables or [])],
+    }
+
+
+# Every placeholder of the templates with a sample value (the preview and the golden files use these).
+PLACEHOLDERS: dict[str, str] = {
+    "kommune": "Name der Kommune (darstellung.kommune)",
+    "titel": "Titel der Gesprächsrunden (titel)",
+    "farbe": "Hauptfarbe (darstellung.farbe)",
+    "logo": "Adresse des Logos oder leer (darstellung.logo)",
+    "kontakt_adresse": "E-Mail der Koordination",
+    "erinnerung_tage": "Tage vor dem Termin, an denen erinnert wird",
+    "person.name / person.vorname": "Name der Person",
+    "termin.id / titel / datum / uhrzeit / ort / adresse / anmeldeschluss": "der Termin",
+    "anmeldung.id / personen / begleitpersonen / interessen / barrierefreiheit / kinderbetreuung / bemerkung": (
+        "die Anmeldung (leer bei Einladungen)"
+    ),
+    "links.absage / abmelden / feedback / anmeldung": "persönliche Links",
+    "tische": "Liste von {runde, tisch} aus dem Tischplan (nur Erinnerung, wenn der Plan steht)",
+    "lotse.name": "wer die Person am Eingang begrüßt (Bestätigung, Nachgerückt, Erinnerung; nur mit Lotsin/Lotse)",
+    "lotsen_leute / lotse_tische / ankunft": "Lotsen-Briefing: begleitete Menschen, Tische, Ankunftszeit",
+}
+
+
+def sample_records() -> tuple[Kontakt, Termin, Anmeldung, PersonalLinks, list[tuple[int, str]]]:
+    """Sample data for previews and golden files: fixed, with umlauts and a name that needs escaping."""
+    kontakt = Kontakt(
+        kontakt_id="K-0000BEISPIEL", vorname="Jördis", nachname="Müller-Lüdenscheidt", email="joerdis@example.org"
+    )
+    termin = Termin(
+        termin_id="T-2027-1",
+        titel="Markt der Möglichkeiten",
+        datum=dt.date(2027, 3, 13),
+        beginn=dt.time(10, 0),
+        ende=dt.time(13, 0),
+        ort="Bürgerhaus am Markt",
+        adresse="Marktplatz 1, 12345 Musterstadt",
+        anmeldeschluss=dt.date(2027, 3, 6),
+        plaetze=60,
+        status="Anmeldung offen",
+    )
+    anmeldung = Anmeldung(
+        anmelde_id="A-0000BEISPIEL",
+        termin_id=termin.termin_id,
+        kontakt_id=kontakt.kontakt_id,
+        personen=2,
+        interessen=["Sport", "Kultur & Musik"],
+        barrierefreiheit="Rollstuhl",
+        kinderbetreuung=True,
+        bemerkung="Wir kommen etwas später.",
+    )
+    links = PersonalLinks(
+        absage="https://docs.google.com/forms/d/e/BEISPIEL/viewform?usp=pp_url&entry.201326593=A-0000BEISPIEL",
+        abmelden="https://docs.google.com/forms/d/e/BEISPIEL/viewform?usp=pp_url&entry.201326594=K-0000BEISPIEL",
+        feedback="https://docs.google.com/forms/d/e/FEEDBACK/viewform?usp=pp_url&entry.184549377=A-0000BEISPIEL",
+        anmeldung="https://docs.google.com/forms/d/e/ANMELDUNG/viewform",
+    )
+    return kontakt, termin, anmeldung, links, [(1, "A"), (2, "C"), (3, "B")]
+
+
+def sample_context(settings: Settings, art: Art) -> dict[str, Any]:
+    kontakt, termin, anmeldung, links, tables = sample_records()
+    context = build_context(
+        settings,
+        kontakt,
+        termin,
+        None if art is Art.EINLADUNG else anmeldung,
+        links,
+        tables if art is Art.ERINNERUNG else None,
+    )
+    if art is Art.LOTSEN_BRIEFING:  # a guide's people, their tables and when to arrive
+        context.update(
+            lotsen_leute=[
+                {"name": "Amira <K.>", "sprache": "Arabisch", "kommune": "Musterstadt", "begleitpersonen": 1,
+                 "barrierefreiheit": "Rollator", "tische": [{"runde": 1, "tisch": "T2"}, {"runde": 2, "tisch": "T4"}]},
+                {"name": "Jonas B.", "sprache": "", "kommune": "", "begleitpersonen": 0, "barrierefreiheit": "",
+                 "tische": []},
+            ],
+            lotse_tische=[{"runde": 1, "tisch": "T2"}, {"runde": 2, "tisch": "T4"}],
+            ankunft="09:30 Uhr",
+        )  # fmt: skip
+    return context

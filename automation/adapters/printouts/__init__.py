@@ -1,0 +1,1 @@
+"""Printouts and plan files: HTML for the browser to print, JSON."""

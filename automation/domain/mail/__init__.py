@@ -1,0 +1,1 @@
+"""Message kinds and where messages are chosen (pure)."""

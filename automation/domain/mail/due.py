@@ -1,0 +1,252 @@
+"""Where messages are chosen: who is due for which message today.
+
+Every rule is here, one function per kind; :func:`due_messages` collects them. A message is due while
+``Versand`` has no row for its key, or only a ``geplant`` one (planned, waiting for the daily limit). A
+row in any other state means the message was sent, failed, or may have gone out (``unklar``): it is
+never chosen again; ``gespraechsrunde versand wiederholen`` resends on purpose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from automation.domain.dataset import Dataset
+from automation.domain.mail.kinds import Art, MessageKey
+from automation.domain.records import Anmeldung, Kommune, Kontakt, Termin, TischplanZeile, Versand
+
+FEEDBACK_DAYS = 14  # Feedback-Bitte only within two weeks after the date
+_CLOSED = ("abgesagt", "durchgeführt")
+
+
+@dataclass(frozen=True)
+class DueMessage:
+    """One message that should go out: its key and the records it is about."""
+
+    key: MessageKey
+    kontakt: Kontakt
+    termin: Termin
+    anmeldung: Anmeldung | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)  # kind-specific template variables
+
+    @property
+    def art(self) -> Art:
+        return self.key.art
+
+
+def consent_problem(art: Art, kontakt: Kontakt) -> str | None:
+    """Why this person must not get a message of this kind (German), or None. Checked on every path."""
+    if art is Art.EINLADUNG:
+        if kontakt.abgemeldet:
+            return "hat sich abgemeldet (Spalte »Abgemeldet«)"
+        if not kontakt.einwilligung_einladungen:
+            return "hat nicht in Einladungen eingewilligt (Spalte »Einwilligung Einladungen«)"
+    return None
+
+
+class _Ledger:
+    """The ``Versand`` rows by key."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.rows = {v.schluessel: v for v in dataset.all(Versand)}
+
+    def done(self, key: MessageKey) -> bool:
+        """A row beyond ``geplant`` exists: the message is never chosen again."""
+        row = self.rows.get(str(key))
+        return row is not None and row.status != "geplant"
+
+    def row(self, key: MessageKey) -> Versand | None:
+        row = self.rows.get(str(key))
+        return row if row is not None and row.status != "geplant" else None
+
+
+def _open_for_registration(termin: Termin, today: dt.date) -> bool:
+    if termin.status != "Anmeldung offen" or termin.datum < today:
+        return False
+    return termin.anmeldeschluss is None or termin.anmeldeschluss >= today
+
+
+def _upcoming(termin: Termin, today: dt.date) -> bool:
+    return termin.status not in _CLOSED and termin.datum >= today
+
+
+def _municipalities(dataset: Dataset, termin: Termin) -> set[str] | None:
+    """Names and Kürzel of the date's municipalities (None: the date is for everyone)."""
+    if not termin.kommunen:
+        return None
+    wanted = {k.casefold() for k in termin.kommunen}
+    names = set(wanted)
+    for kommune in dataset.all(Kommune):
+        if kommune.name.casefold() in wanted or kommune.kuerzel.casefold() in wanted:
+            names |= {kommune.name.casefold(), kommune.kuerzel.casefold()}
+    return names
+
+
+def invitations(dataset: Dataset, today: dt.date, termin_ids: Iterable[str] | None = None) -> list[DueMessage]:
+    """Einladung: consent given, not unsubscribed, not yet invited to this date, not registered, date open."""
+    ledger = _Ledger(dataset)
+    wanted = set(termin_ids) if termin_ids is not None else None
+    registered = {(a.termin_id, a.kontakt_id) for a in dataset.all(Anmeldung)}
+    result = []
+    for termin in dataset.all(Termin):
+        if (wanted is not None and termin.termin_id not in wanted) or not _open_for_registration(termin, today):
+            continue
+        places = _municipalities(dataset, termin)
+        for kontakt in dataset.all(Kontakt):
+            key = MessageKey(Art.EINLADUNG, termin.termin_id, kontakt.kontakt_id)
+            if consent_problem(Art.EINLADUNG, kontakt) is not None or ledger.done(key):
+                continue
+            if (termin.termin_id, kontakt.kontakt_id) in registered:
+                continue
+            if places is not None and kontakt.kommune and kontakt.kommune.casefold() not in places:
+                continue
+            result.append(DueMessage(key, kontakt, termin))
+    return result
+
+
+def _registrations(dataset: Dataset) -> Iterable[tuple[Anmeldung, Kontakt, Termin]]:
+    for anmeldung in dataset.all(Anmeldung):
+        kontakt = dataset.get(Kontakt, anmeldung.kontakt_id)
+        termin = dataset.get(Termin, anmeldung.termin_id)
+        if kontakt is not None and termin is not None:
+            yield anmeldung, kontakt, termin
+
+
+def registration_messages(dataset: Dataset, today: dt.date) -> list[DueMessage]:
+    """Bestätigung, Warteliste, Nachgerückt (was told »Warteliste«, now has a place), Absage-Bestätigung."""
+    ledger = _Ledger(dataset)
+    result = []
+    for anmeldung, kontakt, termin in _registrations(dataset):
+        if not _upcoming(termin, today):
+            continue
+
+        def key(art: Art, kontakt_id: str = kontakt.kontakt_id, termin_id: str = termin.termin_id) -> MessageKey:
+            return MessageKey(art, termin_id, kontakt_id)
+
+        art: Art | None = None
+        if anmeldung.status == "angemeldet":
+            if not (ledger.done(key(Art.BESTAETIGUNG)) or ledger.done(key(Art.NACHGERUECKT))):
+                art = Art.NACHGERUECKT if ledger.done(key(Art.WARTELISTE)) else Art.BESTAETIGUNG
+        elif anmeldung.status == "Warteliste":
+            if not (ledger.done(key(Art.WARTELISTE)) or ledger.done(key(Art.BESTAETIGUNG))):
+                art = Art.WARTELISTE
+        elif anmeldung.status == "abgesagt" and not ledger.done(key(Art.ABSAGE)):
+            art = Art.ABSAGE
+        if art is not None:
+            result.append(DueMessage(key(art), kontakt, termin, anmeldung))
+    return result
+
+
+def reminders(dataset: Dataset, today: dt.date, days_before: int) -> list[DueMessage]:
+    """Erinnerung: from ``days_before`` days before the date, to those with a place who were told so.
+
+    Nobody gets one whose confirmation went out inside that window anyway (registered shortly before).
+    """
+    ledger = _Ledger(dataset)
+    result = []
+    for anmeldung, kontakt, termin in _registrations(dataset):
+        if anmeldung.status != "angemeldet" or not _upcoming(termin, today):
+            continue
+        if (termin.datum - today).days > days_before:
+            continue
+        key = MessageKey(Art.ERINNERUNG, termin.termin_id, kontakt.kontakt_id)
+        if ledger.done(key):
+            continue
+        told = [
+            ledger.row(MessageKey(art, termin.termin_id, kontakt.kontakt_id))
+            for art in (Art.BESTAETIGUNG, Art.NACHGERUECKT)
+        ]
+        told_rows = [row for row in told if row is not None]
+        if not told_rows:
+            continue
+        window_start = termin.datum - dt.timedelta(days=days_before)
+        if any(row.zeit is not None and row.zeit.date() >= window_start for row in told_rows):
+            continue
+        result.append(DueMessage(key, kontakt, termin, anmeldung))
+    return result
+
+
+def feedback_requests(dataset: Dataset, today: dt.date) -> list[DueMessage]:
+    """Feedback-Bitte: from the day after the date (for two weeks), to those marked »teilgenommen«."""
+    ledger = _Ledger(dataset)
+    result = []
+    for anmeldung, kontakt, termin in _registrations(dataset):
+        if anmeldung.status != "teilgenommen" or termin.status == "abgesagt":
+            continue
+        if not (1 <= (today - termin.datum).days <= FEEDBACK_DAYS):
+            continue
+        key = MessageKey(Art.FEEDBACK, termin.termin_id, kontakt.kontakt_id)
+        if not ledger.done(key):
+            result.append(DueMessage(key, kontakt, termin, anmeldung))
+    return result
+
+
+def guide_briefings(dataset: Dataset, today: dt.date, days_before: int) -> list[DueMessage]:
+    """Lotsen-Briefing: from ``days_before`` days before the date, to each guide with a place who accompanies
+    someone (``Anmeldungen.Begleitet von``): their people, their tables, when to arrive."""
+    from automation.domain.lotsen import WITH_PLACE
+
+    ledger = _Ledger(dataset)
+    kontakte = {k.kontakt_id: k for k in dataset.all(Kontakt)}
+    anmeldungen = dataset.all(Anmeldung)
+    result = []
+    for anmeldung, kontakt, termin in _registrations(dataset):
+        if anmeldung.status not in WITH_PLACE or not kontakt.lotse or not _upcoming(termin, today):
+            continue
+        if (termin.datum - today).days > days_before:
+            continue
+        key = MessageKey(Art.LOTSEN_BRIEFING, termin.termin_id, kontakt.kontakt_id)
+        if ledger.done(key):
+            continue
+        extra = briefing_extra(dataset, kontakt, termin, anmeldungen, kontakte)
+        if extra["lotsen_leute"]:
+            result.append(DueMessage(key, kontakt, termin, anmeldung, extra))
+    return result
+
+
+def briefing_extra(
+    dataset: Dataset,
+    guide: Kontakt,
+    termin: Termin,
+    anmeldungen: list[Anmeldung] | None = None,
+    kontakte: dict[str, Kontakt] | None = None,
+) -> dict[str, Any]:
+    """The template variables of a guide's Lotsen-Briefing (also for ``versand wiederholen``)."""
+    from automation.domain.lotsen import ARRIVE_MINUTES_BEFORE, briefing_context
+
+    anmeldungen = anmeldungen if anmeldungen is not None else dataset.all(Anmeldung)
+    kontakte = kontakte if kontakte is not None else {k.kontakt_id: k for k in dataset.all(Kontakt)}
+    rows = [a for a in anmeldungen if a.termin_id == termin.termin_id]
+    plan = [
+        (r.runde, r.tisch, [*r.teilnehmende_ids, *r.lotsen_ids])  # the IDs beside the names (domain/tischplan_tab.py)
+        for r in dataset.all(TischplanZeile)
+        if r.termin_id.strip() == termin.termin_id
+    ]
+    return briefing_context(guide, termin.termin_id, termin.beginn, rows, kontakte, plan, ARRIVE_MINUTES_BEFORE)
+
+
+def _with_guide(dataset: Dataset, messages: list[DueMessage]) -> list[DueMessage]:
+    """Bestätigung and Erinnerung tell a newcomer who welcomes them (``Begleitet von``)."""
+    from automation.domain.lotsen import short_name
+
+    result = []
+    for message in messages:
+        guide_id = message.anmeldung.begleitet_von if message.anmeldung else None
+        guide = dataset.get(Kontakt, guide_id) if guide_id else None
+        if guide is not None and message.art in (Art.BESTAETIGUNG, Art.NACHGERUECKT, Art.ERINNERUNG):
+            message = DueMessage(message.key, message.kontakt, message.termin, message.anmeldung,
+                                 {**message.extra, "lotse": {"name": short_name(guide)}})  # fmt: skip
+        result.append(message)
+    return result
+
+
+def due_messages(dataset: Dataset, today: dt.date, days_before: int) -> list[DueMessage]:
+    """Everything due today; answers to registrations first, invitations last (they wait for the limit)."""
+    return (
+        _with_guide(dataset, registration_messages(dataset, today) + reminders(dataset, today, days_before))
+        + guide_briefings(dataset, today, days_before)
+        + feedback_requests(dataset, today)
+        + invitations(dataset, today)
+    )

@@ -1,1 +1,0 @@
-"""The scheduled job (``sync``) as a sequence of steps over one dataset."""

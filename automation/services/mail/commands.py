@@ -1,0 +1,171 @@
+"""What the commands ``einladen``, ``versand wiederholen`` and ``vorlagen`` do, as plain functions.
+
+Each opens the workspace, takes the workspace lock, and works through the same :class:`Dispatcher` as
+``sync`` – so consent, address checks and the ``Versand`` ledger apply on every path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from automation.adapters.mail.render import Renderer, sample_context
+from automation.adapters.mail.senders import Sender
+from automation.domain.dataset import Dataset
+from automation.domain.errors import GespraechsrundeError
+from automation.domain.mail.due import DueMessage, consent_problem, invitations
+from automation.domain.mail.kinds import Art, MessageKey
+from automation.domain.records import Anmeldung, Kontakt, Termin, Versand
+from automation.domain.settings import Settings
+from automation.services.mail.dispatch import Dispatcher, Prepared, Summary, progress_reporter
+from automation.services.runner import JobContext
+from automation.services.session import open_workspace
+
+RESENDABLE = ("unklar", "fehlgeschlagen", "geplant")
+
+
+class MessageCommandError(GespraechsrundeError):
+    """A command about messages was asked for something that does not exist or is not allowed."""
+
+    exit_code = 2
+
+
+@dataclass
+class CommandOutcome:
+    context: JobContext
+    prepared: list[Prepared] = field(default_factory=list)
+    summary: Summary = field(default_factory=Summary)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "probelauf": self.context.dry_run,
+            "nachrichten": [
+                {
+                    "schluessel": p.key,
+                    "art": p.due.art.value,
+                    "adresse": p.row.adresse,
+                    "betreff": str(p.message["Subject"]),
+                    "status": p.row.status,
+                }
+                for p in self.prepared
+            ],
+            "gesendet": self.summary.sent,
+            "fehlgeschlagen": self.summary.failed,
+            "unklar": self.summary.unclear,
+            "wartend": self.summary.waiting,
+            "abgebrochen": self.summary.stopped,
+            "zaehler": self.context.report.counts,
+            "hinweise": [h.model_dump(by_alias=True) for h in self.context.report.findings],
+        }
+
+
+def open_context(
+    folder: Path, *, dry_run: bool, interactive: bool, now: dt.datetime | None = None
+) -> AbstractContextManager[JobContext]:
+    """Workspace, lock, store and records for one command (the one wiring: ``open_workspace``)."""
+    return open_workspace(folder, dry_run=dry_run, interactive=interactive, now=now)
+
+
+def invite(
+    folder: Path,
+    termin_id: str,
+    *,
+    dry_run: bool = False,
+    interactive: bool = False,
+    now: dt.datetime | None = None,
+    sender: Sender | None = None,
+) -> CommandOutcome:
+    """Send the invitations for one date now (``--dry-run``: only list them)."""
+    with open_context(folder, dry_run=dry_run, interactive=interactive, now=now) as ctx:
+        termin = ctx.dataset.get(Termin, termin_id)
+        if termin is None:
+            known = ", ".join(t.termin_id for t in ctx.dataset.all(Termin)) or "keine"
+            raise MessageCommandError(
+                f"Den Termin »{termin_id}« gibt es nicht in der Tabelle »Termine« (Spalte »Termin-ID«). "
+                f"Bekannte Termine: {known}."
+            )
+        if termin.status != "Anmeldung offen":
+            raise MessageCommandError(
+                f"Termin {termin_id} hat den Status »{termin.status}«. Einladungen gehen nur bei »Anmeldung offen« "
+                "hinaus: bitte in »Termine«, Spalte »Status« ändern und erneut starten."
+            )
+        dispatcher = Dispatcher(ctx, sender or ctx.workspace.sender())
+        dispatcher.reconcile()
+        outcome = CommandOutcome(ctx)
+        limit = None if dry_run else dispatcher.remaining_today()
+        outcome.prepared = dispatcher.prepare(invitations(ctx.dataset, ctx.now.date(), [termin_id]), limit=limit)
+        with progress_reporter(len(outcome.prepared), interactive and not dry_run, "Einladungen") as progress:
+            outcome.summary = dispatcher.send(outcome.prepared, progress=progress)
+        return outcome
+
+
+def resend(
+    folder: Path,
+    key_text: str,
+    *,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    sender: Sender | None = None,
+) -> CommandOutcome:
+    """Send one message again on purpose (rows ``unklar``, ``fehlgeschlagen`` or ``geplant``)."""
+    try:
+        key = MessageKey.parse(key_text)
+    except ValueError as exc:
+        raise MessageCommandError(str(exc)) from None
+    with open_context(folder, dry_run=dry_run, interactive=False, now=now) as ctx:
+        dispatcher = Dispatcher(ctx, sender or ctx.workspace.sender())
+        dispatcher.reconcile()
+        row = ctx.dataset.get(Versand, str(key))
+        if row is None:
+            raise MessageCommandError(f"In »Versand« gibt es keine Zeile mit dem Schlüssel »{key}«.")
+        if row.status not in RESENDABLE:
+            raise MessageCommandError(
+                f"{key} hat den Status »{row.status}« (Zeit: {row.zeit or '–'}). Erneut gesendet werden nur "
+                f"Nachrichten mit Status {', '.join(RESENDABLE)}."
+            )
+        due = _rebuild(ctx.dataset, key)
+        problem = consent_problem(key.art, due.kontakt)
+        if problem is not None:
+            raise MessageCommandError(f"{key} wird nicht gesendet: {due.kontakt.kontakt_id} {problem}.")
+        outcome = CommandOutcome(ctx)
+        outcome.prepared = dispatcher.prepare([due], resend=True)
+        outcome.summary = dispatcher.send(outcome.prepared, respect_limit=False)
+        return outcome
+
+
+def _rebuild(dataset: Dataset, key: MessageKey) -> DueMessage:
+    kontakt = dataset.get(Kontakt, key.kontakt_id)
+    termin = dataset.get(Termin, key.termin_id)
+    if kontakt is None or termin is None:
+        missing = f"Kontakt {key.kontakt_id}" if kontakt is None else f"Termin {key.termin_id}"
+        raise MessageCommandError(f"{missing} gibt es nicht mehr; {key} kann nicht erneut gesendet werden.")
+    anmeldung = None
+    if key.art is not Art.EINLADUNG:
+        matches = [
+            a for a in dataset.all(Anmeldung) if a.termin_id == termin.termin_id and a.kontakt_id == kontakt.kontakt_id
+        ]
+        if not matches:
+            raise MessageCommandError(f"Zu {key} gibt es keine Anmeldung mehr in »Anmeldungen«.")
+        anmeldung = matches[-1]
+    if key.art is Art.LOTSEN_BRIEFING:
+        from automation.domain.mail.due import briefing_extra
+
+        return DueMessage(key, kontakt, termin, anmeldung, briefing_extra(dataset, kontakt, termin))
+    return DueMessage(key, kontakt, termin, anmeldung)
+
+
+def render_previews(settings: Settings, workspace_folder: Path | None, target: Path) -> list[Path]:
+    """Render every template with sample data into ``target`` (``<name>.html``, ``<name>.txt``)."""
+    renderer = Renderer(workspace_folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for art in Art:
+        rendered = renderer.render(art, sample_context(settings, art))
+        html = target / f"{art.template}.html"
+        text = target / f"{art.template}.txt"
+        html.write_text(rendered.html, encoding="utf-8")
+        text.write_text(f"Betreff: {rendered.subject}\n\n{rendered.text}", encoding="utf-8")
+        written += [html, text]
+    return written

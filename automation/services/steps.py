@@ -1,0 +1,40 @@
+"""Job steps around the rules of the core: fetching answers from their source, the waiting list."""
+
+from __future__ import annotations
+
+from automation.domain.answers.intake import upsert, watermarks
+from automation.domain.records import Anmeldung, Eingang
+from automation.domain.warteliste import assign_places
+from automation.domain.words import count
+from automation.services.runner import JobContext
+
+
+class FetchAnswersStep:
+    name = "Antworten abholen"
+
+    def run(self, ctx: JobContext) -> None:
+        forms = ctx.forms
+        source = ctx.workspace.answer_source()
+        since = watermarks(ctx.dataset.all(Eingang), list(forms))
+        answers = source.fetch(forms, since)
+        changed = sum(upsert(ctx, answer) for answer in answers)
+        ctx.report.count("Antworten neu oder geändert", changed)
+        ctx.report.say(
+            f"{count(len(answers), 'Antwort', 'Antworten')} aus {source.describe()} gelesen, "
+            f"davon {changed} neu oder geändert."
+        )
+
+
+class WaitlistStep:
+    """Assign places and the waiting list (before :class:`~automation.services.mail.step.SendMessagesStep`)."""
+
+    name = "Warteliste"
+
+    def run(self, ctx: JobContext) -> None:
+        promoted, findings = assign_places(ctx.dataset, ctx.now.date())
+        ctx.report.findings += findings
+        waiting = sum(1 for a in ctx.dataset.all(Anmeldung) if a.status == "Warteliste")
+        for anmeldung in promoted:
+            ctx.report.say(f"Nachgerückt: {anmeldung.anmelde_id} ({anmeldung.termin_id})")
+        ctx.report.count("Nachgerückt", len(promoted))
+        ctx.report.count("Warteliste", waiting)
