@@ -38,7 +38,7 @@ def test_wheel_finds_formulare_and_vorlagen(tmp_path: Path) -> None:
     module_file, forms, templates = done.stdout.splitlines()
     assert module_file.startswith(str(target))  # the installed copy, not the source checkout
     shipped = set(ast.literal_eval(forms))
-    assert {"abmeldung.yaml", "anmeldung.yaml", "feedback.yaml", "terminumfrage.yaml"} <= shipped
+    assert {"abmeldung.yaml", "anmeldung.yaml", "feedback.yaml", "nachfrage.yaml", "terminumfrage.yaml"} <= shipped
     assert templates != "[]"
     demo = subprocess.run(
         [sys.executable, "-m", "automation", "demo", str(tmp_path / "demo")], cwd=elsewhere, env=env,

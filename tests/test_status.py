@@ -87,3 +87,17 @@ def test_status_shows_the_last_sync_and_a_stale_plan(make_workspace: WorkspaceFa
     (termin,) = [t for t in data["termine"] if t["termin_id"] == TERMIN.termin_id]
     assert termin["tischplan"] == "veraltet"
     assert data["letzter_lauf"]["ergebnis"] in ("in Ordnung", "mit Hinweisen")
+
+
+def test_status_lists_messages_held_for_a_doubted_address(make_workspace: WorkspaceFactory) -> None:
+    typo = Kontakt(kontakt_id="K-T", vorname="Tina", email="tina@gmial.com", einwilligung_speicherung=True,
+                   einwilligung_einladungen=True)  # fmt: skip
+    anmeldung = Anmeldung(anmelde_id="A-T", termin_id=TERMIN.termin_id, kontakt_id="K-T",
+                          eingegangen=dt.datetime(2027, 1, 10, 9), personen=1, status="angemeldet")  # fmt: skip
+    folder = make_workspace([*base_records(), typo, anmeldung])
+    result = run_cli("-C", str(folder), "status", "--json")
+    assert result.exit_code == 0, result.output
+    held = json.loads(result.output)["nachrichten_zurueckgehalten"]
+    assert held == {"E-Mail-Adresse zweifelhaft (prüfen oder »E-Mail bestätigt« setzen)": 1}
+    text = run_cli("-C", str(folder), "status").output
+    assert "Zurückgehalten: 1 × E-Mail-Adresse zweifelhaft" in text

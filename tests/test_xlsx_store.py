@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from automation.adapters.xlsx import WorkbookStore
+from automation.adapters.xlsx_parts import Package
 from automation.domain import normalize
 from automation.domain.dataset import Dataset
 from automation.domain.errors import WorkbookLockedError
@@ -22,6 +23,16 @@ def _store(tmp_path: Path) -> WorkbookStore:
     store = WorkbookStore(tmp_path / "daten.xlsx")
     store.ensure_tabs(tab_headers())
     return store
+
+
+def _patch_writers(monkeypatch: pytest.MonkeyPatch, crash: object) -> None:
+    """Make both ways of writing the file fail: openpyxl's full save and the part writer."""
+
+    def parts(self: Package, out: object, replaced: object) -> None:
+        crash(None, getattr(out, "name", "/dev/null"))  # type: ignore[operator]
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", crash)
+    monkeypatch.setattr(Package, "write", parts)
 
 
 def _contact(**extra: object) -> Kontakt:
@@ -128,7 +139,7 @@ def test_crash_while_saving_keeps_the_old_file(tmp_path: Path, monkeypatch: pyte
         Path(filename).write_bytes(b"halb geschrieben")
         raise OSError("Strom weg")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", crash)
+    _patch_writers(monkeypatch, crash)
     with pytest.raises(OSError):
         store.apply(ChangeSet(appends=[Append("Kontakte", {"Kontakt-ID": "K-9"})]))
     assert store.path.read_bytes() == before
@@ -206,23 +217,23 @@ def test_missing_columns_are_added_and_saved(tmp_path: Path) -> None:
 def test_failed_save_leaves_nothing_half_written_in_memory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = _store(tmp_path)
     store.read()  # the store now keeps the workbook in memory
-    original = openpyxl.Workbook.save
 
     def crash(self: openpyxl.Workbook, filename: str) -> None:
         raise OSError("Platte voll")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", crash)
-    with pytest.raises(OSError):
-        store.apply(ChangeSet(appends=[Append("Kontakte", {"Kontakt-ID": "K-9"})]))
-    monkeypatch.setattr(openpyxl.Workbook, "save", original)
+    with monkeypatch.context() as patched:
+        _patch_writers(patched, crash)
+        with pytest.raises(OSError):
+            store.apply(ChangeSet(appends=[Append("Kontakte", {"Kontakt-ID": "K-9"})]))
     assert store.read()["Kontakte"].rows == []  # the unsaved row is not served from memory
 
 
 def test_deferred_writes_save_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = _store(tmp_path)
     saves: list[str] = []
-    original = openpyxl.Workbook.save
+    original, original_parts = openpyxl.Workbook.save, Package.write
     monkeypatch.setattr(openpyxl.Workbook, "save", lambda self, f: (saves.append(str(f)), original(self, f))[1])
+    monkeypatch.setattr(Package, "write", lambda self, o, r: (saves.append(str(o)), original_parts(self, o, r))[1])
     with store.deferred():
         store.apply(ChangeSet(appends=[Append("Kontakte", {"Kontakt-ID": "K-1"})]))
         assert [r.values["Kontakt-ID"] for r in store.read()["Kontakte"].rows] == ["K-1"]

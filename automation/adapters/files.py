@@ -5,7 +5,34 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path, *, durable: bool = False, mode: int = 0o644) -> Iterator[Path]:
+    """A temporary file beside ``target`` for the block to fill; when the block ends without an error it is
+    renamed over ``target``.
+
+    For writers that stream into a path (a workbook of many megabytes) instead of handing over bytes.
+    ``durable``: flush to disk before the rename. ``mode``: the file's permissions. A failure leaves no
+    temporary file behind and re-raises; ``target`` stays as it was.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        if durable:
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+        os.chmod(tmp, mode)  # mkstemp alone would leave every file 0600
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def write_atomically(target: Path, data: str | bytes, *, durable: bool = False, private: bool = False) -> None:
@@ -15,17 +42,5 @@ def write_atomically(target: Path, data: str | bytes, *, durable: bool = False, 
     The file is readable like any other (``0644``), unless ``private`` (``0600``, e.g. messages to people).
     A failure leaves no temporary file behind and re-raises.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600 if private else 0o644)  # mkstemp alone would leave every file 0600
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with atomic_path(target, durable=durable, mode=0o600 if private else 0o644) as tmp:
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)

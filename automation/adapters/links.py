@@ -82,6 +82,10 @@ class LinkBuilder:
             prefilled[question.frage_id] = value
         return prefill_url(state.responder_url, prefilled)
 
+    def form_link(self, form_id: str, values: dict[str, str]) -> str | None:
+        """A prefilled link to one of the forms (None without Google Forms)."""
+        return self._form_link(form_id, values)
+
     def links(self, kontakt_id: str, anmelde_id: str | None) -> PersonalLinks:
         absage = None
         feedback = None

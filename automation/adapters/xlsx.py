@@ -1,4 +1,8 @@
-"""The local store: an .xlsx workbook (openpyxl), the embedded default that needs no Google account.
+"""The local store: an .xlsx workbook, the embedded default that needs no Google account.
+
+Reading goes through python-calamine and writing patches only the worksheets that change
+(:mod:`automation.adapters.xlsx_parts`); openpyxl loads the whole workbook only for what the part writer
+does not do (new tabs or columns, dropdowns, tab colours, values other than text and numbers).
 
 Saving is atomic (temporary file in the same folder, then rename) and keeps the previous version as
 ``<name>.vorher.xlsx``. While Excel or LibreOffice has the workbook open (their lock files ``~$name`` and
@@ -7,20 +11,16 @@ Saving is atomic (temporary file in the same folder, then rename) and keeps the 
 
 from __future__ import annotations
 
-import os
+import io
 import shutil
-import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import openpyxl
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
-
+from automation.adapters.files import atomic_path
+from automation.adapters.xlsx_parts import Package, SheetXml, Unsupported, read_values
 from automation.domain.cells import Cell, same_cell
 from automation.domain.errors import StoreError, WorkbookLockedError
 from automation.domain.store import (
@@ -35,7 +35,61 @@ from automation.domain.store import (
     header_key,
 )
 
+
+class _LazyModule:
+    """openpyxl is imported only when a run needs it (a cron run that finds nothing new never does)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        import importlib
+
+        return getattr(importlib.import_module(self._name), attribute)
+
+
+def Font(**kwargs: Any) -> Any:  # openpyxl's class, imported when first used
+    from openpyxl.styles import Font as OpenpyxlFont
+
+    return OpenpyxlFont(**kwargs)
+
+
+def DataValidation(**kwargs: Any) -> Any:  # openpyxl's class, imported when first used
+    from openpyxl.worksheet.datavalidation import DataValidation as OpenpyxlDataValidation
+
+    return OpenpyxlDataValidation(**kwargs)
+
+
+def get_column_letter(index: int) -> str:
+    from automation.adapters.xlsx_parts import column_letter
+
+    return column_letter(index)
+
+
+if TYPE_CHECKING:
+    import openpyxl
+    from openpyxl.worksheet.worksheet import Worksheet
+else:
+    openpyxl = _LazyModule("openpyxl")
+
 _VALIDATED_ROWS = 5000  # dropdowns reach this far down each column
+_PLAIN = (str, int, float, bool, type(None))  # what the part writer writes; anything else goes through openpyxl
+
+
+@dataclass
+class _Parts:
+    """The workbook as read with calamine, and the worksheets changed in memory but not yet saved."""
+
+    signature: tuple[int, int, int]
+    package: Package
+    snapshot: Snapshot
+    sheets: dict[str, SheetXml] = field(default_factory=dict)
+    dirty: set[str] = field(default_factory=set)
+
+    def sheet(self, title: str) -> SheetXml:
+        if title not in self.sheets:
+            self.sheets[title] = SheetXml(self.package.read(self.package.sheets[title]))
+        return self.sheets[title]
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -62,6 +116,25 @@ def _last_used_row(ws: Worksheet) -> int:
     return 1
 
 
+def _table(title: str, rows: Iterator[Any] | Iterator[tuple[Any, ...]]) -> Table:
+    header_row = next(rows, None) or ()
+    headers = [str(h).strip() if h is not None else "" for h in header_row]
+    table = Table(title, headers)
+    for number, values in enumerate(rows, start=2):
+        if not any(v not in (None, "") for v in values):
+            continue
+        table.rows.append(Row(number, {h: v for h, v in zip(headers, values, strict=False) if h}))
+    return table
+
+
+def _snapshot_of(wb: openpyxl.Workbook) -> Snapshot:
+    return {ws.title: _table(ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+
+
+def _snapshot_from_values(values: dict[str, list[list[Any]]]) -> Snapshot:
+    return {title: _table(title, iter(rows)) for title, rows in values.items()}
+
+
 class WorkbookStore:
     """Tabs of a local .xlsx workbook."""
 
@@ -73,6 +146,9 @@ class WorkbookStore:
         self._deferred = 0
         self._pending: openpyxl.Workbook | None = None
         self._broken = False
+        # The fast path: values read with calamine, writes patched into the changed worksheets only.
+        self._parts: _Parts | None = None
+        self._openpyxl_only: tuple[int, int, int] | None = None  # a file calamine must not read (formulas)
 
     def _signature(self) -> tuple[int, int, int] | None:
         try:
@@ -101,6 +177,8 @@ class WorkbookStore:
                 pending, self._pending = self._pending, None
                 if pending is not None and not self._broken:
                     self._save(pending)
+                elif self._parts is not None and self._parts.dirty and not self._broken:
+                    self._save_parts(self._parts)
                 self._broken = False
 
     def describe(self) -> str:
@@ -111,23 +189,82 @@ class WorkbookStore:
         return self.path.with_name(self.path.stem + ".vorher" + self.path.suffix)
 
     def read(self) -> Snapshot:
+        if self._pending is None:
+            parts = self._parts_state()
+            if parts is not None:
+                return dict(parts.snapshot)
         wb = self._cached()
         if wb is None:
             if not self.path.exists():
                 return {}
             wb = self._load()
-        snapshot: Snapshot = {}
-        for ws in wb.worksheets:
-            rows = ws.iter_rows(values_only=True)
-            header_row = next(rows, None) or ()
-            headers = [str(h).strip() if h is not None else "" for h in header_row]
-            table = Table(ws.title, headers)
-            for number, values in enumerate(rows, start=2):
-                if not any(v not in (None, "") for v in values):
-                    continue
-                table.rows.append(Row(number, {h: v for h, v in zip(headers, values, strict=False) if h}))
-            snapshot[ws.title] = table
-        return snapshot
+        return _snapshot_of(wb)
+
+    def unchanged_on_disk(self) -> bool:
+        """Whether the file is exactly as this store last read or wrote it (nobody saved it since)."""
+        signature = self._signature()
+        parts, cache = self._parts, self._cache
+        if parts is not None and not parts.dirty and parts.signature == signature:
+            return True
+        return self._pending is None and cache is not None and cache[0] == signature
+
+    def read_tab(self, name: str) -> Table | None:
+        """One tab as ``read`` gives it, reading only that worksheet when the workbook is not in memory."""
+        if self._pending is None and self._parts is None and self.path.exists():
+            try:
+                values = read_values(self.path, Package(self.path), only=name)
+            except Exception:
+                values = None
+            if values is not None:
+                return _snapshot_from_values(values).get(name)
+        return self.read().get(name)
+
+    def _parts_state(self) -> _Parts | None:
+        """The workbook read with calamine (cached while the file is unchanged), or None when only openpyxl
+        can read it as the store must see it."""
+        if self._parts is not None and (self._parts.dirty or self._parts.signature == self._signature()):
+            return self._parts
+        self._parts = None
+        signature = self._signature()
+        if signature is None or signature == self._openpyxl_only:
+            return None
+        try:
+            package = Package(self.path)
+            values = read_values(self.path, package)
+        except Exception:  # damaged, unusual or zip64: openpyxl reads it or says what is wrong
+            values = None
+        if values is None:
+            self._openpyxl_only = signature
+            return None
+        self._parts = _Parts(signature, package, _snapshot_from_values(values))
+        return self._parts
+
+    def _save_parts(self, parts: _Parts) -> None:
+        """Write the changed worksheets; every other part of the file is copied unchanged."""
+        replaced = {parts.package.sheets[title]: parts.sheet(title).chunks() for title in parts.dirty}
+
+        def write(target: Path) -> None:
+            with open(target, "wb") as out:
+                parts.package.write(out, replaced)
+
+        self._write_atomically(write)
+        signature = self._signature()
+        assert signature is not None
+        parts.package = Package(self.path)
+        parts.signature = signature
+        parts.dirty.clear()
+
+    def _unsaved_parts_as_workbook(self) -> openpyxl.Workbook:
+        """Changes collected by the fast path, handed to openpyxl (a later change in the same deferred block
+        needs it, e.g. a new column)."""
+        parts = self._parts
+        assert parts is not None
+        replaced = {parts.package.sheets[title]: parts.sheet(title).chunks() for title in parts.dirty}
+        buffer = io.BytesIO()
+        parts.package.write(buffer, replaced)
+        buffer.seek(0)
+        self._parts = None
+        return openpyxl.load_workbook(buffer)
 
     def _load(self) -> openpyxl.Workbook:
         signature = self._signature()
@@ -153,6 +290,8 @@ class WorkbookStore:
 
     def _load_for_write(self) -> openpyxl.Workbook:
         self._check_unlocked()
+        if self._parts is not None and self._parts.dirty:
+            return self._unsaved_parts_as_workbook()
         cached = self._cached()
         if cached is not None:
             return cached
@@ -167,23 +306,18 @@ class WorkbookStore:
         if self._deferred:
             self._pending = wb
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=".speichern-", suffix=".xlsx", dir=self.path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
+        self._write_atomically(wb.save)
+        signature = self._signature()
+        self._cache = (signature, wb) if signature is not None else None
+
+    def _write_atomically(self, write: Callable[[Path], None]) -> None:
+        """``write`` fills a temporary file beside the workbook, which then replaces it; the previous version
+        stays as ``*.vorher.xlsx``. A crash at any point leaves the old file whole."""
         mode = self.path.stat().st_mode & 0o777 if self.path.exists() else 0o644
-        os.chmod(tmp, mode)
-        try:
-            wb.save(tmp)
-            with open(tmp, "rb") as handle:
-                os.fsync(handle.fileno())
+        with atomic_path(self.path, durable=True, mode=mode) as tmp:
+            write(tmp)
             if self.path.exists():
                 shutil.copy2(self.path, self.backup_path)
-            os.replace(tmp, self.path)
-            signature = self._signature()
-            self._cache = (signature, wb) if signature is not None else None
-        finally:
-            tmp.unlink(missing_ok=True)
 
     def ensure_tabs(self, tabs: dict[str, list[str]]) -> list[str]:
         wb = self._load_for_write()
@@ -254,6 +388,14 @@ class WorkbookStore:
     def apply(self, changes: ChangeSet) -> ApplyResult:
         if not changes:
             return ApplyResult()
+        self._check_unlocked()
+        parts = self._parts_state() if self._pending is None else None
+        if parts is not None and _fits(parts, changes):
+            with self._guard():
+                result = _apply_parts(parts, changes)
+                if parts.dirty and not self._deferred:
+                    self._save_parts(parts)
+            return result
         wb = self._load_for_write()
         with self._guard():
             result = self._apply(wb, changes)
@@ -268,6 +410,7 @@ class WorkbookStore:
         except BaseException:
             self._cache = None
             self._pending = None
+            self._parts = None
             self._broken = self._deferred > 0
             raise
 
@@ -352,3 +495,158 @@ class WorkbookStore:
                 by_tab_key.clear()
                 result.deleted_rows += 1
         return result
+
+
+def _fits(parts: _Parts, changes: ChangeSet) -> bool:
+    """Whether the part writer can apply these changes: existing tabs and columns, plain values, worksheets
+    it can parse. Anything else (a new tab or column, a date value) goes through openpyxl."""
+    needed: dict[str, set[str]] = {}
+    values: list[Any] = []
+    for change in changes.cells:
+        needed.setdefault(change.tab, set()).update((change.key_column, change.column))
+        values.append(change.new)
+    for append in changes.appends:
+        needed.setdefault(append.tab, set()).update(append.values)
+        values += append.values.values()
+    for replace in changes.replaces:
+        columns = needed.setdefault(replace.tab, set())
+        columns.update(replace.headers)
+        for row in replace.rows:
+            columns.update(row)
+            values += row.values()
+    for delete in changes.deletes:
+        needed.setdefault(delete.tab, set()).add(delete.key_column)
+    if not all(isinstance(v, _PLAIN) for v in values):
+        return False
+    for tab, columns in needed.items():
+        table = parts.snapshot.get(tab)
+        if table is None or any(find_header(table.headers, c) is None for c in columns):
+            return False
+        try:
+            parts.sheet(tab)
+        except (Unsupported, ValueError, UnicodeDecodeError):
+            return False
+    return True
+
+
+def _as_read(value: Cell) -> Any:
+    """A value as reading the written cell gives it back."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return int(value)
+    return value
+
+
+def _apply_parts(parts: _Parts, changes: ChangeSet) -> ApplyResult:
+    """``_apply`` for the part writer: the same rules (compare-and-set by ID, appends after the last used
+    row, replaced bodies, deletes moving rows up), on the worksheet XML and the cached snapshot."""
+    result = ApplyResult()
+    snapshot = parts.snapshot = dict(parts.snapshot)  # tables are copied before they change (copy on write)
+    copied: set[str] = set()
+    indexes: dict[tuple[str, str], dict[str, int]] = {}
+    positions: dict[str, dict[int, int]] = {}
+
+    def table(tab: str) -> Table:
+        if tab not in copied:
+            old = snapshot[tab]
+            snapshot[tab] = Table(old.name, old.headers, list(old.rows))
+            copied.add(tab)
+        return snapshot[tab]
+
+    columns: dict[tuple[str, str], int] = {}
+
+    def column(tab: str, header: str) -> int:
+        index = columns.get((tab, header))
+        if index is None:
+            found = find_header(snapshot[tab].headers, header)
+            assert found is not None
+            index = columns[(tab, header)] = found
+        return index
+
+    def row_index(tab: str, key_column: str) -> dict[str, int]:
+        if (tab, key_column) not in indexes:
+            name = snapshot[tab].headers[column(tab, key_column)]
+            index: dict[str, int] = {}
+            for row in snapshot[tab].rows:
+                value = row.values.get(name)
+                if value not in (None, ""):
+                    index.setdefault(str(value).strip(), row.number)
+            indexes[(tab, key_column)] = index
+        return indexes[(tab, key_column)]
+
+    def position(tab: str, number: int) -> int:
+        if tab not in positions:
+            positions[tab] = {row.number: i for i, row in enumerate(snapshot[tab].rows)}
+        return positions[tab][number]
+
+    def full_row(tab: str, number: int, values: dict[str, Cell]) -> Row:
+        headers = snapshot[tab].headers
+        cells: dict[str, Any] = {h: None for h in headers if h}
+        for header, value in values.items():
+            cells[headers[column(tab, header)]] = _as_read(value)
+        return Row(number, cells)
+
+    for change in changes.cells:
+        number = row_index(change.tab, change.key_column).get(change.key)
+        if number is None:
+            result.conflicts.append(Conflict(change.tab, change.key, "", change.old, None))
+            continue
+        current = table(change.tab)
+        at = position(change.tab, number)
+        header = current.headers[column(change.tab, change.column)]
+        found = current.rows[at].values.get(header)
+        if not same_cell(found, change.old):
+            result.conflicts.append(Conflict(change.tab, change.key, change.column, change.old, found))
+            continue
+        parts.sheet(change.tab).set(number, column(change.tab, change.column) + 1, change.new)
+        parts.dirty.add(change.tab)
+        current.rows[at] = Row(number, {**current.rows[at].values, header: _as_read(change.new)})
+        result.written_cells += 1
+
+    for replace in changes.replaces:
+        current = table(replace.tab)
+        sheet = parts.sheet(replace.tab)
+        sheet.clear_body()
+        current.rows = []
+        for number, values in enumerate(replace.rows, start=2):
+            sheet.set_row(number, [(column(replace.tab, h) + 1, v) for h, v in values.items()])
+            row = full_row(replace.tab, number, values)
+            if any(v not in (None, "") for v in row.values.values()):
+                current.rows.append(row)
+        parts.dirty.add(replace.tab)
+        positions.pop(replace.tab, None)
+        indexes.clear()
+
+    new_rows: dict[str, list[int]] = {}
+    result.new_rows = new_rows
+    last_row: dict[str, int] = {}
+    for append in changes.appends:
+        current = table(append.tab)
+        if append.tab not in last_row:
+            last_row[append.tab] = max((r.number for r in current.rows), default=1)
+        last_row[append.tab] += 1
+        number = last_row[append.tab]
+        parts.sheet(append.tab).set_row(number, [(column(append.tab, h) + 1, v) for h, v in append.values.items()])
+        parts.dirty.add(append.tab)
+        current.rows.append(full_row(append.tab, number, append.values))
+        result.appended_rows += 1
+        new_rows.setdefault(append.tab, []).append(number)
+    if changes.appends:
+        indexes.clear()
+        positions.clear()
+
+    for delete in sorted(changes.deletes, key=lambda d: d.tab):
+        number = row_index(delete.tab, delete.key_column).get(delete.key)
+        if number is None:
+            continue
+        current = table(delete.tab)
+        parts.sheet(delete.tab).delete_row(number)
+        parts.dirty.add(delete.tab)
+        current.rows = [
+            r if r.number < number else Row(r.number - 1, r.values) for r in current.rows if r.number != number
+        ]
+        indexes.clear()
+        positions.clear()
+        result.deleted_rows += 1
+    return result

@@ -2,6 +2,7 @@
 
 from automation.cli import (  # noqa: F401  (registers the commands)
     anlegen,
+    auswertung,
     demo,
     einladen,
     einlass,

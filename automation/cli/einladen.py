@@ -41,6 +41,8 @@ def echo_outcome(outcome: CommandOutcome, as_json: bool) -> None:
             click.echo(f"Probelauf: {len(outcome.prepared)} Nachricht(en) würden gesendet; nichts wurde gesendet.")
         else:
             click.echo(f"Gesendet: {s.sent}, fehlgeschlagen: {s.failed}, unklar: {s.unclear}, wartend: {s.waiting}.")
+        if s.held:
+            click.echo(f"Zurückgehalten (Adresse zweifelhaft, siehe Hinweise): {s.held}.")
     s = outcome.summary
     if s.failed or s.unclear or s.stopped or outcome.context.report.errors:
         raise SystemExit(1)
@@ -52,10 +54,13 @@ def echo_outcome(outcome: CommandOutcome, as_json: bool) -> None:
 @json_option
 @click.pass_obj
 def einladen(obj: CliContext, termin_id: str, dry_run: bool, as_json: bool) -> None:
-    """Einladungen zu einem Termin jetzt senden.
+    """Einladungen zu einem Termin freigeben und senden.
 
-    Eingeladen wird, wer in Einladungen eingewilligt hat, nicht abgemeldet ist, zu diesem Termin noch
-    keine Einladung bekam und nicht angemeldet ist. Mit --dry-run wird nur gezeigt, wer was bekäme.
+    »sync« versendet nie von selbst Einladungen: erst dieser Befehl gibt sie frei. Eingeladen wird, wer
+    in Einladungen eingewilligt hat, nicht abgemeldet ist, zu diesem Termin noch keine Einladung bekam
+    und nicht angemeldet ist. Erst mit --dry-run prüfen, wer was bekäme; was über das Tageslimit
+    hinausgeht, versendet »sync« in den nächsten Läufen. Später Hinzugekommene lädt ein erneuter
+    Aufruf ein.
     """
     from automation.services.mail.commands import invite
 

@@ -16,8 +16,9 @@ def status(obj: CliContext, as_json: bool, ohne_seite: bool) -> None:
 
     Je Termin: belegte und freie Plätze, Warteliste, Begleitpersonen, Tage bis zum Anmeldeschluss,
     Nachrichten (fällig, gesendet, fehlgeschlagen, unklar), ob der Tischplan aktuell ist, und wer sich
-    angemeldet hat (nach Gruppe und Kommune). Dazu der letzte Abgleich und die Hinweise. Schreibt
-    dasselbe mit Diagrammen nach ausgabe/status.html. Liest nur; ändert nichts an der Tabelle.
+    angemeldet hat (nach Gruppe und Kommune). Dazu der letzte Abgleich, die Hinweise und Vereine,
+    deren Angebote lange nicht aktualisiert wurden. Schreibt dasselbe mit Diagrammen nach
+    ausgabe/status.html. Liest nur; ändert nichts an der Tabelle.
     """
     from automation.domain.status import run_time
     from automation.services.status import workspace_status
@@ -37,6 +38,11 @@ def status(obj: CliContext, as_json: bool, ohne_seite: bool) -> None:
     click.echo(f"Hinweise: {h['Fehler']} Fehler, {h['Warnung']} Warnungen, {h['Info']} Infos (Tab »Hinweise«).")
     for reason, count in report.nachrichten_zurueckgehalten.items():
         click.echo(f"Zurückgehalten: {count} × {reason}")
+    if report.angebote_veraltet:
+        stale = ", ".join(
+            f"{name} ({f'seit {last:%d.%m.%Y}' if last else 'noch nie'})" for _, name, last in report.angebote_veraltet
+        )
+        click.echo(f"Angebote lange nicht aktualisiert: {stale}")
     for t in report.termine:
         click.echo("")
         click.echo(click.style(f"{t.termin_id} – {t.titel} am {t.datum:%d.%m.%Y} ({t.status})", bold=True))

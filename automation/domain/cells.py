@@ -21,7 +21,7 @@ Cell = str | int | float | bool | dt.datetime | dt.date | dt.time | None
 
 
 # kinds a coordinator might fill with a formula (free text starting with »=« stays text)
-_CALCULABLE = (Kind.INT, Kind.DATE, Kind.TIME, Kind.DATETIME, Kind.BOOL)
+_CALCULABLE = (Kind.INT, Kind.DATE, Kind.TIME, Kind.DATETIME, Kind.BOOL, Kind.CONSENT)
 
 
 def read_cell(column: Column, raw: Any) -> tuple[Any, CellWarning | None]:
@@ -37,6 +37,10 @@ def read_cell(column: Column, raw: Any) -> tuple[Any, CellWarning | None]:
         )
     if kind is Kind.BOOL:
         return normalize.boolean(raw), None
+    if kind is Kind.CONSENT:
+        return normalize.consent(raw), None
+    if kind is Kind.OPT_OUT:
+        return normalize.opt_out(raw), None
     if kind is Kind.INT:
         return normalize.integer(raw), None
     if kind is Kind.DATE:
@@ -137,7 +141,7 @@ def to_cell(column: Column, value: Any) -> Cell:
     if value is None:
         return None
     kind = column.kind
-    if kind is Kind.BOOL:
+    if kind in (Kind.BOOL, Kind.CONSENT, Kind.OPT_OUT):
         return "ja" if value else "nein"
     if kind is Kind.INT:
         return int(value)

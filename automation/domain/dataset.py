@@ -44,6 +44,8 @@ class TabState:
     deleted: set[str] = field(default_factory=set)
     dirty: set[str] = field(default_factory=set)  # keys put since the last commit
     replaced: bool = False
+    missing: set[str] = field(default_factory=set)  # headers of the model the tab lacked when read
+    had_rows: bool = False  # whether the tab had rows when read
 
 
 class Dataset:
@@ -69,9 +71,11 @@ class Dataset:
             return state
         canonical: dict[str, str] = {}
         missing = []
+        state.had_rows = bool(table.rows)
         for column in columns(model):
             index = find_header(table.headers, column.header)
             if index is None:
+                state.missing.add(column.header)
                 if column.required:
                     missing.append(column.header)
             else:
@@ -170,7 +174,10 @@ class Dataset:
                 if key not in state.dirty:
                     continue
                 if key not in state.raw:
-                    result.appends.append(Append(model.TAB, write_row(record)))
+                    values = write_row(record)
+                    if state.had_rows and state.missing:  # never re-create a missing column under rows
+                        values = {h: v for h, v in values.items() if h not in state.missing}
+                    result.appends.append(Append(model.TAB, values))
                     continue
                 for column in columns(model):
                     change = _cell_change(model, key, column, state.raw[key].get(column.header), record)

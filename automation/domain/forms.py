@@ -16,7 +16,7 @@ from automation.domain.errors import ConfigError
 from automation.domain.problems import error_lines
 from automation.domain.resources import formulare_dir
 
-FORM_IDS = ("anmeldung", "feedback", "abmeldung")
+FORM_IDS = ("anmeldung", "feedback", "abmeldung", "nachfrage")
 
 QuestionType = Literal["text", "email", "telefon", "absatz", "auswahl", "mehrfach", "skala", "datum", "einwilligung"]
 
@@ -76,7 +76,7 @@ class Question(_Strict):
 
 
 class FormDefinition(_Strict):
-    id: Literal["anmeldung", "feedback", "abmeldung", "terminumfrage"]  # terminumfrage: optional, see terminvorschlag
+    id: Literal["anmeldung", "feedback", "abmeldung", "nachfrage", "terminumfrage"]  # terminumfrage: optional
     titel: str
     beschreibung: str | None = None
     fragen: tuple[Question, ...]

@@ -86,6 +86,57 @@ def boolean(value: Any) -> bool | None:
     raise CellError(f"»{value}« ist kein Ja/Nein-Wert.", "Bitte »ja« oder »nein« eintragen (oder leer lassen).")
 
 
+# Words that make a consent cell anything but a clear »ja« (»ja, aber nicht per Mail«).
+_NEGATION = re.compile(
+    r"\b(?:nicht|nein|kein\w*|no|not|ohne|nie|niemals|widerruf\w*|widersproch\w*|zurückgezogen|abgelehnt|"
+    r"später|vielleicht|unklar|fraglich|nachfragen)\b|\?",
+    re.IGNORECASE,
+)
+_YES_START = re.compile(r"(?:ja|j|yes|y|x|✓|✔|☑|☒|ok|jawohl)(?![a-zäöüß])", re.IGNORECASE)
+# What a person types into »Abgemeldet« when someone is *not* unsubscribed; anything else means unsubscribed.
+_NOT_OPTED_OUT = {"nein", "n", "no", "false", "falsch", "0", "-", "–", "—", "nö", "nee", "nicht abgemeldet"}
+
+
+def consent(value: Any) -> bool | None:
+    """A consent cell (fail closed): only a clear »ja« is consent; empty → None; a clear »nein« → False.
+
+    Anything else (»ja, aber nicht per Mail«, »vielleicht«, »?«) raises :class:`CellError`: the reader
+    then keeps the default, no consent, and reports the cell.
+    """
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        if value in (0, 1):
+            return bool(value)
+        raise CellError(f"»{value}« ist keine klare Einwilligung; sie gilt als nicht gegeben.", _CONSENT_FIX)
+    word = unicodedata.normalize("NFC", str(value)).strip().lower().rstrip(".!")
+    if word in _FALSE or word.startswith("nein"):
+        return False
+    if (word in _TRUE or _YES_START.match(word)) and not _NEGATION.search(word):
+        return True
+    raise CellError(f"»{str(value).strip()}« ist keine klare Einwilligung; sie gilt als nicht gegeben.", _CONSENT_FIX)
+
+
+_CONSENT_FIX = "Nur »ja« (eingewilligt) oder »nein« eintragen; Bemerkungen bitte in eine eigene Spalte."
+
+
+def opt_out(value: Any) -> bool | None:
+    """The »Abgemeldet« cell (fail closed): anything typed there means unsubscribed, except a clear »nein«.
+
+    ``x (per Mail 03.11.)``, ``abgemeldet``, ``☒``, ``seit 11/2026`` → True; empty → None (not unsubscribed).
+    """
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    word = unicodedata.normalize("NFC", str(value)).strip().lower().rstrip(".!")
+    return word not in _NOT_OPTED_OUT
+
+
 def integer(value: Any) -> int | None:
     """``2``, ``"2"``, ``2.0``, ``"zwei"`` → 2; empty → None."""
     if is_empty(value):
@@ -350,6 +401,10 @@ def _domain_typo(local: str, domain: str) -> CellWarning | None:
     )
 
 
+# Where a remark starts after a value: »abgesagt (tel.)«, »abgesagt, per Mail«, »abgesagt – krank«, »abgesagt am 3.11.«
+_REMARK = re.compile(r"\s*[(\[,;:/]|\s+[-–—]\s*|\s+(?:am|per|seit|wegen|laut|lt\.|durch|von)\s+", re.IGNORECASE)
+
+
 def choice(
     value: Any, options: Sequence[str], synonyms: dict[str, str] | None = None
 ) -> tuple[str | None, CellWarning | None]:
@@ -364,8 +419,18 @@ def choice(
     for key, option in (synonyms or {}).items():
         if key.casefold() == folded:
             return option, None
+    head = _REMARK.split(raw, maxsplit=1)[0].strip().casefold()  # »abgesagt (tel.)«, »abgesagt, per Mail«
+    if head and head != folded and not _NEGATION.search(raw):
+        for option in options:
+            if option.casefold() == head:
+                return option, None
+        for key, option in (synonyms or {}).items():
+            if key.casefold() == head:
+                return option, None
     by_fold = {o.casefold(): o for o in options}
     close = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.75)
+    if close and _NEGATION.search(raw) and not _NEGATION.search(close[0]):
+        close = []  # »nicht angemeldet« is no typo of »angemeldet«
     if close:
         option = by_fold[close[0]]
         return option, CellWarning(f"»{raw}« als »{option}« gelesen.", f"Bitte »{option}« eintragen.")

@@ -12,7 +12,7 @@ from typing import Any
 
 from automation.domain.cells import write_row
 from automation.domain.dataset import Dataset
-from automation.domain.records import Anmeldung, Eingang, Feedback, Kontakt, Versand
+from automation.domain.records import Anmeldung, Eingang, Feedback, Kontakt, Nachfrage, Versand
 from automation.domain.store import ChangeSet
 
 ERASED = "gelöscht auf Wunsch der Person"
@@ -55,18 +55,28 @@ def person_rows(dataset: Dataset, kontakt: Kontakt) -> dict[str, list[Any]]:
     antwort_ids = {a.antwort_id for a in anmeldungen if a.antwort_id}
     feedback = [f for f in dataset.all(Feedback) if f.kontakt_id == kontakt.kontakt_id]
     antwort_ids |= {f.antwort_id for f in feedback}
+    nachfrage = [n for n in dataset.all(Nachfrage) if n.kontakt_id == kontakt.kontakt_id]
+    antwort_ids |= {n.antwort_id for n in nachfrage}
     return {
         "Kontakte": [kontakt],
         "Anmeldungen": anmeldungen,
         "Feedback": feedback,
+        "Nachfrage": nachfrage,
         "Versand": [v for v in dataset.all(Versand) if v.kontakt_id == kontakt.kontakt_id],
         "Eingang": _answers_of(dataset, kontakt, anmelde_ids, antwort_ids),
     }
 
 
 def export_person(dataset: Dataset, kontakt: Kontakt) -> dict[str, list[dict[str, Any]]]:
-    """The person's data as the sheet shows it (German headers), for a copy to hand over."""
-    return {tab: [write_row(r) for r in rows] for tab, rows in person_rows(dataset, kontakt).items()}
+    """The person's data as the sheet shows it (German headers), for a copy to hand over; »Weitergegeben an«
+    lists the clubs that received the person's details (consented hand-off)."""
+    from automation.domain.weitergabe import handed_off_to
+
+    result: dict[str, list[dict[str, Any]]] = {
+        tab: [write_row(r) for r in rows] for tab, rows in person_rows(dataset, kontakt).items()
+    }
+    result["Weitergegeben an"] = list(handed_off_to(dataset, kontakt.kontakt_id))
+    return result
 
 
 def erasure_steps(changes: ChangeSet) -> list[ChangeSet]:
@@ -88,6 +98,8 @@ def erase_person(dataset: Dataset, kontakt: Kontakt) -> dict[str, int]:
         dataset.delete(Anmeldung, anmeldung.anmelde_id)
     for feedback in rows["Feedback"]:
         dataset.delete(Feedback, feedback.antwort_id)
+    for answer in rows["Nachfrage"]:
+        dataset.delete(Nachfrage, answer.antwort_id)
     for versand in rows["Versand"]:
         dataset.put(versand.model_copy(update={"adresse": None, "kontakt_id": None}))
     for entry in rows["Eingang"]:

@@ -33,12 +33,16 @@ class Kind(enum.Enum):
     PHONE = "telefon"
     URL = "webadresse"
     CHOICE = "auswahl"
+    CONSENT = "einwilligung"  # ja/nein, but only a clear »ja« counts (fail closed)
+    OPT_OUT = "abmeldung"  # ja/nein, but anything but a clear »nein« counts as »ja« (fail closed)
 
 
 Email = Annotated[str, Kind.EMAIL]
 Phone = Annotated[str, Kind.PHONE]
 Url = Annotated[str, Kind.URL]
 Long = Annotated[str, Kind.LONG_TEXT]
+Consent = Annotated[bool, Kind.CONSENT]
+OptOut = Annotated[bool, Kind.OPT_OUT]
 
 Gruppe = Literal["Incoming", "Outgoing", "Neu zugezogen", "Einheimisch"]
 AnmeldeStatus = Literal["angemeldet", "Warteliste", "abgesagt", "teilgenommen", "nicht erschienen"]
@@ -61,6 +65,11 @@ SYNONYMS: dict[str, str] = {
     "warteliste": "Warteliste", "abgesagt": "abgesagt", "storniert": "abgesagt", "offen": "Anmeldung offen",
     "geschlossen": "Anmeldung geschlossen", "einmal": "einmalig", "ab und zu": "gelegentlich",
     "regelmässig": "regelmäßig", "wöchentlich": "regelmäßig", "monatlich": "regelmäßig",
+    "absage": "abgesagt", "hat abgesagt": "abgesagt", "abgemeldet": "abgesagt", "storno": "abgesagt",
+    "kommt nicht": "abgesagt", "zurückgezogen": "abgesagt", "bestätigt": "angemeldet", "zugesagt": "angemeldet",
+    "auf warteliste": "Warteliste", "auf der warteliste": "Warteliste", "wartet": "Warteliste",
+    "war da": "teilgenommen", "anwesend": "teilgenommen", "nicht gekommen": "nicht erschienen",
+    "nicht da": "nicht erschienen", "no-show": "nicht erschienen", "no show": "nicht erschienen",
 }  # fmt: skip
 
 
@@ -104,6 +113,8 @@ class Termin(Record):
     runden: int | None = Field(None, alias="Runden")
     plaetze_pro_tisch: int | None = Field(None, alias="Plätze pro Tisch")
     status: TerminStatus = Field("geplant", alias="Status")
+    # written by the job: what registered people were last told (see automation/domain/announcement.py)
+    bekanntgegeben: str | None = Field(None, alias="Bekanntgegeben")
 
 
 class Verein(Record):
@@ -155,16 +166,18 @@ class Kontakt(Record):
     interessen: list[str] = Field(default_factory=list, alias="Interessen")
     sprache: str | None = Field(None, alias="Sprache")
     lotse: bool = Field(False, alias="Lotse")
-    einwilligung_speicherung: bool = Field(False, alias="Einwilligung Speicherung")
-    einwilligung_einladungen: bool = Field(False, alias="Einwilligung Einladungen")
-    einwilligung_weitergabe: bool = Field(False, alias="Einwilligung Weitergabe")
-    abgemeldet: bool = Field(False, alias="Abgemeldet")
+    einwilligung_speicherung: Consent = Field(False, alias="Einwilligung Speicherung")
+    einwilligung_einladungen: Consent = Field(False, alias="Einwilligung Einladungen")
+    einwilligung_weitergabe: Consent = Field(False, alias="Einwilligung Weitergabe")
+    abgemeldet: OptOut = Field(False, alias="Abgemeldet")
     quelle: str | None = Field(None, alias="Quelle")
     erstellt: dt.datetime | None = Field(None, alias="Erstellt")
     aktualisiert: dt.datetime | None = Field(None, alias="Aktualisiert")
     strasse: str | None = Field(None, alias="Straße")  # optional postal address, for letters
     plz: str | None = Field(None, alias="PLZ")
     ort: str | None = Field(None, alias="Ort")
+    # the coordinator confirms an address the job doubts (typo warning): messages to it are held until then
+    email_bestaetigt: bool = Field(False, alias="E-Mail bestätigt")
 
     @property
     def display_name(self) -> str:
@@ -282,6 +295,22 @@ class TerminvorschlagZeile(Record):
     begruendung: Long | None = Field(None, alias="Begründung")
 
 
+class Nachfrage(Record):
+    """An answer to the follow-up a few weeks after a date (or a club's report, entered by hand)."""
+
+    TAB: ClassVar[str] = "Nachfrage"
+    ID: ClassVar[str | None] = "Antwort-ID"
+    antwort_id: str = Field(alias="Antwort-ID")
+    termin_id: str | None = Field(None, alias="Termin-ID")
+    kontakt_id: str | None = Field(None, alias="Kontakt-ID")
+    eingegangen: dt.datetime | None = Field(None, alias="Eingegangen")
+    mitgemacht: bool | None = Field(None, alias="Mitgemacht")
+    vereine: list[str] = Field(default_factory=list, alias="Vereine")
+    geholfen: Long | None = Field(None, alias="Was hat geholfen")
+    gefehlt: Long | None = Field(None, alias="Was hat gefehlt")
+    quelle: str | None = Field(None, alias="Quelle")
+
+
 @dataclass(frozen=True)
 class TabSpec:
     """A tab of the store: its record type and who edits it."""
@@ -305,6 +334,7 @@ TABS: tuple[TabSpec, ...] = (
     TabSpec("Hinweise", Hinweis, "job", "Befunde der letzten Prüfung: Tabelle, Zeile, Spalte, Vorschlag."),
     TabSpec("Eingang", Eingang, "job", "Eingegangene Formularantworten, bis sie verarbeitet sind."),
     TabSpec("Terminvorschläge", TerminvorschlagZeile, "job", "Terminvorschläge mit Rang und Begründung."),
+    TabSpec("Nachfrage", Nachfrage, "job", "Antworten auf die Nachfrage einige Wochen nach dem Termin."),
 )
 
 MODEL_BY_TAB: dict[str, type[Record]] = {t.name: t.model for t in TABS}

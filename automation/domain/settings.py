@@ -131,6 +131,18 @@ class TerminvorschlagSettings(_Section):
     ende: dt.time = Field(dt.time(17, 0), description="Ende der vorgeschlagenen Termine.")
 
 
+class NachbereitungSettings(_Section):
+    weitergabe_tage_nach: int = Field(
+        7, ge=1, description="Kontaktwünsche so viele Tage nach dem Termin an die gewählten Vereine weitergeben."
+    )
+    nachfrage_wochen_nach: int = Field(12, ge=1, description="Nachfrage (»Mitgemacht?«) so viele Wochen danach.")
+    nachfrage_erinnerung_tage: int = Field(
+        14, ge=1, description="Eine Erinnerung an die Nachfrage so viele Tage später, wenn keine Antwort kam."
+    )
+    angebote_wochen_vorher: int = Field(6, ge=0, description="Vereine so viele Wochen vor dem Termin erinnern, …")
+    angebote_monate_alt: int = Field(6, ge=1, description="… wenn ihre Angebote so viele Monate nicht geändert wurden.")
+
+
 class Settings(BaseSettings):
     """Everything in ``gespraechsrunde.toml``."""
 
@@ -150,6 +162,7 @@ class Settings(BaseSettings):
     kommunen: dict[str, str] = Field(
         default_factory=dict, description="Bundesland je Kommune (Name oder Kürzel = »BY«, »NW« …) für die Ferien."
     )
+    nachbereitung: NachbereitungSettings = Field(default_factory=NachbereitungSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -60,6 +60,9 @@ class StatusReport:
     hinweise: dict[str, int]
     letzter_lauf: dict[str, Any] | None
     nachrichten_zurueckgehalten: dict[str, int] = field(default_factory=dict)  # reason -> count
+    # clubs whose row and offers were not updated for [nachbereitung] angebote_monate_alt months:
+    # (Vereins-ID, name, last »Zuletzt aktualisiert« or None for never)
+    angebote_veraltet: list[tuple[str, str, dt.datetime | None]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +70,10 @@ class StatusReport:
             "letzter_lauf": self.letzter_lauf,
             "hinweise": self.hinweise,
             "nachrichten_zurueckgehalten": self.nachrichten_zurueckgehalten,
+            "angebote_veraltet": [
+                {"vereins_id": vid, "name": name, "zuletzt_aktualisiert": last.isoformat() if last else None}
+                for vid, name, last in self.angebote_veraltet
+            ],
             "termine": [t.as_json() for t in self.termine],
         }
 

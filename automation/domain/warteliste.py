@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from automation.domain.dataset import Dataset
+from automation.domain.gate import unclear_cells
 from automation.domain.mail.kinds import Art, MessageKey
 from automation.domain.records import Anmeldung, Hinweis, Termin, Versand
 
@@ -35,6 +36,8 @@ def assign_places(dataset: Dataset, today: dt.date) -> tuple[list[Anmeldung], li
     findings: list[Hinweis] = []
     registrations = dataset.all(Anmeldung)
     order = {a.anmelde_id: index for index, a in enumerate(registrations)}
+    # an unclear Status (reported by the gate) is never changed here; read as »angemeldet«, it holds its place
+    unclear = set(unclear_cells(dataset, Anmeldung, "Status", empty_is_unclear=True))
     for termin in dataset.all(Termin):
         if termin.status in _FINISHED or termin.datum < today:
             continue
@@ -46,7 +49,8 @@ def assign_places(dataset: Dataset, today: dt.date) -> tuple[list[Anmeldung], li
                     dataset.put(anmeldung.model_copy(update={"status": "angemeldet"}))
                     promoted.append(anmeldung)
             continue
-        kept = [a for a in active if a.status == "angemeldet" and _told_place(dataset, a)]
+        kept = [a for a in active if a.status == "angemeldet" and (a.anmelde_id in unclear or _told_place(dataset, a))]
+        active = [a for a in active if a.anmelde_id not in unclear or a in kept]
         used = sum(a.personen for a in kept)
         if used > termin.plaetze:
             findings.append(

@@ -40,6 +40,7 @@ from automation.domain.records import (
     Kontakt,
     Record,
     Termin,
+    TischplanZeile,
     Verein,
     tab_headers,
 )
@@ -813,6 +814,45 @@ def _write_workbook(path: Path, records: Sequence[Record], messy: dict[tuple[str
     store.backup_path.unlink(missing_ok=True)  # only the empty tabs; nothing worth keeping
 
 
+def past_table_plan(
+    past: Termin, clubs: list[Verein], registrations: list[Anmeldung], contacts: list[Kontakt]
+) -> list[TischplanZeile]:
+    """The table plan the past date had (rounds × tables), so that ``auswertung`` has seats to count.
+
+    In the tab's format (``automation.domain.tischplan_tab``): IDs beside the readable names, ``Erstellt``
+    before the date and after the last registration.
+    """
+    from automation.domain.names import short_name
+
+    attending = [c for c in clubs if past.termin_id in c.termine]
+    people = {k.kontakt_id: k for k in contacts}
+    came = [a for a in registrations if a.status == "teilgenommen"]
+    seats = [f"{a.anmelde_id}+{k}" if k else a.anmelde_id for a in came for k in range(a.personen)]
+    names: dict[str, str] = {}
+    for a in came:
+        kontakt = people.get(a.kontakt_id or "")
+        name = short_name(kontakt.vorname, kontakt.nachname, a.anmelde_id) if kontakt else a.anmelde_id
+        names[a.anmelde_id] = name
+        names.update({f"{a.anmelde_id}+{k}": f"Begleitung von {name}" for k in range(1, a.personen)})
+    made = max((a.eingegangen for a in registrations if a.eingegangen), default=None)
+    created = made + dt.timedelta(hours=1) if made else dt.datetime.combine(past.datum, dt.time(8))
+    tables = max(1, (len(attending) + 1) // 2)
+    rows = []
+    for runde in range(1, (past.runden or 3) + 1):
+        order = seats[runde - 1 :] + seats[: runde - 1]
+        for t in range(tables):
+            at_table = attending[2 * t : 2 * t + 2]
+            ids = order[t::tables]
+            rows.append(
+                TischplanZeile(
+                    termin_id=past.termin_id, runde=runde, tisch=f"T{t + 1}",
+                    vereine=[c.name for c in at_table], teilnehmende=[names[i] for i in ids],
+                    vereins_ids=[c.vereins_id for c in at_table], teilnehmende_ids=ids, erstellt=created,
+                )
+            )  # fmt: skip
+    return rows
+
+
 def create_demo(
     target: Path,
     *,
@@ -840,6 +880,7 @@ def create_demo(
     records: list[Record] = [
         *kommunen, past, opened, *clubs, *offers, *contact_list, *registrations_past, *paper_feedback,
     ]  # fmt: skip
+    records += past_table_plan(past, clubs, registrations_past, contact_list)
     _write_workbook(target / WORKBOOK_FILE, records, _messy_clubs(clubs, offers))
 
     anmeldung = _registration_rows(gen, forms["anmeldung"], opened, contact_list, people, registrations)

@@ -24,17 +24,20 @@ def layouts() -> list[TabLayout]:
         for column in columns(spec.model):
             if column.kind is Kind.CHOICE:
                 choices[column.header] = column.choices
-            elif column.kind is Kind.BOOL:
+            elif column.kind in (Kind.BOOL, Kind.CONSENT, Kind.OPT_OUT):
                 choices[column.header] = YES_NO
         result.append(TabLayout(spec.name, headers(spec.model), choices, spec.owner == "job"))
     return result
 
 
-def set_up(store: Store) -> list[str]:
-    """Set up the store; returns German lines saying what was done."""
+def set_up(store: Store, *, new_ledger: bool = False) -> list[str]:
+    """Set up the store; returns German lines saying what was done (and what it refused to create)."""
+    from automation.domain.gate import repairable
+
     tabs = layouts()
-    created = store.ensure_tabs({t.name: t.headers for t in tabs})
-    lines = [f"Tabellenblatt »{name}« angelegt." for name in created]
+    wanted, refused = repairable({t.name: t.headers for t in tabs}, store.read(), columns=False, new_ledger=new_ledger)
+    created = store.ensure_tabs(wanted)
+    lines = [f"Tabellenblatt »{name}« angelegt." for name in created] + refused
     if isinstance(store, FormattableStore):
         lines += store.format_tabs(tabs)
     if not lines:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from automation.adapters.lock import workspace_lock
 from automation.domain.dataset import Dataset
+from automation.domain.gate import repairable
 from automation.domain.records import tab_headers
 from automation.domain.store import Store, find_header
 from automation.services.runner import JobContext
@@ -29,7 +30,7 @@ def _read(store: Store, *, complete_tabs: bool) -> Dataset:
             for name, columns in wanted.items()
         )
         if incomplete:
-            store.ensure_tabs(wanted)
+            store.ensure_tabs(repairable(wanted, snapshot)[0])  # never a renamed Versand tab or guarded column
             snapshot = store.read()
     return Dataset.from_snapshot(snapshot)
 

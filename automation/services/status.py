@@ -8,7 +8,7 @@ from pathlib import Path
 
 from automation.adapters.run_log import last_run
 from automation.domain.dataset import Dataset
-from automation.domain.mail.due import due_messages
+from automation.domain.mail.due import DueMessage, due_messages
 from automation.domain.status import StatusReport, build_status, cumulative, run_time
 from automation.services.session import open_workspace
 from automation.services.wiring import Workspace
@@ -39,15 +39,38 @@ def _status(workspace: Workspace, dataset: Dataset, today: dt.date, page: bool) 
         dataset,
         today,
         due=[(m.termin.termin_id, m.art.value) for m in due],
+        held=held_reasons(dataset, due),
         last_run=last_run(workspace.folder),
         plan_times=_plan_times(workspace.folder),
     )
+    from automation.services.nachbereitung import stale_clubs
+
+    months = workspace.settings.nachbereitung.angebote_monate_alt
+    report.angebote_veraltet = [(v.vereins_id, v.name, last) for v, last in stale_clubs(dataset, today, months)]
     target = None
     if page:
         target = workspace.folder / "ausgabe" / "status.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(status_page(report, workspace.settings.titel, workspace.folder), encoding="utf-8")
     return StatusResult(report, target)
+
+
+def held_reasons(dataset: Dataset, due: list[DueMessage]) -> list[str]:
+    """Why due messages would be held back now, one German reason per message (as ``sync`` decides)."""
+    from automation.domain.gate import read_gate
+    from automation.services.mail.dispatch import address_doubt
+
+    gate = read_gate(dataset)
+    reasons = []
+    for m in due:
+        anmelde_id = m.anmeldung.anmelde_id if m.anmeldung else None
+        if gate.stop_all:
+            reasons.append(f"Versand gestoppt: {gate.stop_all}")
+        elif gate.refuses(str(m.key), m.art, m.termin.termin_id, anmelde_id) is not None:
+            reasons.append("Daten unklar (siehe Tab »Hinweise«)")
+        elif m.kontakt.email and address_doubt(m.kontakt) is not None:
+            reasons.append("E-Mail-Adresse zweifelhaft (prüfen oder »E-Mail bestätigt« setzen)")
+    return reasons
 
 
 def status_page(report: StatusReport, title: str, folder: Path | None = None) -> str:

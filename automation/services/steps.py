@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from automation.domain.answers.intake import upsert, watermarks
+from automation.domain.answers.intake import forms_to_fetch, upsert, watermarks
 from automation.domain.records import Anmeldung, Eingang
 from automation.domain.warteliste import assign_places
 from automation.domain.words import count
@@ -13,7 +13,8 @@ class FetchAnswersStep:
     name = "Antworten abholen"
 
     def run(self, ctx: JobContext) -> None:
-        forms = ctx.forms
+        wanted = forms_to_fetch(ctx.dataset, ctx.forms)
+        forms = {k: v for k, v in ctx.forms.items() if k in wanted}
         source = ctx.workspace.answer_source()
         since = watermarks(ctx.dataset.all(Eingang), list(forms))
         answers = source.fetch(forms, since)

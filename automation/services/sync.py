@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
+from automation.adapters.mail.senders import check_settings
+from automation.adapters.xlsx import WorkbookStore
 from automation.domain.answers.processing import ProcessAnswersStep
+from automation.domain.cells import read_row
+from automation.domain.gate import read_gate
+from automation.domain.records import Hinweis, Versand
 from automation.domain.run import Report
+from automation.services import idle
 from automation.services.findings import write_findings
 from automation.services.mail.step import SendMessagesStep
+from automation.services.nachbereitung import AfterEventStep, StaleOffersCheck
 from automation.services.replies import MailRepliesStep
 from automation.services.runner import JobContext, Step, run_steps
-from automation.services.session import open_workspace
+from automation.services.session import locked_workspace, open_workspace
 from automation.services.steps import FetchAnswersStep, WaitlistStep
 from automation.services.wiring import Workspace
+
+log = logging.getLogger("gespraechsrunde")
 
 
 def sync_steps(workspace: Workspace) -> list[Step]:
@@ -29,8 +39,20 @@ def sync_steps(workspace: Workspace) -> list[Step]:
         GuideStep(),
     ]
     if workspace.settings.mail.senden_bei_sync:
+        check_settings(workspace.settings.mail)  # a real SMTP run never starts with a placeholder sender
         steps.append(SendMessagesStep())
+    steps.append(AfterEventStep())  # hand-off, follow-up, offers; finds stale offers even without sending
     return steps
+
+
+def _clean(workspace: Workspace) -> None:
+    """Temporary files of a crashed run: beside the workbook and in the outbox (never a finished write)."""
+    from automation.adapters.leftovers import clean_leftovers
+
+    folders = [workspace.path(workspace.settings.lokal.arbeitsmappe).parent]
+    folders.append(workspace.path(workspace.settings.mail.ausgang))
+    for path in clean_leftovers(folders):
+        log.info("Übrig gebliebene Hilfsdatei eines abgebrochenen Laufs entfernt: %s", path.name)
 
 
 def run_sync(
@@ -41,15 +63,50 @@ def run_sync(
     Holds the workspace lock for the whole run: a second ``sync`` (cron and a person at once) stops
     with a clear message instead of processing or sending in parallel.
     """
-    with open_workspace(
-        workspace.folder, workspace=workspace, now=now, dry_run=dry_run, interactive=interactive, complete_tabs=True
-    ) as ctx:
-        # Steps that act outside (sending) write their state themselves, immediately, before they act.
-        report = run_steps(ctx, sync_steps(workspace))
-        with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
-            ctx.save()
-            write_findings(ctx, write=not dry_run)
-        return report
+    with locked_workspace(workspace.folder, workspace=workspace):
+        today = (now or dt.datetime.now()).date()
+        before = None if dry_run else idle.inputs(workspace, today)
+        if before is not None and idle.nothing_new(workspace, before):
+            return _idle_report(workspace)
+        if not dry_run:
+            idle.forget(workspace)
+            _clean(workspace)
+        with open_workspace(
+            workspace.folder, workspace=workspace, now=now, dry_run=dry_run, interactive=interactive, complete_tabs=True
+        ) as ctx:
+            # Steps that act outside (sending) write their state themselves, immediately, before they act.
+            report = run_steps(ctx, sync_steps(workspace))
+            with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
+                ctx.save()
+                write_findings(ctx, write=not dry_run)
+            if not dry_run:
+                # messages held back by the daily limit wait for tomorrow (another fingerprint): no reason to
+                # run fully again today; rows still »geplant« (server down, a temporary refusal) are retried
+                rows = ctx.dataset.all(Versand)
+                sent_today = sum(1 for v in rows if v.status == "gesendet" and v.zeit and v.zeit.date() == today)
+                limit_reached = sent_today >= workspace.settings.mail.tageslimit
+                waiting = report.counts.get("Nachrichten wartend", 0) and not limit_reached
+                pending = any(v.status in ("geplant", "wird gesendet") for v in rows)
+                store = ctx.store
+                still_current = store.unchanged_on_disk if isinstance(store, WorkbookStore) else lambda: False
+                idle.remember(workspace, before, complete=not waiting and not pending, still_current=still_current)
+            return report
+
+
+def _idle_report(workspace: Workspace) -> Report:
+    """The report of a run that found nothing new: the findings as they stand in ``Hinweise``."""
+    report = Report()
+    store = workspace.store()
+    table = store.read_tab(Hinweis.TAB) if isinstance(store, WorkbookStore) else None
+    for row in table.rows if table is not None else []:
+        finding, _ = read_row(Hinweis, row.values, row.number)
+        if isinstance(finding, Hinweis):
+            report.findings.append(finding)
+    report.say(
+        "Nichts Neues seit dem letzten Lauf: Arbeitsmappe, Antworten und Einstellungen sind unverändert, "
+        "die Hinweise gelten weiter."
+    )
+    return report
 
 
 def would_do(ctx: JobContext) -> str:
@@ -76,7 +133,8 @@ def would_do(ctx: JobContext) -> str:
 def run_check(workspace: Workspace, *, now: dt.datetime | None = None) -> Report:
     """Validate every tab and the pending answers; write only the ``Hinweise`` tab."""
     with open_workspace(workspace.folder, workspace=workspace, now=now, dry_run=True, complete_tabs=True) as ctx:
-        report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep()])
+        ctx.report.findings += read_gate(ctx.dataset).findings  # what would stop or hold sending
+        report = run_steps(ctx, [FetchAnswersStep(), ProcessAnswersStep(), WaitlistStep(), StaleOffersCheck()])
         report.say(would_do(ctx))
         ctx.dry_run = False  # findings about the real state; only the Hinweise tab is written
         write_findings(ctx, write=True, reread=True)

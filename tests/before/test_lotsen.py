@@ -114,11 +114,12 @@ def test_briefing_once_with_people_and_tables_and_the_newcomer_learns_the_guide(
     keys = [v.schluessel for v in read_dataset(folder).all(Versand) if v.art == "Lotsen-Briefing"]
     assert sorted(keys) == ["Lotsen-Briefing|T-2027-1|K-G1", "Lotsen-Briefing|T-2027-1|K-G2"]
 
-    # a briefing whose fate is unclear can be resent on purpose, with the same people
+    # a briefing that failed can be resent on purpose, with the same people (an »unklar« one the outbox
+    # proves written is »gesendet« again, so the failed state is the one to resend here)
     dataset = read_dataset(folder)
     row = dataset.get(Versand, "Lotsen-Briefing|T-2027-1|K-G1")
     assert row is not None
-    dataset.put(row.model_copy(update={"status": "unklar"}))
+    dataset.put(row.model_copy(update={"status": "fehlgeschlagen"}))
     Workspace.open(folder).store().apply(dataset.changes())
     resent = run_cli("-C", str(folder), "versand", "wiederholen", "Lotsen-Briefing|T-2027-1|K-G1")
     assert resent.exit_code == 0, resent.output

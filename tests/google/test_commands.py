@@ -59,7 +59,12 @@ def test_formulare_creates_publishes_and_second_run_writes_nothing(
     output = run(gw.folder, "formulare")
     assert "neu angelegt" in output
     states = load_form_states(gw.folder)
-    assert set(states) == {"anmeldung", "feedback", "abmeldung"}
+    assert set(states) == {"anmeldung", "feedback", "abmeldung", "nachfrage"}
+    follow_up = gw.fake.forms[states["nachfrage"].form_id]  # the follow-up form, created on the stand-in
+    assert [i["questionItem"]["question"]["questionId"] for i in follow_up["items"]] == [
+        q.frage_id for q in load_forms()["nachfrage"].fragen
+    ]
+    assert follow_up["publishSettings"]["publishState"]["isPublished"] is True
     form = gw.fake.forms[states["anmeldung"].form_id]
     definition = load_forms()["anmeldung"]
     assert [i["questionItem"]["question"]["questionId"] for i in form["items"]] == [
@@ -76,7 +81,7 @@ def test_formulare_creates_publishes_and_second_run_writes_nothing(
 
     start = len(gw.fake.calls)
     output = run(gw.folder, "formulare")
-    assert output.count("unverändert") == 3
+    assert output.count("unverändert") == 4
     assert gw.fake.writes(start) == []
 
     # the next sync maps answers with what »formulare« sent: no forms.get
@@ -90,13 +95,13 @@ def test_formulare_creates_publishes_and_second_run_writes_nothing(
     assert answer.werte == {"vorname": ["Anna"]}
     assert [k for k in gw.fake.kinds(start) if k != "token"] == ["responses.list"]
 
-    # a new club changes the choices of the feedback form: one batchUpdate, only there
+    # a new club changes the choices of the forms listing clubs (feedback, nachfrage): one batchUpdate each
     gw.fake.sheet("Vereine").rows.append(["V-3", "Feuerwehr"])
     start = len(gw.fake.calls)
     run(gw.folder, "formulare")
     writes = gw.fake.writes(start)
-    assert [w.kind for w in writes] == ["forms.batchUpdate"]
-    assert {next(iter(r)) for r in writes[0].body["requests"]} == {"updateItem"}
+    assert [w.kind for w in writes] == ["forms.batchUpdate", "forms.batchUpdate"]
+    assert all({next(iter(r)) for r in w.body["requests"]} == {"updateItem"} for w in writes)
 
 
 def test_formulare_repairs_hand_edits(google_workspace: Callable[..., GoogleWorkspace]) -> None:

@@ -103,6 +103,19 @@ class Space:
     def outbox_messages(self) -> list[EmailMessage]:
         return [read_eml(p.read_bytes()) for p in sorted(self.outbox.glob("*.eml"))]
 
+    def set_cell(self, tab: str, key: str, header: str, value: Any) -> None:
+        """Type a value into one cell, as a person does in the workbook (row found by its ID)."""
+        import openpyxl
+
+        path = self.folder / "gespraechsrunde.xlsx"
+        wb = openpyxl.load_workbook(path)
+        ws = wb[tab]
+        headers = [c.value for c in ws[1]]
+        for row in ws.iter_rows(min_row=2):
+            if row[0].value == key:
+                row[headers.index(header)].value = value
+        wb.save(path)
+
     def update(self, record: Record) -> None:
         dataset = self.dataset()
         dataset.put(record)
@@ -125,7 +138,7 @@ SETTINGS = """
 titel = "Gesprächsrunde für Multilokale"
 [mail]
 absender_name = "Gemeinde Musterstadt"
-absender_adresse = "runde@musterstadt.example"
+absender_adresse = "{absender}"
 tageslimit = {tageslimit}
 pro_minute = 6000
 {extra}
@@ -142,7 +155,9 @@ def make_space(tmp_path: Path) -> Any:
     def factory(tageslimit: int = 500, extra: str = "", name: str = "ws") -> Space:
         from tests.factory import build_workspace
 
-        text = SETTINGS.format(tageslimit=tageslimit, extra=extra)
+        # a real SMTP run refuses a placeholder sender (*.example): the SMTP tests use a .test domain (RFC 2606)
+        absender = SMTP_SENDER if 'versand = "smtp"' in extra else "runde@musterstadt.example"
+        text = SETTINGS.format(tageslimit=tageslimit, extra=extra, absender=absender)
         return Space(build_workspace(tmp_path / name, settings=text), text)
 
     return factory
@@ -195,6 +210,7 @@ def smtp_server() -> Iterator[tuple[int, Received]]:
         controller.stop()
 
 
+SMTP_SENDER = "runde@musterstadt.test"
 SMTP_EXTRA = (
     'versand = "smtp"\nsmtp_host = "127.0.0.1"\nsmtp_port = {port}\nsmtp_sicherheit = "keine"\n'
     "smtp_zeitlimit_sekunden = 2"

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from automation.adapters.lock import LOCK_FILE
+from automation.adapters.mail.senders import OutboxSender
 from automation.services.mail.commands import resend
 from tests.mail.conftest import NOW, SMTP_EXTRA, TERMIN, Received, anmeldung, free_port, kontakt, termin
 
@@ -49,6 +50,13 @@ CRASH_SCRIPT = textwrap.dedent(
 )
 
 
+class Unproven(OutboxSender):
+    """An outbox that cannot prove what it holds – like an SMTP server, which never can."""
+
+    def written(self, key: str) -> tuple[bool, str | None] | None:
+        return None
+
+
 def _keys_in_outbox(space: Any) -> Counter[str]:
     return Counter(str(m["X-Gespraechsrunde-Schluessel"]) for m in space.outbox_messages())
 
@@ -73,7 +81,7 @@ def test_crash_after_k_messages_never_sends_twice(make_space: Any, tmp_path: Pat
     assert run.returncode == 3
     assert (space.folder / LOCK_FILE).exists()  # the dead run left its lock behind: it is recovered
 
-    ctx = space.sync()  # the next run
+    ctx = space.sync(sender=Unproven(space.outbox))  # the next run, with a sender that cannot prove anything
 
     rows = space.versand()
     interrupted = keys[k]
@@ -86,13 +94,42 @@ def test_crash_after_k_messages_never_sends_twice(make_space: Any, tmp_path: Pat
     assert max(received.values()) == 1  # nobody got a message twice
     assert set(received) == set(others) | ({interrupted} if mode == "nach" else set())
 
-    space.sync()  # and again: nothing new
+    space.sync(sender=Unproven(space.outbox))  # and again: nothing new
     assert _keys_in_outbox(space) == received
 
-    outcome = resend(space.folder, interrupted, now=NOW)  # on purpose
+    outcome = resend(space.folder, interrupted, now=NOW, sender=Unproven(space.outbox))  # on purpose
     assert outcome.summary.sent == 1
     assert space.versand()[interrupted].status == "gesendet"
     assert _keys_in_outbox(space)[interrupted] == (2 if mode == "nach" else 1)
+
+
+@pytest.mark.parametrize("mode", ["vor", "nach"])
+def test_outbox_proves_what_an_interrupted_run_wrote(make_space: Any, tmp_path: Path, mode: str) -> None:
+    """Issue 9.11: an interrupted message the outbox never wrote is »geplant« again (and sent once); one it
+    wrote is »gesendet« with its Message-ID. Leftover temporary files are removed."""
+    space = make_space()
+    keys = _registrations(space)
+    script = tmp_path / "crash.py"
+    script.write_text(CRASH_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    run = subprocess.run([sys.executable, str(script), str(space.folder), "3", mode], env=env, cwd=ROOT, check=False)
+    assert run.returncode == 3
+    leftover = space.outbox / ".Bestätigung_T-2027-1_K-0009.eml.x7k2p9q1.tmp"
+    leftover.write_bytes(b"From: halb")  # a write torn by a crash
+
+    ctx = space.sync()
+
+    rows = space.versand()
+    assert {rows[k].status for k in keys} == {"gesendet"}
+    received = _keys_in_outbox(space)
+    assert sorted(received) == sorted(keys) and max(received.values()) == 1  # everyone once, nobody twice
+    assert rows[keys[3]].message_id == next(
+        str(m["Message-ID"]) for m in space.outbox_messages() if m["X-Gespraechsrunde-Schluessel"] == keys[3]
+    )
+    assert not any(f.id == keys[3] for f in ctx.report.findings)
+    assert not leftover.exists()
+    space.sync()
+    assert _keys_in_outbox(space) == received
 
 
 def test_permanent_refusal_marks_one_row_failed_and_goes_on(make_space: Any, smtp_server: Any) -> None:

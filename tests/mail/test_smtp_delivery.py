@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import icalendar
 
 from automation.adapters.form_state import FormState, save_form_states
-from tests.mail.conftest import NOW, SMTP_EXTRA, TERMIN, anmeldung, kontakt, termin
+from automation.services.mail.commands import invite
+from tests.mail.conftest import NOW, SMTP_EXTRA, SMTP_SENDER, TERMIN, anmeldung, kontakt, termin
 
 
 def _parts(message: Any) -> tuple[str, str]:
@@ -25,7 +26,7 @@ def test_confirmation_over_smtp_has_both_parts_calendar_and_links(make_space: An
     space.sync()
 
     assert [e.rcpt_tos for e in received.envelopes] == [["person1@example.org"]]
-    assert received.envelopes[0].mail_from == "runde@musterstadt.example"
+    assert received.envelopes[0].mail_from == SMTP_SENDER
     message = received.messages()[0]
     assert str(message["Subject"]) == "Anmeldung bestätigt: Markt der Möglichkeiten am Samstag, 13. März 2027"
     assert message["To"].addresses[0].display_name == "Jördis Müller"
@@ -63,6 +64,7 @@ def test_google_form_links_are_prefilled(make_space: Any, smtp_server: Any) -> N
     space.add(termin(), kontakt(1), anmeldung(1), kontakt(2))
 
     space.sync()
+    invite(space.folder, TERMIN, now=NOW)  # invitations go out only when released
 
     by_to = {m["To"].addresses[0].addr_spec: m for m in received.messages()}
     text, _ = _parts(by_to["person1@example.org"])

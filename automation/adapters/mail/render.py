@@ -225,4 +225,40 @@ def sample_context(settings: Settings, art: Art) -> dict[str, Any]:
             lotse_tische=[{"runde": 1, "tisch": "T2"}, {"runde": 2, "tisch": "T4"}],
             ankunft="09:30 Uhr",
         )  # fmt: skip
+    context.update(SAMPLE_EXTRA.get(art.value, {}))
     return context
+
+
+# Sample values of the variables only the messages after the event have (see automation/services/nachbereitung.py).
+_SAMPLE_CLUB = {"name": "Turn- & Sportverein Adorf", "zuletzt": "12.03.2026"}
+SAMPLE_EXTRA: dict[str, dict[str, Any]] = {
+    "Weitergabe": {
+        "verein": _SAMPLE_CLUB,
+        "abmelde_text": "Sie möchten keine Nachrichten mehr von uns?",
+        "personen": [
+            {
+                "name": "Jördis Müller-Lüdenscheidt",
+                "email": "joerdis@example.org",
+                "telefon": "",
+                "interessen": "Sport, Kultur & Musik",
+                "zeiten": "am Wochenende",
+            },
+        ],
+    },
+    "Weitergabe-Info": {"vereine": ["Turn- & Sportverein Adorf", "Chor Bergheim"]},
+    "Vereinsbericht": {
+        "verein": _SAMPLE_CLUB,
+        "abmelde_text": "Sie möchten keine Nachrichten mehr von uns?",
+        "kennzahlen": {"am_tisch": "14", "interessiert": "11", "kontaktwunsch": "weniger als 3"},
+        "vorschlaege": ["8 von 11 Interessierten sind nur am Wochenende hier; Ihre Angebote sind alle werktags."],
+    },
+    "Angebote-Erinnerung": {
+        "verein": _SAMPLE_CLUB,
+        "abmelde_text": "Sie möchten keine Nachrichten mehr von uns?",
+        "angebote": [{"titel": "Lauftreff", "merkmale": "regelmäßig, wöchentlich, am Wochenende"}],
+        "bearbeiten": "In der gemeinsamen Tabelle im Tab »Angebote« Ihre Zeilen ändern.",
+        "bearbeiten_link": "https://docs.google.com/spreadsheets/d/BEISPIEL/edit",
+    },
+    "Nachfrage": {"nachfrage_link": "https://docs.google.com/forms/d/e/NACHFRAGE/viewform"},
+    "Nachfrage-Erinnerung": {"nachfrage_link": "https://docs.google.com/forms/d/e/NACHFRAGE/viewform"},
+}

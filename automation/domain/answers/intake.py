@@ -9,10 +9,23 @@ the spreadsheet itself. An answer already in ``Eingang`` is updated only when it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from automation.domain.answers.base import RawAnswer
-from automation.domain.records import Eingang
+from automation.domain.dataset import Dataset
+from automation.domain.records import Eingang, Versand
 from automation.domain.run import RunState
+
+# Forms whose answers can only exist after one of these messages went out: fetched only from then on
+# (saves two Google requests per run for months in which no follow-up is running).
+ON_DEMAND_FORMS = {"nachfrage": ("Nachfrage", "Nachfrage-Erinnerung")}
+
+
+def forms_to_fetch(dataset: Dataset, form_ids: Iterable[str]) -> list[str]:
+    """The forms (of ``form_ids``) worth asking for answers in this run."""
+    sent = {v.art for v in dataset.all(Versand)}
+    received = {e.formular for e in dataset.all(Eingang)}
+    return [f for f in form_ids if f not in ON_DEMAND_FORMS or f in received or sent & set(ON_DEMAND_FORMS[f])]
 
 
 def watermarks(entries: list[Eingang], form_ids: list[str]) -> dict[str, dt.datetime | None]:

@@ -17,7 +17,17 @@ from automation.domain.dataset import Dataset
 from automation.domain.form_options import termin_id_from_option
 from automation.domain.matching import ContactIndex
 from automation.domain.privacy import erase_person
-from automation.domain.records import GRUPPEN, Anmeldung, Eingang, Feedback, Hinweis, Kommune, Kontakt, Termin
+from automation.domain.records import (
+    GRUPPEN,
+    Anmeldung,
+    Eingang,
+    Feedback,
+    Hinweis,
+    Kommune,
+    Kontakt,
+    Nachfrage,
+    Termin,
+)
 from automation.domain.run import RunState
 from automation.domain.words import count
 
@@ -69,7 +79,9 @@ class ProcessAnswersStep:
         index = Indexes.build(dataset)
         pending = [e for e in dataset.all(Eingang) if e.status in ("neu", "fehlerhaft")]
         pending.sort(key=lambda e: (e.geaendert or e.eingegangen or dt.datetime.min, e.antwort_id))
-        handlers = {"anmeldung": _registration, "feedback": _feedback, "abmeldung": _cancellation}
+        handlers = {
+            "anmeldung": _registration, "feedback": _feedback, "abmeldung": _cancellation, "nachfrage": _follow_up,
+        }  # fmt: skip
         for entry in pending:
             form = forms.get(entry.formular)
             # findings name the Antwort-ID, not a row: a new answer's row is not known before it is saved
@@ -265,6 +277,32 @@ def _feedback(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
         dataset.put(anmeldung.model_copy(update={"status": "teilgenommen"}))
     ctx.report.count("Feedback übernommen")
     return f"Feedback zu {anmeldung.termin_id}" if anmeldung else "Feedback (anonym)"
+
+
+def _follow_up(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
+    """A follow-up answer (»Haben Sie inzwischen bei einem Verein mitgemacht?«) becomes a ``Nachfrage`` row."""
+    dataset = ctx.dataset
+    anmeldung = _find_registration(dataset, reader.text("anmelde_id"))
+    kontakt_id = anmeldung.kontakt_id if anmeldung else None
+    email = reader.email("email")
+    if anmeldung is None and email:
+        kontakt = index.contacts.by_email_address(email)
+        if kontakt is not None:
+            kontakt_id = kontakt.kontakt_id
+            theirs = (dataset.get(Anmeldung, a) for a in index.by_contact.get(kontakt.kontakt_id, []))
+            came = [a for a in theirs if a is not None and a.status == "teilgenommen"]
+            anmeldung = max(came, key=lambda a: a.eingegangen or dt.datetime.min, default=None)
+    mitgemacht = reader.choice("mitgemacht")
+    dataset.put(
+        Nachfrage(
+            antwort_id=reader.entry.antwort_id, termin_id=anmeldung.termin_id if anmeldung else None,
+            kontakt_id=kontakt_id, eingegangen=reader.entry.eingegangen,
+            mitgemacht=None if mitgemacht is None else mitgemacht == "ja", vereine=reader.many("vereine"),
+            geholfen=reader.text("geholfen"), gefehlt=reader.text("gefehlt"), quelle="Formular",
+        )
+    )  # fmt: skip
+    ctx.report.count("Nachfragen übernommen")
+    return f"Nachfrage zu {anmeldung.termin_id}" if anmeldung else "Nachfrage (ohne Anmeldung)"
 
 
 def _find_registration(dataset: Dataset, anmelde_id: str | None) -> Anmeldung | None:

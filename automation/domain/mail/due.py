@@ -4,16 +4,22 @@ Every rule is here, one function per kind; :func:`due_messages` collects them. A
 ``Versand`` has no row for its key, or only a ``geplant`` one (planned, waiting for the daily limit). A
 row in any other state means the message was sent, failed, or may have gone out (``unklar``): it is
 never chosen again; ``gespraechsrunde versand wiederholen`` resends on purpose.
+
+Invitations are a mass mailing: ``sync`` never starts one. ``gespraechsrunde einladen --termin ID``
+releases them (after a ``--dry-run`` preview): it gives every invitation a ``geplant`` row, and ``sync``
+only sends invitations that have one (those the daily limit held back).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from automation.domain import announcement
 from automation.domain.dataset import Dataset
+from automation.domain.ledger import is_done
 from automation.domain.mail.kinds import Art, MessageKey
 from automation.domain.records import Anmeldung, Kommune, Kontakt, Termin, TischplanZeile, Versand
 
@@ -29,7 +35,9 @@ class DueMessage:
     kontakt: Kontakt
     termin: Termin
     anmeldung: Anmeldung | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)  # kind-specific template variables
+    # extra template variables and attachments (messages after the event: people passed on, report PDF)
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    attachments: tuple[Any, ...] = ()  # automation.adapters.mail.compose.Attachment
 
     @property
     def art(self) -> Art:
@@ -38,7 +46,7 @@ class DueMessage:
 
 def consent_problem(art: Art, kontakt: Kontakt) -> str | None:
     """Why this person must not get a message of this kind (German), or None. Checked on every path."""
-    if art is Art.EINLADUNG:
+    if art in (Art.EINLADUNG, Art.NACHFRAGE, Art.NACHFRAGE_ERINNERUNG):
         if kontakt.abgemeldet:
             return "hat sich abgemeldet (Spalte »Abgemeldet«)"
         if not kontakt.einwilligung_einladungen:
@@ -55,11 +63,15 @@ class _Ledger:
     def done(self, key: MessageKey) -> bool:
         """A row beyond ``geplant`` exists: the message is never chosen again."""
         row = self.rows.get(str(key))
-        return row is not None and row.status != "geplant"
+        return row is not None and is_done(row.status)
+
+    def planned(self, key: MessageKey) -> bool:
+        row = self.rows.get(str(key))
+        return row is not None and not is_done(row.status)
 
     def row(self, key: MessageKey) -> Versand | None:
         row = self.rows.get(str(key))
-        return row if row is not None and row.status != "geplant" else None
+        return row if row is not None and is_done(row.status) else None
 
 
 def _open_for_registration(termin: Termin, today: dt.date) -> bool:
@@ -84,8 +96,13 @@ def _municipalities(dataset: Dataset, termin: Termin) -> set[str] | None:
     return names
 
 
-def invitations(dataset: Dataset, today: dt.date, termin_ids: Iterable[str] | None = None) -> list[DueMessage]:
-    """Einladung: consent given, not unsubscribed, not yet invited to this date, not registered, date open."""
+def invitations(
+    dataset: Dataset, today: dt.date, termin_ids: Iterable[str] | None = None, *, released_only: bool = False
+) -> list[DueMessage]:
+    """Einladung: consent given, not unsubscribed, not yet invited to this date, not registered, date open.
+
+    ``released_only``: only those ``einladen`` already planned (a ``geplant`` row) – what ``sync`` may send.
+    """
     ledger = _Ledger(dataset)
     wanted = set(termin_ids) if termin_ids is not None else None
     registered = {(a.termin_id, a.kontakt_id) for a in dataset.all(Anmeldung)}
@@ -97,6 +114,8 @@ def invitations(dataset: Dataset, today: dt.date, termin_ids: Iterable[str] | No
         for kontakt in dataset.all(Kontakt):
             key = MessageKey(Art.EINLADUNG, termin.termin_id, kontakt.kontakt_id)
             if consent_problem(Art.EINLADUNG, kontakt) is not None or ledger.done(key):
+                continue
+            if released_only and not ledger.planned(key):
                 continue
             if (termin.termin_id, kontakt.kontakt_id) in registered:
                 continue
@@ -242,11 +261,70 @@ def _with_guide(dataset: Dataset, messages: list[DueMessage]) -> list[DueMessage
     return result
 
 
+def _told(ledger: _Ledger, termin: Termin, kontakt: Kontakt) -> list[Versand]:
+    """The sent rows that gave this person a place (and the date's details with a calendar file)."""
+    arts = (Art.BESTAETIGUNG, Art.NACHGERUECKT)
+    told = [ledger.row(MessageKey(art, termin.termin_id, kontakt.kontakt_id)) for art in arts]
+    return [row for row in told if row is not None]
+
+
+def date_changes(dataset: Dataset, today: dt.date) -> list[DueMessage]:
+    """Terminänderung: the date's announced fields changed (``Bekanntgegeben``, see
+    :mod:`automation.domain.announcement`) after a person with a place was told them; once per Fassung."""
+    ledger = _Ledger(dataset)
+    result = []
+    for anmeldung, kontakt, termin in _registrations(dataset):
+        if anmeldung.status != "angemeldet" or not _upcoming(termin, today):
+            continue
+        try:
+            current = announcement.parse(termin.bekanntgegeben)
+        except announcement.UnreadableAnnouncement:
+            continue  # reported by the mail step; nothing is announced from a cell edited by hand
+        if current is None or current.fassung == 0:
+            continue
+        key = MessageKey(Art.TERMINAENDERUNG, termin.termin_id, kontakt.kontakt_id, current.fassung)
+        if ledger.done(key):
+            continue
+        told = _told(ledger, termin, kontakt)
+        if not told or all(row.zeit is not None and row.zeit >= current.since for row in told):
+            continue  # not told yet, or told after the change (with the new details)
+        result.append(DueMessage(key, kontakt, termin, anmeldung))
+    return result
+
+
+def cancellations(dataset: Dataset, today: dt.date) -> list[DueMessage]:
+    """Terminabsage: the date's Status is »abgesagt«; to everyone who was told they have a place."""
+    ledger = _Ledger(dataset)
+    result = []
+    for anmeldung, kontakt, termin in _registrations(dataset):
+        if termin.status != "abgesagt" or termin.datum < today or anmeldung.status != "angemeldet":
+            continue
+        key = MessageKey(Art.TERMINABSAGE, termin.termin_id, kontakt.kontakt_id)
+        if not ledger.done(key) and _told(ledger, termin, kontakt):
+            result.append(DueMessage(key, kontakt, termin, anmeldung))
+    return result
+
+
 def due_messages(dataset: Dataset, today: dt.date, days_before: int) -> list[DueMessage]:
-    """Everything due today; answers to registrations first, invitations last (they wait for the limit)."""
+    """Everything due today; answers to registrations first, invitations last (they wait for the limit).
+
+    Invitations only when released by ``einladen`` (see the module docstring).
+    """
     return (
-        _with_guide(dataset, registration_messages(dataset, today) + reminders(dataset, today, days_before))
+        cancellations(dataset, today)
+        + date_changes(dataset, today)
+        + _with_guide(dataset, registration_messages(dataset, today) + reminders(dataset, today, days_before))
         + guide_briefings(dataset, today, days_before)
         + feedback_requests(dataset, today)
-        + invitations(dataset, today)
+        + invitations(dataset, today, released_only=True)
     )
+
+
+def unreleased_invitations(dataset: Dataset, today: dt.date) -> dict[str, int]:
+    """Per open date, how many invitations ``einladen --termin`` would plan (for a hint, never sent by sync)."""
+    ledger = _Ledger(dataset)
+    counts: dict[str, int] = {}
+    for item in invitations(dataset, today):
+        if not ledger.planned(item.key):
+            counts[item.termin.termin_id] = counts.get(item.termin.termin_id, 0) + 1
+    return counts

@@ -1,9 +1,9 @@
-"""Messages to residents: which are due, how they look, how each is sent exactly once.
+"""Sending messages exactly once: the use cases around the ``Versand`` ledger.
 
-- ``kinds``: the message kinds and their idempotency key (``Art|Termin-ID|Kontakt-ID``).
-- ``due``: *where messages are chosen* – who gets an invitation, a confirmation, a reminder …
-- ``render`` / ``ics`` / ``compose``: templates (``vorlagen/mail``), calendar file, the e-mail itself.
-- ``senders``: the outbox folder (default) and SMTP, behind one small interface.
-- ``dispatch``: the ``Versand`` tab as a ledger (geplant → wird gesendet → gesendet | fehlgeschlagen).
-- ``step``: :class:`SendMessagesStep` for ``sync``.
+- ``dispatch``: sending with the ``Versand`` tab as a ledger; its transitions are the one table in
+  ``automation.domain.ledger`` (``automation.domain.mail.ledger`` applies them to the rows), the fail-closed
+  gate is ``automation.domain.gate``. Its pieces: ``automation.adapters.mail.building`` (the e-mail),
+  ``automation.domain.mail.findings`` (German findings), ``automation.adapters.mail.pacing`` and
+  ``automation.adapters.mail.progress``.
+- ``step``: :class:`SendMessagesStep` for ``sync``; ``commands``: ``einladen``, ``versand wiederholen``.
 """

@@ -15,6 +15,7 @@ from automation.adapters.mail.render import Renderer, sample_context
 from automation.adapters.mail.senders import Sender
 from automation.domain.dataset import Dataset
 from automation.domain.errors import GespraechsrundeError
+from automation.domain.ledger import RESENDABLE
 from automation.domain.mail.due import DueMessage, consent_problem, invitations
 from automation.domain.mail.kinds import Art, MessageKey
 from automation.domain.records import Anmeldung, Kontakt, Termin, Versand
@@ -23,13 +24,15 @@ from automation.services.mail.dispatch import Dispatcher, Prepared, Summary, pro
 from automation.services.runner import JobContext
 from automation.services.session import open_workspace
 
-RESENDABLE = ("unklar", "fehlgeschlagen", "geplant")
-
 
 class MessageCommandError(GespraechsrundeError):
     """A command about messages was asked for something that does not exist or is not allowed."""
 
     exit_code = 2
+
+
+class LedgerUnreadable(GespraechsrundeError):
+    """The ``Versand`` tab cannot be trusted (missing tab or column): nothing is sent."""
 
 
 @dataclass
@@ -55,6 +58,7 @@ class CommandOutcome:
             "fehlgeschlagen": self.summary.failed,
             "unklar": self.summary.unclear,
             "wartend": self.summary.waiting,
+            "zurueckgehalten": self.summary.held,
             "abgebrochen": self.summary.stopped,
             "zaehler": self.context.report.counts,
             "hinweise": [h.model_dump(by_alias=True) for h in self.context.report.findings],
@@ -77,7 +81,11 @@ def invite(
     now: dt.datetime | None = None,
     sender: Sender | None = None,
 ) -> CommandOutcome:
-    """Send the invitations for one date now (``--dry-run``: only list them)."""
+    """Release and send the invitations for one date (``--dry-run``: only list them).
+
+    Every invitation gets a ``geplant`` row (the release); as many as the daily limit allows go out now,
+    the rest with the next runs of ``sync``.
+    """
     with open_context(folder, dry_run=dry_run, interactive=interactive, now=now) as ctx:
         termin = ctx.dataset.get(Termin, termin_id)
         if termin is None:
@@ -94,8 +102,7 @@ def invite(
         dispatcher = Dispatcher(ctx, sender or ctx.workspace.sender())
         dispatcher.reconcile()
         outcome = CommandOutcome(ctx)
-        limit = None if dry_run else dispatcher.remaining_today()
-        outcome.prepared = dispatcher.prepare(invitations(ctx.dataset, ctx.now.date(), [termin_id]), limit=limit)
+        outcome.prepared = dispatcher.prepare(invitations(ctx.dataset, ctx.now.date(), [termin_id]))
         with progress_reporter(len(outcome.prepared), interactive and not dry_run, "Einladungen") as progress:
             outcome.summary = dispatcher.send(outcome.prepared, progress=progress)
         return outcome
@@ -116,6 +123,8 @@ def resend(
         raise MessageCommandError(str(exc)) from None
     with open_context(folder, dry_run=dry_run, interactive=False, now=now) as ctx:
         dispatcher = Dispatcher(ctx, sender or ctx.workspace.sender())
+        if dispatcher.gate.stop_all:
+            raise LedgerUnreadable(dispatcher.gate.stop_all)
         dispatcher.reconcile()
         row = ctx.dataset.get(Versand, str(key))
         if row is None:
@@ -125,7 +134,9 @@ def resend(
                 f"{key} hat den Status »{row.status}« (Zeit: {row.zeit or '–'}). Erneut gesendet werden nur "
                 f"Nachrichten mit Status {', '.join(RESENDABLE)}."
             )
-        due = _rebuild(ctx.dataset, key)
+        from automation.services.nachbereitung import rebuild_message  # kinds after the event (clubs too)
+
+        due = rebuild_message(ctx, dispatcher.builder.links, key) or _rebuild(ctx.dataset, key)
         problem = consent_problem(key.art, due.kontakt)
         if problem is not None:
             raise MessageCommandError(f"{key} wird nicht gesendet: {due.kontakt.kontakt_id} {problem}.")
@@ -141,6 +152,8 @@ def _rebuild(dataset: Dataset, key: MessageKey) -> DueMessage:
     if kontakt is None or termin is None:
         missing = f"Kontakt {key.kontakt_id}" if kontakt is None else f"Termin {key.termin_id}"
         raise MessageCommandError(f"{missing} gibt es nicht mehr; {key} kann nicht erneut gesendet werden.")
+    if termin.status == "abgesagt" and key.art is not Art.TERMINABSAGE:
+        raise MessageCommandError(f"Termin {termin.termin_id} ist abgesagt; {key} wird nicht erneut gesendet.")
     anmeldung = None
     if key.art is not Art.EINLADUNG:
         matches = [

@@ -1,46 +1,64 @@
 """Sending with the ``Versand`` tab as a ledger: every message exactly once.
 
-Each message has a row keyed ``Art|Termin-ID|Kontakt-ID`` that moves
-``geplant → wird gesendet → gesendet | fehlgeschlagen`` (or ``unklar``). Per batch, the rows are saved
-as ``wird gesendet`` *before* the first of them is handed to the sender; afterwards they are saved as
-``gesendet`` with the Message-ID. :mod:`automation.adapters.mail.journal` makes a crash in between cost as little
-as possible; whatever may have gone out becomes ``unklar`` and is only resent by
-``gespraechsrunde versand wiederholen``.
+Each message has a row keyed ``Art|Termin-ID|Kontakt-ID`` whose status changes only as the one table
+in :mod:`automation.domain.ledger` allows (``geplant → wird gesendet → gesendet | fehlgeschlagen``, or
+``unklar``). Per batch, the rows are saved as ``wird gesendet`` *before* the first of them is handed to
+the sender; afterwards they are saved as ``gesendet`` with the Message-ID. :mod:`automation.adapters.mail.journal`
+makes a crash in between cost as little as possible; whatever may have gone out becomes ``unklar`` and
+is only resent by ``gespraechsrunde versand wiederholen`` – unless the outbox folder proves it was never
+written (``geplant`` again) or was written (``gesendet``).
+
+Nothing is sent while the gate (:mod:`automation.domain.gate`) says the ledger, a consent or a status
+cannot be read; nothing goes to an address the job itself doubts until it is corrected or confirmed.
 
 - A permanent refusal (5xx) marks that row ``fehlgeschlagen`` with the reason; the batch goes on.
 - A server that cannot be reached stops the batch; nothing is marked sent; rows stay ``geplant``.
 - ``tageslimit`` counts today's ``gesendet`` rows; the rest stays ``geplant`` for the next run.
-- ``pro_minute`` paces SMTP; the outbox folder is not paced.
+- ``pro_minute`` paces SMTP (:mod:`automation.adapters.mail.pacing`); the outbox folder is not paced.
+
+The pieces: rendering in :mod:`~automation.adapters.mail.building`, findings in :mod:`~automation.domain.mail.findings`,
+pacing in :mod:`~automation.adapters.mail.pacing`, the progress bar in :mod:`~automation.adapters.mail.progress`.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from email.headerregistry import Address
 from email.message import EmailMessage
 
-from automation.adapters.mail.compose import Attachment, InvalidAddress, compose, make_address
-from automation.adapters.mail.ics import calendar_file
-from automation.adapters.mail.render import build_context
-from automation.adapters.mail.senders import Deferred, Refused, Sender, Unavailable, Uncertain
-from automation.domain.errors import ConfigError
+from automation.adapters.mail.building import MessageBuilder
+from automation.adapters.mail.compose import InvalidAddress, make_address
+from automation.adapters.mail.pacing import Pacer
+from automation.adapters.mail.progress import Progress, progress_reporter
+from automation.adapters.mail.senders import Deferred, OutboxSender, Refused, Sender, Unavailable, Uncertain
+from automation.domain import normalize
+from automation.domain.gate import Gate, read_gate
+from automation.domain.ledger import PLANNED, SENDING, UNCLEAR, Event
+from automation.domain.mail import findings
 from automation.domain.mail.due import DueMessage, consent_problem
+from automation.domain.mail.findings import UNCLEAR_HINT
 from automation.domain.mail.kinds import Art
-from automation.domain.records import Hinweis, Kontakt, Schwere, TischplanZeile, Versand
+from automation.domain.mail.ledger import Ledger
+from automation.domain.records import Kontakt, TischplanZeile, Versand
+from automation.domain.settings import MailSettings
 from automation.domain.tischplan_tab import tables_of
 from automation.services.runner import JobContext
 
+__all__ = ["UNCLEAR_HINT", "Dispatcher", "Prepared", "Summary", "batch_size_for", "progress_reporter"]
+
 log = logging.getLogger("gespraechsrunde")
 
-UNCLEAR_HINT = (
-    "Der Lauf brach beim Senden ab; ob die Nachricht ankam, ist unklar. Bitte beim Empfänger oder im "
-    "Postausgang nachsehen und nur wenn nötig »gespraechsrunde versand wiederholen {key}« ausführen."
-)
-_WITH_CALENDAR = (Art.BESTAETIGUNG, Art.NACHGERUECKT)
+# How many messages one write of »Versand« covers. The journal records every hand-over, so a batch only
+# sets how often the ledger is saved: an outbox folder is local and fast, an SMTP server is paced.
+OUTBOX_BATCH = 500
+SMTP_BATCH_MAX = 500  # per minute's pace anyway; 50 halved the throughput (issue 10)
+
+
+def batch_size_for(sender: Sender, mail: MailSettings) -> int:
+    """Messages per ledger write: large for the outbox folder, at most a minute's worth for SMTP."""
+    return min(mail.pro_minute, SMTP_BATCH_MAX) if sender.paced else OUTBOX_BATCH
 
 
 @dataclass
@@ -50,6 +68,7 @@ class Prepared:
     due: DueMessage
     message: EmailMessage
     row: Versand
+    resend: bool = False
 
     @property
     def key(self) -> str:
@@ -62,10 +81,26 @@ class Summary:
     failed: int = 0
     unclear: int = 0
     waiting: int = 0
-    stopped: str | None = None  # why the batch stopped early (server down), German
+    held: int = 0
+    stopped: str | None = None  # why the batch stopped early (server down, ledger unreadable), German
 
 
-Progress = Callable[[int], None]
+@dataclass
+class _Held:
+    kontakt: Kontakt
+    doubt: str
+    count: int = 0
+
+
+def address_doubt(kontakt: Kontakt) -> str | None:
+    """What the job itself doubts about the contact's address (a typo of a known provider), or None."""
+    if not kontakt.email or kontakt.email_bestaetigt:
+        return None
+    try:
+        _, warning = normalize.email(kontakt.email)
+    except normalize.CellError as exc:
+        return exc.message
+    return warning.message if warning else None
 
 
 class Dispatcher:
@@ -84,62 +119,70 @@ class Dispatcher:
         settings = ctx.workspace.settings
         self.settings = settings
         self.sender = sender or ctx.workspace.sender()
-        # The journal records every hand-over, so a batch only sets how often Versand is saved: an outbox folder
-        # is local and fast (large batches), an SMTP server is paced (batches of at most a minute).
-        self.batch_size = batch_size or (min(settings.mail.pro_minute, 50) if self.sender.paced else 500)
+        self.batch_size = batch_size or batch_size_for(self.sender, settings.mail)
         self.sleep = sleep
         self.clock = clock
         self.journal = ctx.workspace.journal(enabled=not ctx.dry_run)  # the edges come from the one wiring
-        self.links = ctx.workspace.links()
-        self.renderer = ctx.workspace.renderer()
-        mail = settings.mail
-        try:
-            self.from_address = make_address(mail.absender_name, mail.absender_adresse)
-            self.reply_to = make_address("", mail.antwort_an) if mail.antwort_an else None
-        except InvalidAddress as exc:
-            raise ConfigError(
-                f"Die Absender- oder Antwortadresse »{exc}« in [mail] ist ungültig. Bitte in gespraechsrunde.toml "
-                "korrigieren (Form: name@beispiel.de)."
-            ) from None
+        self.builder = MessageBuilder(settings, links=ctx.workspace.links(), renderer=ctx.workspace.renderer())
+        self.ledger = Ledger(ctx.dataset, record=not ctx.dry_run)
+        self.gate: Gate = read_gate(ctx.dataset)
+        self.beyond_limit = 0  # due messages left without a row by ``prepare(limit=…)``
+        self.held: dict[str, _Held] = {}
+        ctx.report.findings += self.gate.findings
 
     # -- the ledger --------------------------------------------------------------------------------
 
     def rows(self) -> dict[str, Versand]:
-        return {v.schluessel: v for v in self.ctx.dataset.all(Versand)}
+        return self.ledger.rows()
 
-    def _update(self, row: Versand, **changes: object) -> Versand:
-        updated = row.model_copy(update=changes)
-        updated = Versand.model_validate(updated.model_dump())
-        self.ctx.dataset.put(updated)
-        return updated
+    def _written(self, key: str) -> tuple[bool, str | None] | None:
+        """What the sender can prove about a key (only the outbox folder can), or None."""
+        return self.sender.written(key)
 
     def reconcile(self) -> list[str]:
-        """Settle rows left ``wird gesendet`` by a run that died; returns the keys that became ``unklar``."""
+        """Settle rows left ``wird gesendet`` by a run that died; returns the keys that became ``unklar``.
+
+        Every ``unklar`` row is reported again in each run (``Hinweise``) until someone resolves it.
+        Nothing happens while the ledger cannot be read (the journal is kept for a later run).
+        """
+        if self.gate.stop_all:
+            return []
+        if isinstance(self.sender, OutboxSender) and not self.ctx.dry_run:
+            self.sender.clean_leftovers()
         outcomes = self.journal.outcomes()
         unclear = []
         for row in self.rows().values():
-            if row.status != "wird gesendet":
-                continue
-            outcome = outcomes.get(row.schluessel)
-            state = outcome.state if outcome else None
-            if state == "sent" and outcome is not None:
-                self._update(row, status="gesendet", message_id=outcome.message_id, zeit=outcome.time, fehler=None)
-            elif state == "refused" and outcome is not None:
-                self._update(row, status="fehlgeschlagen", fehler=outcome.reason)
-            elif state in ("batch", "back"):
-                self._update(row, status="geplant")
-            else:
-                self._update(row, status="unklar", fehler=UNCLEAR_HINT.format(key=row.schluessel))
-                unclear.append(row.schluessel)
+            if row.status == SENDING:
+                outcome = outcomes.get(row.schluessel)
+                state = outcome.state if outcome else None
+                proof = self._written(row.schluessel) if state not in ("sent", "refused", "batch", "back") else None
+                if state == "sent" and outcome is not None:
+                    self.ledger.move(row, Event.DELIVERED, message_id=outcome.message_id, zeit=outcome.time,
+                                     fehler=None)  # fmt: skip
+                elif state == "refused" and outcome is not None:
+                    self.ledger.move(row, Event.REFUSED, fehler=outcome.reason)
+                elif state in ("batch", "back"):
+                    self.ledger.move(row, Event.BACK)
+                elif proof is not None and not proof[0]:
+                    self.ledger.move(row, Event.BACK, zeit=None)
+                    self.ctx.report.say(f"Nie geschrieben, wieder geplant: {row.schluessel}")
+                elif proof is not None:
+                    self.ledger.move(row, Event.DELIVERED, message_id=proof[1], fehler=None)
+                else:
+                    self.ledger.move(row, Event.BROKEN, fehler=UNCLEAR_HINT.format(key=row.schluessel))
+                    unclear.append(row.schluessel)
+            elif row.status == UNCLEAR:
+                proof = self._written(row.schluessel)
+                if proof is not None and not proof[0]:
+                    self.ledger.move(row, Event.NEVER_WRITTEN, zeit=None, fehler=None)
+                    self.ctx.report.say(f"Nie geschrieben, wieder geplant: {row.schluessel}")
+                elif proof is not None:
+                    self.ledger.move(row, Event.PROVEN, message_id=proof[1], fehler=None)
         for key in unclear:
-            self._finding(
-                "Warnung",
-                key,
-                "Spalte »Status«",
-                f"Nachricht {key}: {UNCLEAR_HINT.format(key=key)}",
-                "Nichts wird automatisch erneut gesendet.",
-            )
             self.ctx.report.say(f"Unklar, ob angekommen: {key} (wird nicht automatisch erneut gesendet)")
+        still = [row for row in self.rows().values() if row.status == UNCLEAR]
+        for row in still:
+            self.ctx.report.findings.append(findings.unclear(row.schluessel, self.ledger.row_number(row.schluessel)))
         self.ctx.report.count("Nachrichten unklar", len(unclear))
         if not self.ctx.dry_run:
             self.ctx.save()
@@ -150,38 +193,11 @@ class Dispatcher:
         today = self.ctx.now.date()
         return sum(1 for r in self.rows().values() if r.status == "gesendet" and r.zeit and r.zeit.date() == today)
 
+    def remaining_today(self) -> int:
+        """How many messages the daily limit still allows."""
+        return max(0, self.settings.mail.tageslimit - self.sent_today())
+
     # -- preparing ----------------------------------------------------------------------------------
-
-    def _finding(self, severity: str, key: str, column: str, message: str, suggestion: str) -> None:
-        self.ctx.report.findings.append(
-            Hinweis(
-                tabelle="Versand",
-                id=key,
-                spalte=column.removeprefix("Spalte »").rstrip("«"),
-                schwere=severity,
-                hinweis=message,
-                vorschlag=suggestion,
-            )
-        )
-
-    def _address_finding(self, kontakt: Kontakt, problem: str, severity: Schwere = "Fehler") -> None:
-        self.ctx.report.findings.append(
-            Hinweis(
-                tabelle="Kontakte",
-                zeile=self.ctx.dataset.row_number(Kontakt, kontakt.kontakt_id),
-                id=kontakt.kontakt_id,
-                spalte="E-Mail",
-                schwere=severity,
-                hinweis=f"{problem}; {kontakt.kontakt_id} bekommt deshalb keine Nachricht.",
-                vorschlag=(
-                    "Die Person anrufen oder per Brief benachrichtigen; oder eine Adresse eintragen, dann folgt die "
-                    "Nachricht im nächsten Lauf."
-                    if severity == "Info"
-                    else "Eine gültige Adresse in der Form name@beispiel.de eintragen (ohne Namen, Kommas, "
-                    "Zeilenumbrüche); die Nachricht folgt im nächsten Lauf."
-                ),
-            )
-        )
 
     def _tables(self, due: DueMessage) -> list[tuple[int, str]]:
         if due.art is not Art.ERINNERUNG:
@@ -189,101 +205,81 @@ class Dispatcher:
         ids = {due.kontakt.kontakt_id} | ({due.anmeldung.anmelde_id} if due.anmeldung else set())
         return tables_of(self.ctx.dataset.all(TischplanZeile), due.termin.termin_id, ids)
 
-    def remaining_today(self) -> int:
-        """How many messages the daily limit still allows."""
-        return max(0, self.settings.mail.tageslimit - self.sent_today())
-
     def prepare(self, due: Sequence[DueMessage], *, resend: bool = False, limit: int | None = None) -> list[Prepared]:
         """Render and address each message; skip (and report) what must not or cannot go out.
 
         With ``limit``, only that many are prepared (rendered, given a ``Versand`` row); the rest stay due
-        and are counted in ``self.beyond_limit``: they go out in a later run, without rows planned today.
+        and are counted in :attr:`beyond_limit`: they go out in a later run, without rows planned today.
         """
+        report = self.ctx.report
+        if self.gate.stop_all:
+            report.say(f"Es wird nichts gesendet: {self.gate.stop_all}")
+            return []
         existing = self.rows()
         result: list[Prepared] = []
-        self.beyond_limit = 0
+        self.held = {}
         for item in due:
             key = str(item.key)
             problem = consent_problem(item.art, item.kontakt)
             if problem is not None:  # checked again here: every path to sending passes this point
-                self.ctx.report.say(f"Nicht gesendet: {key} – {item.kontakt.kontakt_id} {problem}.")
-                self.ctx.report.count("Nachrichten ohne Einwilligung")
+                report.say(f"Nicht gesendet: {key} – {item.kontakt.kontakt_id} {problem}.")
+                report.count("Nachrichten ohne Einwilligung")
+                continue
+            refusal = self.gate.refuses(
+                key, item.art, item.termin.termin_id, item.anmeldung.anmelde_id if item.anmeldung else None
+            )
+            if refusal is not None:
+                report.say(f"Nicht gesendet: {key} – {refusal}")
+                report.count("Nachrichten wegen unklarer Daten zurückgehalten")
                 continue
             row = existing.get(key)
-            if row is not None and row.status != "geplant" and not resend:
+            if row is not None and row.status != PLANNED and not resend:
                 continue
             if not item.kontakt.email:
                 if item.art is not Art.EINLADUNG:
-                    self._address_finding(item.kontakt, "Keine E-Mail-Adresse eingetragen", severity="Info")
-                self.ctx.report.count("Nachrichten ohne E-Mail-Adresse")
+                    report.findings.append(
+                        findings.address(self.ctx.dataset, item.kontakt, "Keine E-Mail-Adresse eingetragen", "Info")
+                    )
+                report.count("Nachrichten ohne E-Mail-Adresse")
                 continue
             try:
                 recipient = make_address(item.kontakt.display_name, item.kontakt.email)
             except InvalidAddress:
-                self._address_finding(item.kontakt, f"Die E-Mail-Adresse »{item.kontakt.email}« ist ungültig")
-                self.ctx.report.count("Nachrichten mit ungültiger Adresse")
+                report.findings.append(
+                    findings.address(
+                        self.ctx.dataset, item.kontakt, f"Die E-Mail-Adresse »{item.kontakt.email}« ist ungültig"
+                    )
+                )
+                report.count("Nachrichten mit ungültiger Adresse")
+                continue
+            doubt = address_doubt(item.kontakt)
+            if doubt is not None:
+                held = self.held.setdefault(item.kontakt.kontakt_id, _Held(item.kontakt, doubt))
+                held.count += 1
                 continue
             if limit is not None and len(result) >= limit:
                 self.beyond_limit += 1
                 continue
-            message = self._compose(item, recipient)
-            address = recipient.addr_spec
-            if row is None:
-                row = Versand(
-                    schluessel=key,
-                    art=item.art.value,
-                    termin_id=item.termin.termin_id,
-                    kontakt_id=item.kontakt.kontakt_id,
-                    adresse=address,
-                    status="geplant",
-                )
-            else:
-                row = self._update(row, adresse=address)
-            if not self.ctx.dry_run:
-                self.ctx.dataset.put(row)
-            result.append(Prepared(item, message, row))
+            message = self.builder.build(item, recipient, self._tables(item), self.ctx.now)
+            row = self.ledger.plan(row, item, recipient.addr_spec)
+            result.append(Prepared(item, message, row, resend=resend))
+        for held in self.held.values():
+            report.findings.append(findings.held(self.ctx.dataset, held.kontakt, held.doubt, held.count))
+            report.say(f"Zurückgehalten: {held.count} Nachricht(en) an {held.kontakt.kontakt_id} – {held.doubt}")
+        report.count("Nachrichten zurückgehalten (Adresse zweifelhaft)", sum(h.count for h in self.held.values()))
         return result
-
-    def _compose(self, item: DueMessage, recipient: Address) -> EmailMessage:
-        anmelde_id = item.anmeldung.anmelde_id if item.anmeldung else None
-        links = self.links.links(item.kontakt.kontakt_id, anmelde_id)
-        context = build_context(self.settings, item.kontakt, item.termin, item.anmeldung, links, self._tables(item))
-        context.update(item.extra)  # kind-specific variables (Lotsen-Briefing, the newcomer's guide)
-        try:
-            rendered = self.renderer.render(item.art, context)
-        except Exception as exc:  # a broken template in the workspace's own vorlagen/
-            raise ConfigError(
-                f"Die Vorlage für »{item.art.value}« (vorlagen/mail/{item.art.template}.*) lässt sich nicht "
-                f"verwenden: {exc}. Bitte die Vorlage korrigieren oder aus dem Arbeitsordner entfernen; "
-                "es wurde nichts gesendet."
-            ) from exc
-        attachments: tuple[Attachment, ...] = ()
-        if item.art in _WITH_CALENDAR and item.anmeldung is not None:
-            ics = calendar_file(item.termin, item.anmeldung, self.from_address.addr_spec, links.absage, self.ctx.now)
-            attachments = (Attachment("termin.ics", "text", "calendar", ics, (("method", "PUBLISH"),)),)
-        unsubscribe = [self.links.unsubscribe_mailto(item.kontakt.kontakt_id)]
-        if links.abmelden.startswith("https://"):
-            unsubscribe.append(links.abmelden)
-        return compose(
-            sender=self.from_address,
-            recipient=recipient,
-            reply_to=self.reply_to,
-            rendered=rendered,
-            key=str(item.key),
-            unsubscribe=unsubscribe,
-            one_click=links.one_click,
-            now=self.ctx.now,
-            attachments=attachments,
-        )
 
     # -- sending ------------------------------------------------------------------------------------
 
     def send(
         self, prepared: Sequence[Prepared], *, respect_limit: bool = True, progress: Progress | None = None
     ) -> Summary:
-        """Send in batches; saves ``wird gesendet`` before and ``gesendet`` after each batch."""
-        summary = Summary()
+        """Send in batches; saves ``wird gesendet`` before each batch, with the outcomes of the batch before."""
+        summary = Summary(held=sum(h.count for h in self.held.values()))
         report = self.ctx.report
+        if self.gate.stop_all:
+            summary.stopped = self.gate.stop_all
+            return summary
         if self.ctx.dry_run:
             for item in prepared:
                 report.say(
@@ -296,7 +292,7 @@ class Dispatcher:
         if respect_limit:
             allowed = self.remaining_today()
         now_items, later = list(prepared[:allowed]), prepared[allowed:]
-        summary.waiting = len(later) + getattr(self, "beyond_limit", 0)
+        summary.waiting = len(later) + self.beyond_limit
         if summary.waiting:
             report.say(
                 f"Tageslimit von {self.settings.mail.tageslimit} Nachrichten erreicht: {summary.waiting} "
@@ -313,15 +309,7 @@ class Dispatcher:
             summary.stopped = str(exc)
         if summary.stopped:
             report.say(f"Versand abgebrochen: {summary.stopped}")
-            report.findings.append(
-                Hinweis(
-                    tabelle="Versand",
-                    spalte="Status",
-                    schwere="Fehler",
-                    hinweis=summary.stopped,
-                    vorschlag="Die übrigen Nachrichten bleiben »geplant« und gehen im nächsten Lauf hinaus.",
-                )
-            )
+            report.findings.append(findings.stopped(summary.stopped))
         self.ctx.save()
         self.journal.clear()
         self._count(summary)
@@ -337,7 +325,8 @@ class Dispatcher:
     def _persist_sending(self, batch: list[Prepared]) -> list[Prepared]:
         """Save the batch as ``wird gesendet``; returns those whose row was really written."""
         for item in batch:
-            item.row = self._update(item.row, status="wird gesendet", zeit=self.ctx.now, fehler=None)
+            event = Event.RESEND if item.resend else Event.HAND_OVER
+            item.row = self.ledger.move(item.row, event, zeit=self.ctx.now, fehler=None)
         self.journal.batch([item.key for item in batch])
         result = self.ctx.save()
         blocked = {c.key for c in result.conflicts if c.tab == Versand.TAB}
@@ -347,25 +336,21 @@ class Dispatcher:
         return [item for item in batch if item.key not in blocked]
 
     def _send_batches(self, items: list[Prepared], summary: Summary, progress: Progress | None) -> None:
-        interval = 60.0 / self.settings.mail.pro_minute if self.sender.paced else 0.0
-        next_at = self.clock()
+        pacer = Pacer(self.settings.mail.pro_minute if self.sender.paced else None, sleep=self.sleep, clock=self.clock)
         for start in range(0, len(items), self.batch_size):
             batch = self._persist_sending(items[start : start + self.batch_size])
             for index, item in enumerate(batch):
-                if interval:
-                    wait = next_at - self.clock()
-                    if wait > 0:
-                        self.sleep(wait)
-                    next_at = max(next_at, self.clock()) + interval
+                pacer.wait()
                 if not self._send_one(item, summary):
                     for rest in batch[index + 1 :]:
-                        rest.row = self._update(rest.row, status="geplant", zeit=None)
+                        rest.row = self.ledger.move(rest.row, Event.BACK, zeit=None)
                         self.journal.back(rest.key)
                     self.ctx.save()
                     return
                 if progress is not None:
                     progress(1)
-            self.ctx.save()
+            # no save here: the next batch's »wird gesendet« write (or the one after the last batch) also
+            # writes this batch's »gesendet«: one ledger write per batch; the journal covers the time between
 
     def _send_one(self, item: Prepared, summary: Summary) -> bool:
         """Hand one message over; False when the batch must stop."""
@@ -373,54 +358,33 @@ class Dispatcher:
         try:
             self.sender.send(item.message, item.key)
         except Refused as exc:
-            item.row = self._update(item.row, status="fehlgeschlagen", fehler=str(exc))
+            item.row = self.ledger.move(item.row, Event.REFUSED, fehler=str(exc))
             self.journal.refused(item.key, str(exc))
             self.ctx.report.say(f"Fehlgeschlagen: {item.key} an {item.row.adresse}: {exc}")
             summary.failed += 1
             return True
         except Deferred as exc:
-            item.row = self._update(item.row, status="geplant", zeit=None, fehler=f"vorläufig abgelehnt: {exc}")
+            item.row = self.ledger.move(item.row, Event.BACK, zeit=None, fehler=f"vorläufig abgelehnt: {exc}")
             self.journal.back(item.key)
             summary.waiting += 1
             return True
         except Unavailable as exc:
-            item.row = self._update(item.row, status="geplant", zeit=None)
+            item.row = self.ledger.move(item.row, Event.BACK, zeit=None)
             self.journal.back(item.key)
             summary.stopped = str(exc)
             return False
         except Uncertain as exc:
             reason = f"{exc} {UNCLEAR_HINT.format(key=item.key)}"
-            item.row = self._update(item.row, status="unklar", fehler=reason)
+            item.row = self.ledger.move(item.row, Event.BROKEN, fehler=reason)
             self.journal.unclear(item.key, reason)
+            self.ctx.report.findings.append(findings.unclear(item.key, self.ledger.row_number(item.key), reason))
             summary.unclear += 1
             summary.stopped = str(exc)
             return False
         message_id = str(item.message["Message-ID"])
         when = self.ctx.now
         self.journal.sent(item.key, message_id, when)
-        item.row = self._update(item.row, status="gesendet", zeit=when, message_id=message_id, fehler=None)
+        item.row = self.ledger.move(item.row, Event.DELIVERED, zeit=when, message_id=message_id, fehler=None)
         summary.sent += 1
         log.info("Gesendet: %s an %s", item.key, item.row.adresse)
         return True
-
-
-@contextmanager
-def progress_reporter(total: int, interactive: bool, label: str = "Versand") -> Iterator[Progress]:
-    """A progress bar on stderr for a person at a terminal; log lines (every 50) otherwise."""
-    if interactive and total > 1:
-        import sys
-
-        import click
-
-        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-            yield bar.update
-        return
-    done = 0
-
-    def step(n: int) -> None:
-        nonlocal done
-        done += n
-        if done % 50 == 0 or done == total:
-            log.info("%s: %d von %d", label, done, total)
-
-    yield step

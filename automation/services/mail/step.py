@@ -2,10 +2,57 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from automation.adapters.mail.senders import Sender
-from automation.domain.mail.due import due_messages
+from automation.domain import announcement
+from automation.domain.mail.due import due_messages, unreleased_invitations
+from automation.domain.mail.kinds import CALENDAR
+from automation.domain.records import Hinweis, Termin, Versand
 from automation.services.mail.dispatch import Dispatcher, progress_reporter
 from automation.services.runner import JobContext
+
+_TELLS_DETAILS = {a.value for a in CALENDAR}
+
+
+def announce_changes(ctx: JobContext) -> None:
+    """Bring ``Termine.Bekanntgegeben`` up to date (see :mod:`automation.domain.announcement`)."""
+    told: dict[str, dt.datetime] = {}
+    for row in ctx.dataset.all(Versand):
+        if row.art in _TELLS_DETAILS and row.termin_id and row.zeit and row.status != "geplant":
+            told[row.termin_id] = max(row.zeit, told.get(row.termin_id, row.zeit))
+    for termin in ctx.dataset.all(Termin):
+        try:
+            updated = announcement.update(termin, ctx.now, told.get(termin.termin_id))
+        except announcement.UnreadableAnnouncement:
+            ctx.report.findings.append(
+                Hinweis(
+                    tabelle=Termin.TAB, zeile=ctx.dataset.row_number(Termin, termin.termin_id), id=termin.termin_id,
+                    spalte="Bekanntgegeben", schwere="Fehler",
+                    hinweis=f"»{termin.bekanntgegeben}« ist nicht lesbar; ob sich der Termin seit der letzten "
+                    "Nachricht geändert hat, ist unklar: es geht keine Terminänderung hinaus.",
+                    vorschlag="Die Zelle leeren: dann gilt der Termin, wie er jetzt eingetragen ist, als bekannt "
+                    "gegeben (ohne Nachricht). Geänderte Angaben bitte vorher selbst mitteilen.",
+                )
+            )  # fmt: skip
+            continue
+        if updated is not None:
+            ctx.dataset.put(updated)
+
+
+def hint_unreleased(ctx: JobContext) -> None:
+    """Say which open dates still have contacts to invite: ``sync`` never starts a mass mailing."""
+    for termin_id, count in sorted(unreleased_invitations(ctx.dataset, ctx.now.date()).items()):
+        ctx.report.findings.append(
+            Hinweis(
+                tabelle=Termin.TAB, zeile=ctx.dataset.row_number(Termin, termin_id), id=termin_id, spalte="Status",
+                schwere="Info",
+                hinweis=f"{count} Kontakt(e) mit Einwilligung sind zu {termin_id} noch nicht eingeladen. "
+                "»sync« versendet Einladungen nie von selbst.",
+                vorschlag=f"Vorschau: gespraechsrunde einladen --termin {termin_id} --dry-run; "
+                f"dann senden: gespraechsrunde einladen --termin {termin_id}",
+            )
+        )  # fmt: skip
 
 
 class SendMessagesStep:
@@ -27,6 +74,9 @@ class SendMessagesStep:
             return
         dispatcher = Dispatcher(ctx, self.sender or ctx.workspace.sender(), batch_size=self.batch_size)
         dispatcher.reconcile()
+        if not dispatcher.gate.stop_all:
+            announce_changes(ctx)
+            hint_unreleased(ctx)
         due = due_messages(ctx.dataset, ctx.now.date(), settings.erinnerung_tage_vorher)
         limit = None if ctx.dry_run else dispatcher.remaining_today()
         prepared = dispatcher.prepare(due, limit=limit)

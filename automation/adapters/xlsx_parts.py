@@ -1,0 +1,461 @@
+"""An .xlsx workbook read fast (python-calamine) and written part by part.
+
+An .xlsx file is a zip archive with one XML part per worksheet. Reading: python-calamine gives the cell
+values about twenty times faster than openpyxl; its values are converted to what openpyxl gives (whole
+numbers as ``int``, dates as ``datetime``, empty cells as ``None``). A worksheet with a formula or an
+error cell is read with openpyxl instead (calamine sees only the cached result of a formula; the store
+must see the formula as typed, to report it).
+
+Writing: :class:`SheetXml` changes cells, rows and the body of one worksheet's XML in place, keeping
+everything else of it (column widths, styles of existing cells, data validation, frozen panes, the
+user's extra columns). :meth:`Package.write` writes a new archive in which the changed worksheets are
+replaced and every other part is copied byte for byte, still compressed (shared strings and styles stay
+valid: a cell written here is an inline string or a number and keeps the style index it had).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import posixpath
+import re
+import struct
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from xml.etree import ElementTree
+
+_LOCAL_HEADER = struct.Struct("<4s5H3L2H")
+_CENTRAL_HEADER = struct.Struct("<4s6H3L5H2L")
+_END_RECORD = struct.Struct("<4s4H2LH")
+_DATA_DESCRIPTOR_FLAG = 0x08
+_UTF8_FLAG = 0x800
+
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+_CELL = re.compile(r"<c\b[^>]*?(?:/>|>.*?</c>)", re.S)
+_ROW_NUMBER = re.compile(r'\br="(\d+)"')
+_CELL_REF = re.compile(r'\br="([A-Z]{1,3})(\d+)"')
+_STYLE = re.compile(r'\bs="(\d+)"')
+_SPANS = re.compile(r'\s+spans="[^"]*"')
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_FORMULA_MARKS = (b"<f>", b"<f ", b"<f/>", b't="e"')
+
+
+class Unsupported(Exception):
+    """This workbook (or change) is outside what the part writer handles; the caller uses openpyxl."""
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+    flags: int
+    method: int
+    time: int
+    date: int
+    crc: int
+    compressed: int
+    size: int
+    offset: int
+    internal_attr: int
+    external_attr: int
+    version_made: int
+    version_needed: int
+
+
+def column_letter(index: int) -> str:
+    """``1`` → ``A``, ``27`` → ``AA`` (1-based, as in the sheet)."""
+    letters = ""
+    while index > 0:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """``A`` → ``1``, ``AA`` → ``27``."""
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+class Package:
+    """The zip entries of one .xlsx file and where its worksheets are."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with open(path, "rb") as handle:
+            self.entries = _central_directory(handle)
+            self._by_name = {e.name: e for e in self.entries}
+            self.sheets = self._worksheets(handle)  # title → part name, in workbook order
+
+    def read(self, name: str, handle: IO[bytes] | None = None) -> bytes:
+        entry = self._by_name[name]
+        if handle is None:
+            with open(self.path, "rb") as own:
+                raw = _raw_data(own, entry)
+        else:
+            raw = _raw_data(handle, entry)
+        if entry.method == 0:
+            return raw
+        if entry.method != 8:
+            raise Unsupported(f"Kompression {entry.method}")
+        return zlib.decompress(raw, -15)
+
+    def _worksheets(self, handle: IO[bytes]) -> dict[str, str]:
+        root_rels = ElementTree.fromstring(self.read("_rels/.rels", handle))
+        workbook = next(
+            (r.get("Target", "") for r in root_rels if r.get("Type", "").endswith("/officeDocument")), ""
+        ).lstrip("/")
+        if workbook not in self._by_name:
+            raise Unsupported("keine Arbeitsmappe im Paket")
+        folder = posixpath.dirname(workbook)
+        rels_name = posixpath.join(folder, "_rels", posixpath.basename(workbook) + ".rels")
+        targets: dict[str, str] = {}
+        for rel in ElementTree.fromstring(self.read(rels_name, handle)):
+            if rel.get("Type", "").endswith("/worksheet"):
+                target = rel.get("Target", "")
+                path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+                targets[rel.get("Id", "")] = posixpath.normpath(path)
+        sheets: dict[str, str] = {}
+        for sheet in ElementTree.fromstring(self.read(workbook, handle)).iter(f"{{{_MAIN_NS}}}sheet"):
+            part = targets.get(sheet.get(f"{{{_REL_NS}}}id", ""))
+            if part is not None and part in self._by_name:
+                sheets[sheet.get("name", "")] = part
+        return sheets
+
+    def write(self, out: IO[bytes], replaced: Mapping[str, bytes | Iterable[bytes | memoryview]]) -> None:
+        """A copy of this package into ``out`` with the parts in ``replaced`` exchanged."""
+        central: list[bytes] = []
+        with open(self.path, "rb") as source:
+            for entry in self.entries:
+                new = replaced.get(entry.name)
+                if new is None:
+                    data = _raw_data(source, entry)
+                    crc, size, method = entry.crc, entry.size, entry.method
+                else:
+                    data, crc, size = _deflate([new] if isinstance(new, bytes) else new)
+                    method = 8
+                name = entry.name.encode("utf-8")
+                flags = (entry.flags & ~_DATA_DESCRIPTOR_FLAG) | _UTF8_FLAG
+                offset = out.tell()
+                out.write(
+                    _LOCAL_HEADER.pack(
+                        b"PK\x03\x04", max(entry.version_needed, 20), flags, method, entry.time, entry.date,
+                        crc, len(data), size, len(name), 0,
+                    )
+                )  # fmt: skip
+                out.write(name)
+                out.write(data)
+                central.append(
+                    _CENTRAL_HEADER.pack(
+                        b"PK\x01\x02", entry.version_made, max(entry.version_needed, 20), flags, method, entry.time,
+                        entry.date, crc, len(data), size, len(name), 0, 0, 0, entry.internal_attr,
+                        entry.external_attr, offset,
+                    )
+                    + name
+                )  # fmt: skip
+            start = out.tell()
+            for record in central:
+                out.write(record)
+            out.write(_END_RECORD.pack(b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - start, start, 0))
+
+
+def _deflate(pieces: Iterable[bytes | memoryview]) -> tuple[bytes, int, int]:
+    """Compressed data, CRC and size of the concatenated pieces, without concatenating them."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, -15)
+    out: list[bytes] = []
+    crc = size = 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
+        size += len(piece)
+        out.append(packer.compress(piece))
+    out.append(packer.flush())
+    return b"".join(out), crc, size
+
+
+def _central_directory(handle: IO[bytes]) -> list[_Entry]:
+    handle.seek(0, 2)
+    size = handle.tell()
+    tail_size = min(size, 65536 + _END_RECORD.size)
+    handle.seek(size - tail_size)
+    tail = handle.read(tail_size)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0:
+        raise Unsupported("kein Zip-Verzeichnis")
+    _, disk, _, _, count, cd_size, cd_offset, _ = _END_RECORD.unpack_from(tail, at)
+    if disk != 0 or count == 0xFFFF or cd_offset == 0xFFFFFFFF:
+        raise Unsupported("Zip64 oder mehrteilig")
+    handle.seek(cd_offset)
+    directory = handle.read(cd_size)
+    entries: list[_Entry] = []
+    pos = 0
+    for _ in range(count):
+        fields = _CENTRAL_HEADER.unpack_from(directory, pos)
+        if fields[0] != b"PK\x01\x02":
+            raise Unsupported("beschädigtes Zip-Verzeichnis")
+        (_, made, needed, flags, method, time, date, crc, csize, usize, name_len, extra_len, comment_len, _,
+         internal, external, offset) = fields  # fmt: skip
+        raw_name = directory[pos + _CENTRAL_HEADER.size : pos + _CENTRAL_HEADER.size + name_len]
+        name = raw_name.decode("utf-8" if flags & _UTF8_FLAG else "cp437")
+        if 0xFFFFFFFF in (csize, usize, offset):
+            raise Unsupported("Zip64")
+        entries.append(_Entry(name, flags, method, time, date, crc, csize, usize, offset, internal, external, made,
+                              needed))  # fmt: skip
+        pos += _CENTRAL_HEADER.size + name_len + extra_len + comment_len
+    return entries
+
+
+def _raw_data(handle: IO[bytes], entry: _Entry) -> bytes:
+    handle.seek(entry.offset)
+    header = handle.read(_LOCAL_HEADER.size)
+    if header[:4] != b"PK\x03\x04":
+        raise Unsupported("beschädigter Zip-Eintrag")
+    name_len, extra_len = struct.unpack_from("<2H", header, 26)
+    handle.seek(entry.offset + _LOCAL_HEADER.size + name_len + extra_len)
+    data = handle.read(entry.compressed)
+    if entry.flags & 0x01:
+        raise Unsupported("verschlüsselt")
+    return data
+
+
+# -- reading -----------------------------------------------------------------------------------------
+
+
+def _openpyxl_like(value: Any) -> Any:
+    """A calamine value as openpyxl gives it."""
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return int(value)
+        return value
+    if isinstance(value, str):
+        return value if value != "" else None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def read_values(path: Path, package: Package, only: str | None = None) -> dict[str, list[list[Any]]] | None:
+    """Every worksheet's cells (or only those of the tab ``only``) from row 1 and column A on, as openpyxl
+    gives them; None when a worksheet cannot be patched later (the caller then uses openpyxl throughout).
+
+    A worksheet with formulas or error cells is read with openpyxl (read-only): calamine would give the
+    cached result of a formula, but the store must see the formula as it was typed."""
+    from python_calamine import CalamineWorkbook
+
+    titles = [t for t in package.sheets if only is None or t == only]
+    with_formulas = []
+    with open(path, "rb") as handle:
+        for title in titles:
+            xml = package.read(package.sheets[title], handle)
+            if b"<sheetData" not in xml:
+                return None
+            if any(mark in xml for mark in _FORMULA_MARKS):
+                with_formulas.append(title)
+    result: dict[str, list[list[Any]]] = {}
+    workbook = CalamineWorkbook.from_path(str(path))
+    shared: dict[str, str] = {}  # one object per short text (»ja«, a Kommune, a date): a third less memory
+    try:
+        for title in titles:
+            if title in with_formulas:
+                continue
+            sheet = workbook.get_sheet_by_name(title)
+            # row by row, so that only the converted rows stay in memory; from A1 on
+            rows = sheet.iter_rows() if sheet.start in (None, (0, 0)) else sheet.to_python(skip_empty_area=False)
+            result[title] = [
+                [
+                    (shared.setdefault(v, v) if len(v) < 40 else v) if type(v) is str and v else _openpyxl_like(v)
+                    for v in row
+                ]
+                for row in rows
+            ]
+    finally:
+        workbook.close()
+    if with_formulas:
+        import openpyxl
+
+        typed = openpyxl.load_workbook(path, read_only=True)
+        try:
+            for title in with_formulas:
+                sheet = typed[title]
+                sheet.reset_dimensions()  # every row as it is in the file, whatever the dimension says
+                result[title] = [list(row) for row in sheet.iter_rows(values_only=True)]
+        finally:
+            typed.close()
+    return {title: result[title] for title in titles}
+
+
+# -- writing one worksheet ---------------------------------------------------------------------------
+
+
+def _text(value: str) -> str:
+    value = _ILLEGAL.sub("", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def cell_xml(ref: str, value: Any, style: str | None) -> str:
+    """One ``<c>`` element: text as an inline string (never a formula), numbers, booleans."""
+    attrs = f' r="{ref}"' + (f' s="{style}"' if style is not None else "")
+    if value is None:
+        return f"<c{attrs}/>" if style is not None else ""
+    if isinstance(value, bool):
+        return f'<c{attrs} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int):
+        return f"<c{attrs}><v>{value}</v></c>"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise Unsupported("unendliche Zahl")
+        return f"<c{attrs}><v>{value!r}</v></c>"
+    if isinstance(value, str):
+        return f'<c{attrs} t="inlineStr"><is><t xml:space="preserve">{_text(value)}</t></is></c>'
+    raise Unsupported(f"Wert vom Typ {type(value).__name__}")
+
+
+class _Row:
+    """One ``<row>``: its opening tag's attributes and its cells by 1-based column."""
+
+    def __init__(self, number: int, xml: str | None) -> None:
+        self.number = number
+        self.attrs = f' r="{number}"'
+        self.cells: dict[int, str] = {}
+        if xml is None:
+            return
+        end = xml.index(">")
+        tag = xml[: end + 1]
+        self.attrs = _SPANS.sub("", tag[4:].rstrip("/>").rstrip("/"))
+        if tag.endswith("/>"):
+            return
+        for match in _CELL.finditer(xml, end + 1):
+            ref = _CELL_REF.search(match.group(0), 0, match.group(0).find(">") + 1)
+            if ref is None:
+                raise Unsupported("Zelle ohne Adresse")
+            self.cells[column_index(ref.group(1))] = match.group(0)
+
+    def set(self, column: int, value: Any) -> None:
+        old = self.cells.get(column)
+        style = None
+        if old is not None:
+            found = _STYLE.search(old, 0, old.find(">") + 1)
+            style = found.group(1) if found else None
+        new = cell_xml(f"{column_letter(column)}{self.number}", value, style)
+        if new:
+            self.cells[column] = new
+        else:
+            self.cells.pop(column, None)
+
+    def xml(self) -> str:
+        if not self.cells:
+            return f"<row{self.attrs}/>"
+        return f"<row{self.attrs}>" + "".join(self.cells[c] for c in sorted(self.cells)) + "</row>"
+
+
+_ROW_BYTES = re.compile(rb"<row\b[^>]*?(?:/>|>.*?</row>)", re.S)
+_ROW_NUMBER_BYTES = re.compile(rb'\br="(\d+)"')
+_DIMENSION_BYTES = re.compile(rb'<dimension\s+ref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"\s*/>')
+
+
+class SheetXml:
+    """The XML of one worksheet, changed row by row; untouched rows keep their exact bytes.
+
+    Untouched rows are kept as positions in the part's bytes (no copy, no decoding), so a large sheet
+    costs about its own size in memory; :meth:`chunks` streams the result piece by piece."""
+
+    def __init__(self, xml: bytes) -> None:
+        self.data = xml
+        start = xml.find(b"<sheetData")
+        if start < 0:
+            raise Unsupported("kein sheetData")
+        open_end = xml.index(b">", start)
+        if xml[open_end - 1 : open_end] == b"/":
+            self.head, self.tail = xml[:start] + b"<sheetData>", b"</sheetData>" + xml[open_end + 1 :]
+            body_start = body_end = open_end + 1
+        else:
+            body_start, body_end = open_end + 1, xml.index(b"</sheetData>", open_end)
+            self.head, self.tail = xml[:body_start], xml[body_end:]
+        self.rows: dict[int, tuple[int, int] | _Row] = {}
+        for match in _ROW_BYTES.finditer(xml, body_start, body_end):
+            number = _ROW_NUMBER_BYTES.search(xml, match.start(), xml.index(b">", match.start()) + 1)
+            if number is None:
+                raise Unsupported("Zeile ohne Nummer")
+            self.rows[int(number.group(1))] = match.span()
+        dimension = _DIMENSION_BYTES.search(self.head)
+        self.max_column = column_index((dimension.group(3) or dimension.group(1)).decode()) if dimension else 1
+
+    def _text(self, row: tuple[int, int] | _Row) -> str | _Row:
+        return row if isinstance(row, _Row) else self.data[row[0] : row[1]].decode("utf-8")
+
+    def _row(self, number: int) -> _Row:
+        row = self.rows.get(number)
+        if not isinstance(row, _Row):
+            row = _Row(number, None if row is None else self.data[row[0] : row[1]].decode("utf-8"))
+            self.rows[number] = row
+        return row
+
+    def set(self, number: int, column: int, value: Any) -> None:
+        """Write one cell (1-based row and column); ``None`` empties it."""
+        self._row(number).set(column, value)
+        self.max_column = max(self.max_column, column)
+
+    def set_row(self, number: int, values: Iterable[tuple[int, Any]]) -> None:
+        row = self._row(number)
+        for column, value in values:
+            row.set(column, value)
+            self.max_column = max(self.max_column, column)
+
+    def clear_body(self) -> None:
+        """Remove every row below the header row."""
+        self.rows = {n: r for n, r in self.rows.items() if n < 2}
+
+    def delete_row(self, number: int) -> None:
+        """Remove a row; the rows below move up by one."""
+        moved: dict[int, tuple[int, int] | _Row] = {}
+        for n, row in self.rows.items():
+            if n < number:
+                moved[n] = row
+            elif n > number:
+                moved[n - 1] = _renumber(self._text(row), n - 1)
+        self.rows = moved
+
+    def chunks(self) -> Iterator[bytes | memoryview]:
+        """The new XML in pieces: runs of untouched rows as views of the original bytes."""
+        last = max(self.rows, default=1)
+        dimension = f'<dimension ref="A1:{column_letter(self.max_column)}{last}"/>'.encode()
+        yield _DIMENSION_BYTES.sub(dimension, self.head, count=1)
+        view = memoryview(self.data)
+        run: list[int] = []  # start and end of the current run of untouched rows in the original
+        for number in sorted(self.rows):
+            row = self.rows[number]
+            if isinstance(row, _Row):
+                if run:
+                    yield view[run[0] : run[1]]
+                    run = []
+                yield row.xml().encode("utf-8")
+            elif run and row[0] >= run[1]:
+                run[1] = row[1]
+            else:
+                if run:
+                    yield view[run[0] : run[1]]
+                run = [row[0], row[1]]
+        if run:
+            yield view[run[0] : run[1]]
+        yield self.tail
+
+    def xml(self) -> bytes:
+        return b"".join(self.chunks())
+
+
+def _renumber(row: str | _Row, number: int) -> _Row:
+    """A row moved to ``number`` (its own and its cells' addresses)."""
+    moved = row if isinstance(row, _Row) else _Row(0, row)
+    moved.number = number
+    moved.attrs = _ROW_NUMBER.sub(f'r="{number}"', moved.attrs, count=1)
+    moved.cells = {
+        column: _CELL_REF.sub(lambda m: f'r="{m.group(1)}{number}"', cell, count=1)
+        for column, cell in moved.cells.items()
+    }
+    return moved
