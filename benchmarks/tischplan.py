@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from automation.domain.tischplan import Instanz, Plan, berechne_kennzahlen, plane
+from automation.domain.tischplan import Instanz, Plan, compute_metrics, solve
 from automation.domain.tischplan.beispiele import golfer, markt
-from automation.domain.tischplan.modell import PlanRunde, RundenTisch
+from automation.domain.tischplan.model import PlanRunde, RundenTisch
 
 
 def _plan(instanz: Instanz, vorlage: Plan, sitze: list[dict[str, str]]) -> Plan:
@@ -43,7 +43,7 @@ def weiterruecken(instanz: Instanz, vorlage: Plan) -> Plan:
     for r in range(1, instanz.runden + 1):
         sitz = {}
         for i, p in enumerate(instanz.teilnehmende):
-            if r in instanz.runden_von(p):
+            if r in instanz.rounds_of(p):
                 sitz[p.id] = tische[(i + r - 1) % len(tische)]
         sitze.append(sitz)
     return _plan(instanz, vorlage, sitze)
@@ -56,7 +56,7 @@ def gieriger_mischer(instanz: Instanz, vorlage: Plan, seed: int = 0) -> Plan:
     meetings: Counter[tuple[str, str]] = Counter()
     sitze = []
     for r in range(1, instanz.runden + 1):
-        leute = [p.id for p in instanz.teilnehmende if r in instanz.runden_von(p)]
+        leute = [p.id for p in instanz.teilnehmende if r in instanz.rounds_of(p)]
         rng.shuffle(leute)
         at: dict[str, list[str]] = {t.id: [] for t in instanz.tische}
         plaetze = {t.id: t.plaetze for t in instanz.tische}
@@ -106,9 +106,9 @@ def main() -> None:
     print("-" * len(kopf))
     for name, instanz, sekunden in faelle:
         start = time.perf_counter()
-        ergebnis = plane(instanz, seed=1, sekunden=sekunden * faktor)
+        ergebnis = solve(instanz, seed=1, seconds=sekunden * faktor)
         dauer = time.perf_counter() - start
-        s = ergebnis.schranken
+        s = ergebnis.bounds
         zeilen = [("Tischplan", ergebnis.plan, dauer)]
         for verfahren, funktion in (("Weiterrücken", weiterruecken), ("Gieriger Mischer", gieriger_mischer)):
             start = time.perf_counter()
@@ -116,7 +116,7 @@ def main() -> None:
             zeilen.append((verfahren, plan, time.perf_counter() - start))
         werte = []
         for verfahren, plan, zeit in zeilen:
-            k = berechne_kennzahlen(instanz, plan, s.abdeckung)
+            k = compute_metrics(instanz, plan, s.coverage)
             quote = k.interessen_abgedeckt / k.interessen_schranke if k.interessen_schranke else 1.0
             werte.append(
                 (
@@ -129,8 +129,8 @@ def main() -> None:
             )
             print(
                 f"{name:34} {verfahren:16} {zeit:7.2f} {100 * quote:10.1f}%"
-                f" {k.wiederholungen:>5} ({s.wiederholungen:>2})"
-                f" {k.fehlende_gruppen:>5} ({s.fehlende_gruppen:>2}) {k.verletzungen:>5} {_peak_mb():9.0f}"
+                f" {k.wiederholungen:>5} ({s.repeats:>2})"
+                f" {k.fehlende_gruppen:>5} ({s.absent_groups:>2}) {k.verletzungen:>5} {_peak_mb():9.0f}"
             )
         besser = all(werte[0] < w for w in werte[1:])
         print(f"{'':34} {'→ besser als beide Baselines: ' + ('ja' if besser else 'NEIN')}")

@@ -20,7 +20,7 @@ GOOGLE_AND_SOLVER = (
     "gspread",
     "google.auth",
     "httplib2",
-    "automation.domain.tischplan.loeser",
+    "automation.domain.tischplan.solver",
 )
 
 

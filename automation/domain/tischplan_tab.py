@@ -18,7 +18,7 @@ from automation.domain.dataset import Dataset
 from automation.domain.records import Anmeldung, Hinweis, TischplanZeile
 
 if TYPE_CHECKING:  # the solver package (and scipy) is not needed to read or check the tab
-    from automation.domain.tischplan.modell import Instanz, Plan
+    from automation.domain.tischplan.model import Instanz, Plan
 
 SEATED = ("angemeldet", "teilgenommen")  # the statuses that hold a seat in a plan
 

@@ -151,7 +151,7 @@ def test_guides_sit_with_their_people_where_it_fits() -> None:
 def test_table_plan_keeps_guide_and_newcomer_together(make_workspace: WorkspaceFactory) -> None:
     from automation.domain.records import Verein
     from automation.domain.settings import TischplanSettings
-    from automation.domain.tischplan import plane
+    from automation.domain.tischplan import solve
     from automation.domain.tischplan.arbeitsordner import instanz_aus_arbeitsordner
 
     clubs = [Verein(vereins_id=f"V-{i}", name=f"Verein {i}", themen=["Sport"], termine=["T-2027-1"]) for i in range(4)]
@@ -161,7 +161,7 @@ def test_table_plan_keeps_guide_and_newcomer_together(make_workspace: WorkspaceF
     data = read_dataset(folder)
     instanz, _ = instanz_aus_arbeitsordner(data, "T-2027-1", TischplanSettings(), heute=dt.date(2027, 2, 1))
     assert ["A-G1", "A-N1"] in [sorted(g) for g in instanz.zusammen]
-    plan = plane(instanz, iterationen=300).plan
+    plan = solve(instanz, iterations=300).plan
     for runde in plan.runden:
         tables = {pid: t.id for t in runde.tische for pid in t.teilnehmende}
         assert tables["A-G1"] == tables["A-N1"]

@@ -13,9 +13,9 @@ from automation.domain.errors import ConfigError, InfeasibleError
 from automation.domain.form_options import termin_option_text
 from automation.domain.records import Anmeldung, Kommune, Kontakt, Record, Termin, TischplanZeile, Verein
 from automation.domain.settings import TischplanSettings
-from automation.domain.tischplan import verletzungen
+from automation.domain.tischplan import violations
 from automation.domain.tischplan.arbeitsordner import braucht_barrierefreiheit, instanz_aus_arbeitsordner
-from automation.domain.tischplan.modell import Plan
+from automation.domain.tischplan.model import Plan
 from tests.conftest import read_dataset, registration, run_cli, write_answers
 
 TERMIN = Termin(
@@ -186,7 +186,7 @@ def test_termin_end_to_end_writes_plan_print_and_tab(make_workspace) -> None:  #
     data = read_dataset(folder)
     instanz, namen = instanz_aus_arbeitsordner(data, "T-2027-1", TischplanSettings())
     assert plan.kennzahlen.verletzungen == 0
-    assert verletzungen(instanz, plan) == []
+    assert violations(instanz, plan) == []
     ids = {p.id for p in instanz.teilnehmende}
     for runde in plan.runden:
         assert sorted(p for t in runde.tische for p in t.teilnehmende) == sorted(ids)
@@ -228,7 +228,7 @@ def test_termin_dry_run_writes_nothing(make_workspace) -> None:  # type: ignore[
     before = (folder / "gespraechsrunde.xlsx").read_bytes()
     result = run_cli("-C", str(folder), "tischplan", "--termin", "T-2027-1", "--dry-run", "--sekunden", "0.2")
     assert result.exit_code == 0, result.output
-    assert "Probelauf" in result.output and "Interessen abgedeckt" in result.output
+    assert "Probelauf" in result.output and "Wünsche" in result.output
     assert not (folder / "ausgabe").exists()
     assert (folder / "gespraechsrunde.xlsx").read_bytes() == before
 
@@ -248,3 +248,22 @@ def test_unknown_termin_is_a_configuration_error(make_workspace) -> None:  # typ
     result = run_cli("-C", str(folder), "tischplan", "--termin", "T-9")
     assert result.exit_code == 2
     assert "Den Termin »T-9« gibt es nicht" in result.output
+
+
+def test_termin_dry_run_and_real_run_give_the_same_plan(make_workspace) -> None:  # type: ignore[no-untyped-def]
+    folder = _workspace_with_registrations(make_workspace)
+    budget = ("--seed", "3", "--sekunden", "60", "--iterationen", "20000", "--details")
+    probe = run_cli("-C", str(folder), "tischplan", "--termin", "T-2027-1", "--dry-run", *budget)
+    echt = run_cli("-C", str(folder), "tischplan", "--termin", "T-2027-1", *budget)
+    assert probe.exit_code == 0 and echt.exit_code == 0, probe.output + echt.output
+
+    def zahlen(ausgabe: str) -> list[str]:
+        return [z for z in ausgabe.splitlines() if z.startswith("  ") and "Zeit in Sekunden" not in z]
+
+    assert zahlen(probe.output) == zahlen(echt.output)
+    assert any("Wiederholte Begegnungen" in z for z in zahlen(echt.output))
+    plan = Plan.model_validate_json((folder / "ausgabe" / "tischplan-T-2027-1.json").read_text(encoding="utf-8"))
+    k = plan.kennzahlen
+    assert f"Wiederholte Begegnungen:     {k.wiederholungen} " in probe.output
+    assert f"Gemeinde-Überschuss:         {k.gemeinde_ueberschuss} " in probe.output
+    assert f"Fehlende Gruppen an Tischen: {k.fehlende_gruppen} " in probe.output

@@ -10,7 +10,7 @@ import pytest
 
 from automation.adapters.printouts.tischplan_ausgabe import anzeigename
 from automation.adapters.printouts.tischplan_druck import Veranstaltung, druckfassung, rundenzeiten, seitenzahl
-from automation.domain.tischplan import Instanz, plane
+from automation.domain.tischplan import Instanz, solve
 from automation.domain.tischplan.beispiele import markt
 from tests.tischplan.conftest import instanz_daten
 
@@ -26,7 +26,7 @@ def test_html_escapes_and_shows_route_cards() -> None:
     daten["teilnehmende"][0]["name"] = "<script>alert(1)</script> Böse"
     daten["vereine"][0]["name"] = "Turn- & Sportverein"
     instanz = Instanz.model_validate(daten)
-    html = druckfassung(instanz, plane(instanz, iterationen=500).plan)
+    html = druckfassung(instanz, solve(instanz, iterations=500).plan)
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; B." in html
     assert "Turn- &amp; Sportverein" in html
@@ -44,7 +44,7 @@ def test_print_version_has_one_page_per_card_in_chromium(tmp_path: Path) -> None
     for person in instanz.teilnehmende[:5]:
         person.name = "Maximiliane-Josefine Überlänge-Namenreich von Hohenzollern"
     html = tmp_path / "druck.html"
-    html.write_text(druckfassung(instanz, plane(instanz, iterationen=2000).plan), encoding="utf-8")
+    html.write_text(druckfassung(instanz, solve(instanz, iterations=2000).plan), encoding="utf-8")
     pdf = tmp_path / "druck.pdf"
     subprocess.run(
         [
@@ -90,7 +90,7 @@ def test_route_cards_are_alphabetical_with_event_and_round_times() -> None:
         ort="Bürgerhaus",
         rundenzeiten=rundenzeiten(__import__("datetime").time(14), __import__("datetime").time(17), 2),
     )
-    html = druckfassung(instanz, plane(instanz, iterationen=500).plan, veranstaltung=event)
+    html = druckfassung(instanz, solve(instanz, iterations=500).plan, veranstaltung=event)
     names = [part.split("</h2>")[0] for part in html.split("<h2>")[1:]]
     cards = [n for n in names if n in {"Zora Z.", "Anna B.", "anna A.", "Max M."}]
     assert cards == sorted(cards, key=str.casefold) and len(cards) == 4
@@ -105,7 +105,7 @@ def test_two_people_with_the_same_short_name_are_told_apart() -> None:
     daten["teilnehmende"][2]["name"] = "Otto Lang"
     daten["teilnehmende"][3]["name"] = "Otto Lang"
     instanz = Instanz.model_validate(daten)
-    html = druckfassung(instanz, plane(instanz, iterationen=500).plan)
+    html = druckfassung(instanz, solve(instanz, iterations=500).plan)
     assert "<h2>Anna Becker</h2>" in html and "<h2>Anna Brandt</h2>" in html
     assert "<h2>Otto Lang (1)</h2>" in html and "<h2>Otto Lang (2)</h2>" in html
     assert "Anna B.<" not in html
@@ -133,7 +133,7 @@ def test_companions_are_grouped_with_their_person() -> None:
     daten["zusammen"] = [["A-1", "A-1+1", "A-1+2"]]
     instanz = Instanz.model_validate(daten)
     namen = {"A-1+1": "Begleitung 1 von Anna B.", "A-1+2": "Begleitung 2 von Anna B."}
-    html = druckfassung(instanz, plane(instanz, iterationen=500).plan, namen)
+    html = druckfassung(instanz, solve(instanz, iterations=500).plan, namen)
     assert html.count("Anna B. +2") == 2  # one cell per round
     assert "Begleitung 1 von Anna B." not in html
     assert html.count('class="a6 laufkarte"') == len(instanz.teilnehmende) - 2

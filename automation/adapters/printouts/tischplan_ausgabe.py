@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from automation.domain.names import short_from_full
-from automation.domain.tischplan.modell import Plan
+from automation.domain.tischplan.model import Plan
 
 
 def plan_json(plan: Plan) -> str:

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from automation.adapters.printouts.tischplan_ausgabe import anzeigename
 from automation.domain.names import unique_names
 from automation.domain.resources import vorlagen_dir
-from automation.domain.tischplan.modell import Instanz, Plan, Teilnehmende
+from automation.domain.tischplan.model import Instanz, Plan, Teilnehmende
 
 TISCHE_PRO_SEITE = 5
 KARTEN_PRO_SEITE = 4  # A6 route cards on one A4 sheet

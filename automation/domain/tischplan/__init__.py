@@ -1,21 +1,21 @@
 """Tischplan for the Markt der Möglichkeiten: clubs to tables, participants to tables per round.
 
-Public surface: the records (``Instanz``, ``Plan``), ``plane`` (the solver), ``verletzungen`` (the
-independent validator), ``berechne_kennzahlen``.
+Public surface: the records (``Instanz``, ``Plan``), ``solve`` (the solver), ``violations`` (the
+independent validator), ``compute_metrics``, ``plan_rows`` (rows of the ``Tischplan`` tab).
 """
 
-from automation.domain.tischplan.kennzahlen import berechne_kennzahlen
-from automation.domain.tischplan.loeser import Ergebnis, plane
-from automation.domain.tischplan.modell import Instanz, Kennzahlen, Plan, lies_instanz
-from automation.domain.tischplan.pruefung import verletzungen
+from automation.domain.tischplan.checks import violations
+from automation.domain.tischplan.metrics import compute_metrics
+from automation.domain.tischplan.model import Instanz, Kennzahlen, Plan, read_instance
+from automation.domain.tischplan.solver import Result, solve
 
 __all__ = [
-    "Ergebnis",
     "Instanz",
     "Kennzahlen",
     "Plan",
-    "berechne_kennzahlen",
-    "lies_instanz",
-    "plane",
-    "verletzungen",
+    "Result",
+    "compute_metrics",
+    "read_instance",
+    "solve",
+    "violations",
 ]

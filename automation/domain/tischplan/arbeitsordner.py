@@ -37,7 +37,7 @@ from automation.domain.names import full_name, short_name, unique_names
 from automation.domain.records import Anmeldung, Kontakt, Termin
 from automation.domain.records import Verein as VereinRecord
 from automation.domain.settings import TischplanSettings
-from automation.domain.tischplan.modell import Instanz, Teilnehmende, Tisch, Verein
+from automation.domain.tischplan.model import Instanz, Teilnehmende, Tisch, Verein
 
 RUNDEN_STANDARD = 4
 PLAETZE_STANDARD = 6

@@ -9,44 +9,44 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from automation.domain.tischplan.modell import Instanz
+from automation.domain.tischplan.model import Instanz
 
 
-def interesse_gewicht(rang: int) -> float:
-    """Weight of a participant's interest at 0-based preference rank ``rang``.
+def interest_weight(rank: int) -> float:
+    """Weight of a participant's interest at 0-based preference rank ``rank``.
 
     Every covered interest counts about 1; earlier ones a little more, so that when not all can be met,
     the solver prefers the first choices without giving up a second interest for them.
     """
-    return 1.0 + 0.1 / (rang + 1)
+    return 1.0 + 0.1 / (rank + 1)
 
 
 class _UnionFind:
     def __init__(self, n: int) -> None:
-        self.eltern = list(range(n))
+        self.parents = list(range(n))
 
-    def finde(self, x: int) -> int:
-        while self.eltern[x] != x:
-            self.eltern[x] = self.eltern[self.eltern[x]]
-            x = self.eltern[x]
+    def find(self, x: int) -> int:
+        while self.parents[x] != x:
+            self.parents[x] = self.parents[self.parents[x]]
+            x = self.parents[x]
         return x
 
-    def vereine(self, a: int, b: int) -> None:
-        ra, rb = self.finde(a), self.finde(b)
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
         if ra != rb:
-            self.eltern[max(ra, rb)] = min(ra, rb)
+            self.parents[max(ra, rb)] = min(ra, rb)
 
 
-def gruppen_aus_paaren(n: int, gruppen: list[list[int]]) -> list[list[int]]:
+def merge_groups(n: int, groups: list[list[int]]) -> list[list[int]]:
     """Merge overlapping groups (transitively); return the groups of size ≥ 2, sorted."""
     uf = _UnionFind(n)
-    for gruppe in gruppen:
-        for a, b in itertools.pairwise(gruppe):
-            uf.vereine(a, b)
-    klassen: dict[int, list[int]] = {}
+    for group_ in groups:
+        for a, b in itertools.pairwise(group_):
+            uf.union(a, b)
+    classes: dict[int, list[int]] = {}
     for x in range(n):
-        klassen.setdefault(uf.finde(x), []).append(x)
-    return sorted(k for k in klassen.values() if len(k) > 1)
+        classes.setdefault(uf.find(x), []).append(x)
+    return sorted(k for k in classes.values() if len(k) > 1)
 
 
 @dataclass
@@ -100,7 +100,7 @@ def _index(values: list[str]) -> tuple[list[int], int]:
     return [seen.setdefault(v, len(seen)) for v in values], len(seen)
 
 
-def kompiliere(instanz: Instanz) -> Problem:
+def compile_problem(instanz: Instanz) -> Problem:
     """Compile an instance (references already checked) to a Problem."""
     tables = instanz.tische
     clubs = instanz.vereine
@@ -111,7 +111,7 @@ def kompiliere(instanz: Instanz) -> Problem:
     group, K = _index([p.gruppe for p in persons])
     kommune, M = _index([p.kommune for p in persons])
     theme, _ = _index([v.thema for v in clubs])
-    rounds_of = [[r - 1 for r in instanz.runden_von(p)] for p in persons]
+    rounds_of = [[r - 1 for r in instanz.rounds_of(p)] for p in persons]
     attends = [[False] * R for _ in range(N)]
     for p, rs in enumerate(rounds_of):
         for r in rs:
@@ -120,10 +120,10 @@ def kompiliere(instanz: Instanz) -> Problem:
     interests = []
     for person in persons:
         seen: dict[int, float] = {}
-        for rang, v in enumerate(person.interessen):
-            seen.setdefault(club_pos[v], interesse_gewicht(rang))
+        for rank, v in enumerate(person.interessen):
+            seen.setdefault(club_pos[v], interest_weight(rank))
         interests.append(list(seen.items()))
-    units = gruppen_aus_paaren(N, [[person_pos[x] for x in g] for g in instanz.zusammen])
+    units = merge_groups(N, [[person_pos[x] for x in g] for g in instanz.zusammen])
     unit = list(range(N))
     in_group = set()
     for k, members in enumerate(units):
@@ -132,16 +132,16 @@ def kompiliere(instanz: Instanz) -> Problem:
             in_group.add(p)
     all_units = units + [[p] for p in range(N) if p not in in_group]
     getrennt_of: list[list[int]] = [[] for _ in range(N)]
-    for paar in instanz.getrennt:
-        ids = [person_pos[x] for x in paar]
+    for pair in instanz.getrennt:
+        ids = [person_pos[x] for x in pair]
         for a in ids:
             for b in ids:
                 if a != b and b not in getrennt_of[a]:
                     getrennt_of[a].append(b)
-    together = gruppen_aus_paaren(len(clubs), [[club_pos[x] for x in g] for g in instanz.vereine_zusammen])
+    together = merge_groups(len(clubs), [[club_pos[x] for x in g] for g in instanz.vereine_zusammen])
     apart: list[tuple[int, int]] = []
-    for gruppe in instanz.vereine_getrennt:
-        ids = [club_pos[x] for x in gruppe]
+    for group_ in instanz.vereine_getrennt:
+        ids = [club_pos[x] for x in group_]
         apart.extend((a, b) for i, a in enumerate(ids) for b in ids[i + 1 :] if a != b)
     return Problem(
         instanz=instanz,

@@ -8,11 +8,11 @@ from automation.domain.errors import ConfigError
 from automation.domain.problems import error_lines
 
 
-class _Streng(BaseModel):
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class Tisch(_Streng):
+class Tisch(_Strict):
     """A table: seats per round, optional minimum, step-free access."""
 
     id: str
@@ -21,7 +21,7 @@ class Tisch(_Streng):
     barrierefrei: bool = False
 
 
-class Verein(_Streng):
+class Verein(_Strict):
     """A club with its theme; ``anzahl_tische`` > 1 when it brings a second booth."""
 
     id: str
@@ -31,7 +31,7 @@ class Verein(_Streng):
     anzahl_tische: int = Field(default=1, ge=1)
 
 
-class Teilnehmende(_Streng):
+class Teilnehmende(_Strict):
     """One participant; ``interessen`` are club ids in order of preference."""
 
     id: str
@@ -44,7 +44,7 @@ class Teilnehmende(_Streng):
     runden: list[int] | None = None
 
 
-class Instanz(_Streng):
+class Instanz(_Strict):
     """A stand-alone table plan instance."""
 
     runden: int = Field(ge=1)
@@ -58,29 +58,29 @@ class Instanz(_Streng):
     vereine_zusammen: list[list[str]] = Field(default_factory=list)
     vereine_getrennt: list[list[str]] = Field(default_factory=list)
 
-    def runden_von(self, person: Teilnehmende) -> list[int]:
+    def rounds_of(self, person: Teilnehmende) -> list[int]:
         """The rounds (1-based) a participant attends."""
         if person.runden is None:
             return list(range(1, self.runden + 1))
         return sorted(set(person.runden))
 
 
-class PlanTisch(_Streng):
+class PlanTisch(_Strict):
     id: str
     vereine: list[str]
 
 
-class RundenTisch(_Streng):
+class RundenTisch(_Strict):
     id: str
     teilnehmende: list[str]
 
 
-class PlanRunde(_Streng):
+class PlanRunde(_Strict):
     runde: int
     tische: list[RundenTisch]
 
 
-class Kennzahlen(_Streng):
+class Kennzahlen(_Strict):
     """The figures of a plan; ``verletzungen`` counts broken hard constraints."""
 
     interessen_abgedeckt: int = 0
@@ -91,7 +91,7 @@ class Kennzahlen(_Streng):
     verletzungen: int = 0
 
 
-class Plan(_Streng):
+class Plan(_Strict):
     """Clubs per table and participants per table and round."""
 
     tische: list[PlanTisch]
@@ -99,53 +99,48 @@ class Plan(_Streng):
     kennzahlen: Kennzahlen = Field(default_factory=Kennzahlen)
 
 
-def fehlerzeilen(exc: ValidationError) -> list[str]:
-    """Turn a pydantic error into German ``ort: meldung`` lines."""
-    return error_lines(exc)
-
-
-def lies_instanz(text: str) -> Instanz:
+def read_instance(text: str) -> Instanz:
     """Parse an instance from JSON text; a broken file becomes a ConfigError."""
     try:
         instanz = Instanz.model_validate_json(text)
     except ValidationError as exc:
-        raise ConfigError("Die Instanzdatei ist fehlerhaft:\n  " + "\n  ".join(fehlerzeilen(exc))) from exc
-    pruefe_verweise(instanz)
+        raise ConfigError("Die Instanzdatei ist fehlerhaft:\n  " + "\n  ".join(error_lines(exc))) from exc
+    check_references(instanz)
     return instanz
 
 
-def pruefe_verweise(instanz: Instanz) -> None:
+def check_references(instanz: Instanz) -> None:
     """Unique ids and references to known ids; otherwise a ConfigError naming the id."""
-    for art, ids in (
+    for kind, ids in (
         ("Tisch", [t.id for t in instanz.tische]),
         ("Verein", [v.id for v in instanz.vereine]),
         ("Teilnehmende", [p.id for p in instanz.teilnehmende]),
     ):
-        gesehen: set[str] = set()
+        seen: set[str] = set()
         for ident in ids:
-            if ident in gesehen:
-                raise ConfigError(f"{art} »{ident}« kommt in der Instanz doppelt vor; IDs müssen eindeutig sein.")
-            gesehen.add(ident)
-    vereine = {v.id for v in instanz.vereine}
-    personen = {p.id for p in instanz.teilnehmende}
+            if ident in seen:
+                raise ConfigError(f"{kind} »{ident}« kommt in der Instanz doppelt vor; IDs müssen eindeutig sein.")
+            seen.add(ident)
+    clubs = {v.id for v in instanz.vereine}
+    persons = {p.id for p in instanz.teilnehmende}
     for person in instanz.teilnehmende:
-        for interesse in person.interessen:
-            if interesse not in vereine:
+        for interest in person.interessen:
+            if interest not in clubs:
                 raise ConfigError(
-                    f"Teilnehmende »{person.id}« nennt das Interesse »{interesse}«, aber keinen Verein mit dieser ID."
+                    f"Teilnehmende »{person.id}« nennt das Interesse »{interest}«, aber keinen Verein mit dieser ID."
                 )
-        for runde in person.runden or []:
-            if not 1 <= runde <= instanz.runden:
+        for round_ in person.runden or []:
+            if not 1 <= round_ <= instanz.runden:
                 raise ConfigError(
-                    f"Teilnehmende »{person.id}« nennt Runde {runde}; es gibt nur die Runden 1 bis {instanz.runden}."
+                    f"Teilnehmende »{person.id}« nennt Runde {round_}; es gibt nur die Runden 1 bis {instanz.runden}."
                 )
-    for feld, gruppen, bekannt in (
-        ("zusammen", instanz.zusammen, personen),
-        ("getrennt", instanz.getrennt, personen),
-        ("vereine_zusammen", instanz.vereine_zusammen, vereine),
-        ("vereine_getrennt", instanz.vereine_getrennt, vereine),
+    for field_name, groups, known in (
+        ("zusammen", instanz.zusammen, persons),
+        ("getrennt", instanz.getrennt, persons),
+        ("vereine_zusammen", instanz.vereine_zusammen, clubs),
+        ("vereine_getrennt", instanz.vereine_getrennt, clubs),
     ):
-        for gruppe in gruppen:
-            for ident in gruppe:
-                if ident not in bekannt:
-                    raise ConfigError(f"»{feld}« nennt die unbekannte ID »{ident}«.")
+        for group in groups:
+            for ident in group:
+                if ident not in known:
+                    raise ConfigError(f"»{field_name}« nennt die unbekannte ID »{ident}«.")

@@ -8,14 +8,9 @@ from collections import Counter
 
 import pytest
 
-from automation.domain.tischplan.modell import Instanz, Teilnehmende, Tisch, Verein
-from automation.domain.tischplan.problem import kompiliere
-from automation.domain.tischplan.schranken import (
-    abdeckung_schranke,
-    fehlende_gruppen_schranke,
-    gemeinde_schranke,
-    wiederholungen_schranke,
-)
+from automation.domain.tischplan.bounds import absent_groups_bound, coverage_bound, municipality_bound, repeats_bound
+from automation.domain.tischplan.model import Instanz, Teilnehmende, Tisch, Verein
+from automation.domain.tischplan.problem import compile_problem
 
 
 def _tiny(seed: int) -> Instanz:
@@ -68,15 +63,15 @@ def _brute_force(instanz: Instanz, clubs_at: list[list[int]]) -> tuple[int, int,
 @pytest.mark.parametrize("seed", range(4))
 def test_bounds_hold_against_brute_force(seed: int) -> None:
     instanz = _tiny(seed)
-    pr = kompiliere(instanz)
+    pr = compile_problem(instanz)
     clubs_at = [[0], [1], []]
     cover, repeats, absent, excess = _brute_force(instanz, clubs_at)
     # with one club per table and a free table the b-matching bound is exact (König)
-    assert abdeckung_schranke(pr, clubs_at) == cover
-    assert wiederholungen_schranke(pr) <= repeats
+    assert coverage_bound(pr, clubs_at) == cover
+    assert repeats_bound(pr) <= repeats
     # the flow bounds are exact here: each round on its own can reach them, and so can both rounds together
-    assert fehlende_gruppen_schranke(pr) == absent
-    assert gemeinde_schranke(pr) == excess
+    assert absent_groups_bound(pr) == absent
+    assert municipality_bound(pr) == excess
 
 
 def test_repeat_bound_is_positive_when_tables_force_meetings() -> None:
@@ -86,7 +81,7 @@ def test_repeat_bound_is_positive_when_tables_force_meetings() -> None:
         tische=[Tisch(id="T", plaetze=4)],
         teilnehmende=[Teilnehmende(id=f"K{p}") for p in range(4)],
     )
-    assert wiederholungen_schranke(kompiliere(instanz)) == 6
+    assert repeats_bound(compile_problem(instanz)) == 6
 
 
 def test_absent_group_bound_counts_small_tables() -> None:
@@ -96,4 +91,4 @@ def test_absent_group_bound_counts_small_tables() -> None:
         tische=[Tisch(id=f"T{t}", plaetze=2) for t in range(3)],
         teilnehmende=[Teilnehmende(id=f"K{p}", gruppe=["a", "b", "c"][p % 3]) for p in range(6)],
     )
-    assert fehlende_gruppen_schranke(kompiliere(instanz)) == 3
+    assert absent_groups_bound(compile_problem(instanz)) == 3

@@ -13,12 +13,12 @@ import random
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from automation.domain.tischplan.sitzplan import W_ABDECKUNG, W_WIEDERHOLUNG, Sitzplan
+from automation.domain.tischplan.seating import W_COVERAGE, W_REPEAT, Seating
 
-VERBOTEN = 1e9
+FORBIDDEN = 1e9
 
 
-def _allowed(sp: Sitzplan, r: int, block: list[int], t: int) -> bool:
+def _allowed(sp: Seating, r: int, block: list[int], t: int) -> bool:
     pr = sp.pr
     occ = sp.members[r][t]
     if len(occ) + len(block) > pr.seats[t]:
@@ -33,20 +33,20 @@ def _allowed(sp: Sitzplan, r: int, block: list[int], t: int) -> bool:
     return not (guides and sp.guides[r][t] + guides > sp.guide_cap[r])
 
 
-def _gain(sp: Sitzplan, r: int, block: list[int], t: int) -> float:
+def _gain(sp: Seating, r: int, block: list[int], t: int) -> float:
     pr = sp.pr
     value = 0.0
     for a in block:
         hits = sp.iat[a].get(t)
         if hits:
             cv = sp.covc[a]
-            value += W_ABDECKUNG * sum(w for i, w in hits if cv[i] == 0)
+            value += W_COVERAGE * sum(w for i, w in hits if cv[i] == 0)
         ma = sp.meet[a]
-        value -= W_WIEDERHOLUNG * sum(1 for x in sp.members[r][t] if ma[x] and pr.unit[x] != pr.unit[a])
+        value -= W_REPEAT * sum(1 for x in sp.members[r][t] if ma[x] and pr.unit[x] != pr.unit[a])
     return value
 
 
-def _place_one(sp: Sitzplan, r: int, block: list[int], rng: random.Random, guide_first: bool) -> bool:
+def _place_one(sp: Seating, r: int, block: list[int], rng: random.Random, guide_first: bool) -> bool:
     best_t, best_key = -1, (0.0, 0.0, 0.0)
     for t in range(sp.pr.T):
         if not _allowed(sp, r, block, t):
@@ -57,14 +57,14 @@ def _place_one(sp: Sitzplan, r: int, block: list[int], rng: random.Random, guide
             best_t, best_key = t, key
     if best_t < 0:
         return False
-    sp.setze(r, block, best_t)
+    sp.place(r, block, best_t)
     return True
 
 
-def baue_start(sp: Sitzplan, rng: random.Random) -> list[str]:
+def build_start(sp: Seating, rng: random.Random) -> list[str]:
     """Seat everybody; return German notes for people that could not be seated validly (then empty)."""
     pr = sp.pr
-    probleme: list[str] = []
+    problems: list[str] = []
     for r in range(pr.R):
         blocks = pr.blocks(r)
         big = [b for b in blocks if len(b) > 1]
@@ -78,16 +78,16 @@ def baue_start(sp: Sitzplan, rng: random.Random) -> list[str]:
             group.sort(key=lambda b: not any(pr.needs_access[a] for a in b))
             for b in group:
                 if not _place_one(sp, r, b, rng, guide_first):
-                    namen = ", ".join(pr.person_ids[a] for a in b)
-                    probleme.append(f"Runde {r + 1}: kein gültiger Tisch für {namen}")
+                    names = ", ".join(pr.person_ids[a] for a in b)
+                    problems.append(f"Runde {r + 1}: kein gültiger Tisch für {names}")
         placed_alone = {b[0] for b in guides + apart}
         rest = [b[0] for b in blocks if len(b) == 1 and b[0] not in placed_alone]
         if rest:
-            probleme.extend(_assign(sp, r, rest, rng))
-    return probleme
+            problems.extend(_assign(sp, r, rest, rng))
+    return problems
 
 
-def _assign(sp: Sitzplan, r: int, people: list[int], rng: random.Random) -> list[str]:
+def _assign(sp: Seating, r: int, people: list[int], rng: random.Random) -> list[str]:
     pr = sp.pr
     T = pr.T
     free = [pr.seats[t] - len(sp.members[r][t]) for t in range(T)]
@@ -97,10 +97,10 @@ def _assign(sp: Sitzplan, r: int, people: list[int], rng: random.Random) -> list
     for row, p in enumerate(people):
         for t, hits in sp.iat[p].items():
             cv = sp.covc[p]
-            cost[row, t] -= W_ABDECKUNG * sum(w for i, w in hits if cv[i] == 0)
+            cost[row, t] -= W_COVERAGE * sum(w for i, w in hits if cv[i] == 0)
         for t in range(T):
             if (sp.clubbed[t] and sp.visits[p][t]) or (pr.needs_access[p] and not pr.table_access[t]):
-                cost[row, t] = VERBOTEN
+                cost[row, t] = FORBIDDEN
     # guides need every occupied table to have one: without a guide, a table may stay empty
     cols: list[int] = []
     bonus: list[float] = []
@@ -115,11 +115,11 @@ def _assign(sp: Sitzplan, r: int, people: list[int], rng: random.Random) -> list
         return [f"Runde {r + 1}: nicht genug freie Plätze"]
     matrix = cost[:, cols] + np.array(bonus)[None, :]
     rows, chosen = linear_sum_assignment(matrix)
-    probleme = []
+    problems = []
     for row, c in zip(rows, chosen, strict=True):
         p, t = people[row], cols[c]
-        if cost[row, t] >= VERBOTEN / 2:
-            probleme.append(f"Runde {r + 1}: kein gültiger Tisch für {pr.person_ids[p]}")
+        if cost[row, t] >= FORBIDDEN / 2:
+            problems.append(f"Runde {r + 1}: kein gültiger Tisch für {pr.person_ids[p]}")
             continue
-        sp.setze(r, [p], t)
-    return probleme
+        sp.place(r, [p], t)
+    return problems

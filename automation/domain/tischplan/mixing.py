@@ -28,15 +28,15 @@ from collections.abc import Callable
 import numpy as np
 
 from automation.domain.tischplan.problem import Problem
-from automation.domain.tischplan.suche import Budget, verbraucht
+from automation.domain.tischplan.search import Budget, SearchStats
 
-SPIELER_MAX = 400
+MAX_PLAYERS = 400
 """Above this many seats per round the dense pair matrices get too slow; annealing takes over."""
 
-Fortschritt = Callable[[float, int], None]
+Progress = Callable[[float, int], None]
 
 
-def ist_reine_mischung(pr: Problem) -> bool:
+def is_pure_mixing(pr: Problem) -> bool:
     """True when only repeat meetings matter and the tabu search applies."""
     if pr.T < 2 or pr.R < 2 or pr.N < 2 or pr.C > 0:
         return False
@@ -51,12 +51,12 @@ def ist_reine_mischung(pr: Problem) -> bool:
     if any(len(rs) != pr.R for rs in pr.rounds_of):
         return False
     s = pr.seats[0]
-    if any(x != s for x in pr.seats) or pr.T * s > SPIELER_MAX or pr.T * s < pr.N:
+    if any(x != s for x in pr.seats) or pr.T * s > MAX_PLAYERS or pr.T * s < pr.N:
         return False
     return not (any(pr.seats_min) and pr.T * s != pr.N)
 
 
-class _Zustand:
+class _State:
     """Partitions of all rounds with the pair counts of the real players."""
 
     def __init__(self, grp: np.ndarray, n_real: int, T: int) -> None:
@@ -67,9 +67,9 @@ class _Zustand:
         self.real[:n_real] = 1.0
         self.mask = np.outer(self.real, self.real)
         np.fill_diagonal(self.mask, 0.0)
-        self.setze(grp)
+        self.place(grp)
 
-    def setze(self, grp: np.ndarray) -> None:
+    def place(self, grp: np.ndarray) -> None:
         self.grp = grp.copy()
         self.M = np.zeros((self.W, self.P, self.T), dtype=np.float64)
         w_idx = np.repeat(np.arange(self.W), self.P)
@@ -79,7 +79,7 @@ class _Zustand:
         self.meet = meet * self.mask
         self.cost = int(np.maximum(self.meet - 1.0, 0.0).sum() // 2)
 
-    def konflikt_deltas(self, w_frei: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def konflikt_deltas(self, w_free: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For every player a in conflict in a free round w: Δ of swapping a with each player b.
 
         Returns (rounds, players, Δ as rows × P); swaps within a table get +inf."""
@@ -87,7 +87,7 @@ class _Zustand:
         e2 = (self.meet >= 2.0).astype(np.float64)
         L2 = e2 @ self.M
         L = np.take_along_axis(L2, self.grp[:, :, None], axis=2)[:, :, 0]
-        wi, ai = np.nonzero((L > 0) & w_frei[:, None])
+        wi, ai = np.nonzero((L > 0) & w_free[:, None])
         if len(wi) == 0:
             return wi, ai, np.zeros((0, self.P))
         J = e1 @ self.M  # W × P × T
@@ -112,7 +112,7 @@ class _Zustand:
         D = Jg + Jg.transpose(0, 2, 1) - L[:, :, None] - L[:, None, :] - 2.0 * e1[None, :, :]
         return D, L
 
-    def tausche(self, w: int, a: int, b: int) -> None:
+    def swap(self, w: int, a: int, b: int) -> None:
         ga, gb = int(self.grp[w, a]), int(self.grp[w, b])
         at_a = np.flatnonzero(self.grp[w] == ga)
         at_b = np.flatnonzero(self.grp[w] == gb)
@@ -130,147 +130,147 @@ class _Zustand:
         self.M[w, b, ga] = 1.0
 
 
-def freiheits_start(
-    W: int, T: int, s: int, n_real: int, rng: np.random.Generator, vorgabe: np.ndarray | None = None
+def freedom_start(
+    W: int, T: int, s: int, n_real: int, rng: np.random.Generator, preset: np.ndarray | None = None
 ) -> np.ndarray:
     """Greedy start after Triska & Musliu (2012): tables are filled by pairs of players, each time the pair
     that keeps the most *freedom* — the number of players who have met nobody at the table yet — avoiding
     repeats first. Returns the table of each of the ``T·s`` players (phantoms last) in each round; the
-    rounds of ``vorgabe`` (if given) are taken as they are and the greedy fills the others."""
+    rounds of ``preset`` (if given) are taken as they are and the greedy fills the others."""
     P = T * s
     real = np.zeros(P, dtype=bool)
     real[:n_real] = True
     met = np.zeros((P, P), dtype=bool)
     grp = np.zeros((W, P), dtype=np.int64)
-    fest = 0 if vorgabe is None else min(W, len(vorgabe))
-    if vorgabe is not None and fest:
-        grp[:fest] = vorgabe[:fest]
-        for w in range(fest):
-            gleich = grp[w][:, None] == grp[w][None, :]
-            met |= gleich & real[:, None] & real[None, :]
+    fixed = 0 if preset is None else min(W, len(preset))
+    if preset is not None and fixed:
+        grp[:fixed] = preset[:fixed]
+        for w in range(fixed):
+            same = grp[w][:, None] == grp[w][None, :]
+            met |= same & real[:, None] & real[None, :]
         np.fill_diagonal(met, False)
-    for w in range(fest, W):
-        frei = np.ones(P, dtype=bool)
+    for w in range(fixed, W):
+        free = np.ones(P, dtype=bool)
         for k in range(T):
-            tisch: list[int] = []
-            while len(tisch) < s:
-                kandidaten: np.ndarray = np.flatnonzero(frei)
-                t_idx: np.ndarray = np.array(tisch, dtype=np.int64)
-                konflikt: np.ndarray
-                if s - len(tisch) == 1 or len(kandidaten) == 1:
-                    konflikt = met[np.ix_(kandidaten, t_idx)].sum(axis=1) if tisch else np.zeros(len(kandidaten))
-                    wahl = int(kandidaten[np.lexsort((rng.random(len(kandidaten)), konflikt))[0]])
-                    tisch.append(wahl)
-                    frei[wahl] = False
+            table: list[int] = []
+            while len(table) < s:
+                candidates: np.ndarray = np.flatnonzero(free)
+                t_idx: np.ndarray = np.array(table, dtype=np.int64)
+                conflict: np.ndarray
+                if s - len(table) == 1 or len(candidates) == 1:
+                    conflict = met[np.ix_(candidates, t_idx)].sum(axis=1) if table else np.zeros(len(candidates))
+                    choice = int(candidates[np.lexsort((rng.random(len(candidates)), conflict))[0]])
+                    table.append(choice)
+                    free[choice] = False
                     continue
-                offen: np.ndarray = ~met[kandidaten, :]  # candidate × player: not met yet
-                basis: np.ndarray = np.ones(P, dtype=bool)
-                if tisch:
-                    basis = np.logical_not(met[:, t_idx].any(axis=1))
-                basis[t_idx] = False
+                open_: np.ndarray = ~met[candidates, :]  # candidate × player: not met yet
+                base: np.ndarray = np.ones(P, dtype=bool)
+                if table:
+                    base = np.logical_not(met[:, t_idx].any(axis=1))
+                base[t_idx] = False
                 # freedom of the table with a and b: players who have met none of them (a, b excluded)
-                freiheit = (offen & basis[None, :]).astype(np.float64) @ offen.T.astype(np.float64)
-                freiheit -= offen[:, kandidaten] * basis[kandidaten][None, :]
-                freiheit -= (offen[:, kandidaten] * basis[kandidaten][None, :]).T
-                konflikt = met[np.ix_(kandidaten, kandidaten)].astype(np.float64)
-                if tisch:
-                    zum_tisch = met[np.ix_(kandidaten, t_idx)].sum(axis=1).astype(np.float64)
-                    konflikt += zum_tisch[:, None] + zum_tisch[None, :]
-                wert = konflikt * (4 * P) - freiheit + rng.random(freiheit.shape) * 0.5
-                np.fill_diagonal(wert, np.inf)
-                i, j = divmod(int(np.argmin(wert)), len(kandidaten))
-                for wahl in (int(kandidaten[i]), int(kandidaten[j])):
-                    tisch.append(wahl)
-                    frei[wahl] = False
-            grp[w, tisch] = k
-            for a in tisch:
-                for b in tisch:
+                freedom = (open_ & base[None, :]).astype(np.float64) @ open_.T.astype(np.float64)
+                freedom -= open_[:, candidates] * base[candidates][None, :]
+                freedom -= (open_[:, candidates] * base[candidates][None, :]).T
+                conflict = met[np.ix_(candidates, candidates)].astype(np.float64)
+                if table:
+                    to_table = met[np.ix_(candidates, t_idx)].sum(axis=1).astype(np.float64)
+                    conflict += to_table[:, None] + to_table[None, :]
+                value = conflict * (4 * P) - freedom + rng.random(freedom.shape) * 0.5
+                np.fill_diagonal(value, np.inf)
+                i, j = divmod(int(np.argmin(value)), len(candidates))
+                for choice in (int(candidates[i]), int(candidates[j])):
+                    table.append(choice)
+                    free[choice] = False
+            grp[w, table] = k
+            for a in table:
+                for b in table:
                     if a != b and real[a] and real[b]:
                         met[a, b] = True
     return grp
 
 
-def _teilraeume(n: int, k: int) -> list[frozenset[int]]:
+def _subspaces(n: int, k: int) -> list[frozenset[int]]:
     """All k-dimensional subspaces of GF(2)^n, each as the set of its non-zero vectors (bit masks)."""
     seen: set[frozenset[int]] = set()
-    raeume: list[frozenset[int]] = []
-    for basis in itertools.combinations(range(1, 2**n), k):
-        elemente = {0}
-        for b in basis:
-            elemente |= {e ^ b for e in elemente}
-        if len(elemente) != 2**k:
+    spaces: list[frozenset[int]] = []
+    for base in itertools.combinations(range(1, 2**n), k):
+        elements = {0}
+        for b in base:
+            elements |= {e ^ b for e in elements}
+        if len(elements) != 2**k:
             continue
-        raum = frozenset(elemente - {0})
-        if raum not in seen:
-            seen.add(raum)
-            raeume.append(raum)
-    return raeume
+        space = frozenset(elements - {0})
+        if space not in seen:
+            seen.add(space)
+            spaces.append(space)
+    return spaces
 
 
-def konstruktion(W: int, T: int, s: int, rng: np.random.Generator, knoten_max: int = 50_000) -> np.ndarray | None:
+def construction(W: int, T: int, s: int, rng: np.random.Generator, max_nodes: int = 50_000) -> np.ndarray | None:
     """Rounds without any repeat from design theory, when there are 2^n players at tables of 2^k.
 
     Players are the vectors of GF(2)^n; a k-dimensional subspace V splits them into the 2^(n−k) cosets
     x + V, one round. Two players x ≠ y meet in round V exactly when x − y ∈ V, so rounds from subspaces
     that share only the zero vector (a *partial spread*) never repeat a meeting. A depth-first search
-    looks for W such subspaces (at most ``knoten_max`` nodes); returns the rounds found (perhaps fewer
+    looks for W such subspaces (at most ``max_nodes`` nodes); returns the rounds found (perhaps fewer
     than W), or None when the sizes do not fit.
     """
     n, k = (T * s).bit_length() - 1, s.bit_length() - 1
     if T * s != 2**n or s != 2**k or k < 1 or k >= n or math.comb(2**n - 1, k) > 200_000:
         return None
-    raeume = _teilraeume(n, k)
-    reihenfolge = [raeume[i] for i in rng.permutation(len(raeume))]
-    bestes: list[frozenset[int]] = []
-    gewaehlt: list[frozenset[int]] = []
-    knoten = 0
+    spaces = _subspaces(n, k)
+    order = [spaces[i] for i in rng.permutation(len(spaces))]
+    best_found: list[frozenset[int]] = []
+    chosen: list[frozenset[int]] = []
+    nodes = 0
 
-    def suche(start: int, belegt: frozenset[int]) -> bool:
-        nonlocal knoten, bestes
-        if len(gewaehlt) > len(bestes):
-            bestes = list(gewaehlt)
-        if len(gewaehlt) >= W:
+    def search(start: int, used: frozenset[int]) -> bool:
+        nonlocal nodes, best_found
+        if len(chosen) > len(best_found):
+            best_found = list(chosen)
+        if len(chosen) >= W:
             return True
-        frei = 2**n - 1 - len(belegt)
-        if frei < (W - len(gewaehlt)) * (2**k - 1):
+        free = 2**n - 1 - len(used)
+        if free < (W - len(chosen)) * (2**k - 1):
             return False
-        for i in range(start, len(reihenfolge)):
-            knoten += 1
-            if knoten > knoten_max:
+        for i in range(start, len(order)):
+            nodes += 1
+            if nodes > max_nodes:
                 return False
-            raum = reihenfolge[i]
-            if raum.isdisjoint(belegt):
-                gewaehlt.append(raum)
-                if suche(i + 1, belegt | raum):
+            space = order[i]
+            if space.isdisjoint(used):
+                chosen.append(space)
+                if search(i + 1, used | space):
                     return True
-                gewaehlt.pop()
+                chosen.pop()
         return False
 
-    suche(0, frozenset())
-    if not bestes:
+    search(0, frozenset())
+    if not best_found:
         return None
-    runden = np.zeros((len(bestes), T * s), dtype=np.int64)
-    for w, raum in enumerate(bestes):
-        elemente = [0, *raum]
-        vertreter = {x: min(x ^ v for v in elemente) for x in range(T * s)}
-        nummer = {r: i for i, r in enumerate(sorted(set(vertreter.values())))}
-        runden[w] = [nummer[vertreter[x]] for x in range(T * s)]
-    return runden
+    rounds = np.zeros((len(best_found), T * s), dtype=np.int64)
+    for w, space in enumerate(best_found):
+        elements = [0, *space]
+        representative = {x: min(x ^ v for v in elements) for x in range(T * s)}
+        number = {r: i for i, r in enumerate(sorted(set(representative.values())))}
+        rounds[w] = [number[representative[x]] for x in range(T * s)]
+    return rounds
 
 
-def tabu_mischung(
+def tabu_mixing(
     pr: Problem,
     seat: list[list[int]],
     seed: int,
     budget: Budget,
-    ziel: int = 0,
-    fortschritt: Fortschritt | None = None,
-    stabil_max: int = 600,
+    target: int = 0,
+    progress: Progress | None = None,
+    stable_max: int = 600,
     tenure: tuple[int, int] = (4, 100),
-) -> list[list[int]]:
+) -> tuple[list[list[int]], SearchStats]:
     """Improve the seats ``seat[r][p]`` of a pure mixing instance; return the best seats found.
 
-    Stops at ``ziel`` repeats (the lower bound) or when the budget is spent.
+    Stops at ``target`` repeats (the lower bound) or when the budget is spent.
     """
     W, T, N = pr.R, pr.T, pr.N
     s = pr.seats[0]
@@ -279,67 +279,68 @@ def tabu_mischung(
     grp = np.zeros((W, P), dtype=np.int64)
     for w in range(W):
         grp[w, :N] = seat[w]
-        frei = [t for t in range(T) for _ in range(s - seat[w].count(t))]
-        grp[w, N:] = frei
-    st = _Zustand(grp, N, T)
-    vorgabe = konstruktion(W, T, s, rng) if N == P else None
-    gierig = _Zustand(freiheits_start(W, T, s, N, rng, vorgabe), N, T)
-    if gierig.cost < st.cost:
-        st = gierig
+        free = [t for t in range(T) for _ in range(s - seat[w].count(t))]
+        grp[w, N:] = free
+    st = _State(grp, N, T)
+    preset = construction(W, T, s, rng) if N == P else None
+    greedy = _State(freedom_start(W, T, s, N, rng, preset), N, T)
+    if greedy.cost < st.cost:
+        st = greedy
     best_cost = st.cost
     best = st.grp.copy()
     tabu = np.zeros((W, P, P), dtype=np.int64)
     # with full tables and identical players the first round can stay as it is (symmetry)
-    w_frei = np.ones(W, dtype=bool)
+    w_free = np.ones(W, dtype=bool)
     if N == P:
-        w_frei[0] = False
-    max_iter = budget.iterationen
-    max_sec = budget.sekunden
-    if max_iter is None and max_sec is None:
-        max_iter = 20_000
+        w_free[0] = False
+    stats = SearchStats()
+    max_iter = budget.iterations
     start = time.perf_counter()
     last_report = start
-    stabil = 0
+    stable = 0
     it = 0
-    while best_cost > ziel:
+    while best_cost > target:
         if it % 64 == 0:
-            now = time.perf_counter()
-            frac = verbraucht(it, start, now, max_iter, max_sec)
-            if frac >= 1.0:
+            if it >= max_iter:
                 break
-            if fortschritt is not None and now - last_report > 0.25:
+            now = time.perf_counter()
+            if budget.deadline is not None and now >= budget.deadline:
+                stats.capped = True
+                break
+            if progress is not None and now - last_report > 0.25:
                 last_report = now
-                fortschritt(frac, best_cost)
+                progress(it / max_iter, best_cost)
         it += 1
-        wi, ai, D = st.konflikt_deltas(w_frei)
+        wi, ai, D = st.konflikt_deltas(w_free)
         if len(wi) == 0:
             break
         # a swap is tabu when the same two players were swapped in that round recently
-        gesperrt = tabu[wi[:, None], ai[:, None], np.arange(P)[None, :]] > it
-        wert = np.where(gesperrt & (st.cost + D >= best_cost), np.inf, D)
-        if not np.isfinite(wert).any():
-            wert = D
-        wert = wert + rng.random(wert.shape) * 0.5
-        zeile, b = divmod(int(np.argmin(wert)), P)
-        w, a = int(wi[zeile]), int(ai[zeile])
-        st.cost += round(D[zeile, b])
-        st.tausche(w, a, b)
+        blocked = tabu[wi[:, None], ai[:, None], np.arange(P)[None, :]] > it
+        value = np.where(blocked & (st.cost + D >= best_cost), np.inf, D)
+        if not np.isfinite(value).any():
+            value = D
+        value = value + rng.random(value.shape) * 0.5
+        row, b = divmod(int(np.argmin(value)), P)
+        w, a = int(wi[row]), int(ai[row])
+        st.cost += round(D[row, b])
+        st.swap(w, a, b)
         tabu[w, a, b] = tabu[w, b, a] = it + int(rng.integers(tenure[0], tenure[1] + 1))
         if st.cost < best_cost:
             best_cost = st.cost
             best = st.grp.copy()
-            stabil = 0
+            stable = 0
         else:
-            stabil += 1
-        if stabil > stabil_max:
+            stable += 1
+        if stable > stable_max:
             # restart from the best state with a few random swaps
-            st.setze(best)
+            st.place(best)
             for _ in range(int(rng.integers(1, 4))):
-                w = int(rng.choice(np.flatnonzero(w_frei)))
+                w = int(rng.choice(np.flatnonzero(w_free)))
                 a = int(rng.integers(P))
                 b = int(rng.choice(np.flatnonzero(st.grp[w] != st.grp[w, a])))
-                st.tausche(w, a, b)
-            st.setze(st.grp)
+                st.swap(w, a, b)
+            st.place(st.grp)
             tabu[:] = 0
-            stabil = 0
-    return [[int(best[w, p]) for p in range(N)] for w in range(W)]
+            stable = 0
+    stats.iterations = it
+    return [[int(best[w, p]) for p in range(N)] for w in range(W)], stats

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from automation.domain.tischplan import Instanz, plane, verletzungen
+from automation.domain.tischplan import Instanz, solve, violations
 from automation.domain.tischplan.beispiele import golfer, markt
-from automation.domain.tischplan.modell import Teilnehmende, Tisch, Verein
+from automation.domain.tischplan.model import Teilnehmende, Tisch, Verein
 
 
 @st.composite
@@ -61,45 +61,48 @@ def instanzen(draw: st.DrawFn) -> Instanz:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instanzen(), st.integers(0, 3))
 def test_every_valid_instance_gets_a_plan_without_violations(instanz: Instanz, seed: int) -> None:
-    ergebnis = plane(instanz, seed=seed, iterationen=1500)
-    assert verletzungen(instanz, ergebnis.plan) == []
+    ergebnis = solve(instanz, seed=seed, iterations=1500)
+    assert violations(instanz, ergebnis.plan) == []
     assert ergebnis.plan.kennzahlen.verletzungen == 0
     for person in instanz.teilnehmende:
         for runde in ergebnis.plan.runden:
             sitze = [rt.id for rt in runde.tische if person.id in rt.teilnehmende]
-            assert len(sitze) == (1 if runde.runde in instanz.runden_von(person) else 0)
+            assert len(sitze) == (1 if runde.runde in instanz.rounds_of(person) else 0)
     k = ergebnis.plan.kennzahlen
     assert k.interessen_abgedeckt <= k.interessen_schranke
-    assert k.wiederholungen >= ergebnis.schranken.wiederholungen
-    assert k.fehlende_gruppen >= ergebnis.schranken.fehlende_gruppen
-    assert k.gemeinde_ueberschuss >= ergebnis.schranken.gemeinde
+    assert k.wiederholungen >= ergebnis.bounds.repeats
+    assert k.fehlende_gruppen >= ergebnis.bounds.absent_groups
+    assert k.gemeinde_ueberschuss >= ergebnis.bounds.municipality
 
 
 def test_same_seed_and_budget_give_the_same_plan() -> None:
     instanz = markt(3)
-    a = plane(instanz, seed=5, iterationen=5000)
-    b = plane(instanz, seed=5, iterationen=5000)
+    a = solve(instanz, seed=5, iterations=5000)
+    b = solve(instanz, seed=5, iterations=5000)
     assert a.plan == b.plan
 
 
 def test_market_of_60_reaches_most_of_the_bound() -> None:
     instanz = markt(1)
-    ergebnis = plane(instanz, seed=0, iterationen=60_000)
+    ergebnis = solve(instanz, seed=0, iterations=60_000)
     assert ergebnis.plan.kennzahlen.verletzungen == 0
-    assert ergebnis.abdeckung_quote >= 0.97
+    assert ergebnis.coverage_ratio >= 0.97
 
 
 def test_small_social_golfer_without_repeats() -> None:
     instanz = golfer(4, 3, 3)
-    ergebnis = plane(instanz, seed=0, iterationen=40_000)
+    ergebnis = solve(instanz, seed=0, iterations=40_000)
     assert ergebnis.plan.kennzahlen.wiederholungen == 0
-    assert verletzungen(instanz, ergebnis.plan) == []
+    assert violations(instanz, ergebnis.plan) == []
 
 
 def test_oversubscribed_club_is_named_with_a_suggestion() -> None:
     instanz = markt(2, personen=60, vereine=15)
     for person in instanz.teilnehmende:
         person.interessen = ["V1", *[v for v in person.interessen if v != "V1"]][:3]
-    ergebnis = plane(instanz, seed=0, iterationen=2000)
+    ergebnis = solve(instanz, seed=0, iterations=2000)
     name = next(v.name for v in instanz.vereine if v.id == "V1")
-    assert any(f"»{name}« (V1) ist überbucht" in h and "zweiten Stand" in h for h in ergebnis.hinweise)
+    assert any(
+        f"»{name}« (V1) ist überbucht" in h and "zweiten Stand" in h and "Spalte »Anzahl Tische«" in h
+        for h in ergebnis.notes
+    )

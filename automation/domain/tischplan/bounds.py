@@ -1,6 +1,6 @@
 """Bounds ("the physical limit") that turn plan figures into ratios.
 
-- ``abdeckung_schranke``: maximum interest coverage for a club placement, a max-weight b-matching
+- ``coverage_bound``: maximum interest coverage for a club placement, a max-weight b-matching
   (participant degree ≤ rounds attended, table degree ≤ rounds × seats, every participant–table edge
   at most once) solved as an LP (the bipartite incidence matrix is totally unimodular, so the LP optimum
   is integral). A club with two booths may be counted at both tables, which only loosens the bound.
@@ -8,10 +8,10 @@
   is exact without them, but together they can make it loose: on the benchmark market of 60 people
   (``markt(1)``) it says 179 while at most 178 are possible (the couple that must sit together and the
   people who need one of the five step-free tables compete for the same seats; each alone leaves the
-  bound exact). ``plane`` therefore replaces it by the MIP's proven bound (``ganzzahlig``) where the MIP
+  bound exact). ``solve`` therefore replaces it by the MIP's proven bound (``ganzzahlig``) where the MIP
   is small enough, and keeps the b-matching value in ``abdeckung_lp``.
-- ``wiederholungen_schranke``: meetings forced by the table sizes beyond the pairs available.
-- ``fehlende_gruppen_schranke``, ``gemeinde_schranke``: per-round max-flow bounds, exact for a round on
+- ``repeats_bound``: meetings forced by the table sizes beyond the pairs available.
+- ``absent_groups_bound``, ``municipality_bound``: per-round max-flow bounds, exact for a round on
   its own (see each function).
 """
 
@@ -23,58 +23,88 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import linprog
-from scipy.sparse import coo_matrix, csr_matrix, vstack
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
 from automation.domain.tischplan.problem import Problem
 
 
 @dataclass
-class Schranken:
+class Bounds:
     """All bounds of one instance with its club placement."""
 
-    abdeckung: int
-    wiederholungen: int
-    fehlende_gruppen: int
-    gemeinde: int
-    personen_getroffen_max: int
-    ueberbucht: list[tuple[str, int, int]] = field(default_factory=list)
-    abdeckung_lp: int | None = None
-    """The b-matching bound when the MIP proved a tighter one (then ``abdeckung`` is the MIP's)."""
+    coverage: int
+    repeats: int
+    absent_groups: int
+    municipality: int
+    people_met_max: int
+    oversubscribed: list[tuple[str, int, int]] = field(default_factory=list)
+    coverage_lp: int | None = None
+    """The b-matching bound when the MIP proved a tighter one (then ``coverage`` is the MIP's)."""
 
 
-def abdeckung_schranke(pr: Problem, clubs_at: list[list[int]]) -> int:
-    """Upper bound on the number of covered (participant, interest) pairs."""
+def coverage_bound(pr: Problem, clubs_at: list[list[int]]) -> int:
+    """Upper bound on the number of covered (participant, interest) pairs.
+
+    An LP over x[p, t] (p visits table t, at most once, at most as often as p attends rounds; a table
+    takes at most rounds × seats visits) and y[p, i] ≤ Σ x[p, t] over the tables of interest i (each
+    interest counts once, also when its club has two booths). Without second booths the LP is the
+    b-matching of the module docstring and integral; with them its floor is still a valid bound.
+    """
     tables_of: list[list[int]] = [[] for _ in range(pr.C)]
     for t, clubs in enumerate(clubs_at):
         for v in clubs:
             tables_of[v].append(t)
-    rows_p: list[int] = []
-    cols_t: list[int] = []
-    weights: list[float] = []
+    x: dict[tuple[int, int], int] = {}
+    y_rows: list[list[int]] = []
     for p in range(pr.N):
-        per_table: dict[int, int] = {}
         for v, _w in pr.interests[p]:
+            cols = []
             for t in tables_of[v]:
                 if pr.needs_access[p] and not pr.table_access[t]:
                     continue
-                per_table[t] = per_table.get(t, 0) + 1
-        for t, c in per_table.items():
-            rows_p.append(p)
-            cols_t.append(t)
-            weights.append(c)
-    if not weights:
+                cols.append(x.setdefault((p, t), len(x)))
+            if cols:
+                y_rows.append(cols)
+    if not y_rows:
         return 0
-    E = len(weights)
-    edges = np.arange(E)
-    a_p = coo_matrix((np.ones(E), (np.array(rows_p), edges)), shape=(pr.N, E))
-    a_t = coo_matrix((np.ones(E), (np.array(cols_t), edges)), shape=(pr.T, E))
-    a_ub = vstack([a_p, a_t]).tocsr()
-    rounds_att = [len(pr.rounds_of[p]) for p in range(pr.N)]
-    b_ub = np.array(rounds_att + [pr.seats[t] * pr.R for t in range(pr.T)], dtype=float)
-    res = linprog(-np.array(weights, dtype=float), A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs")
+    nx, ny = len(x), len(y_rows)
+    rows: list[int] = []
+    cols_: list[int] = []
+    vals: list[float] = []
+    b_ub: list[float] = []
+    # y_i − Σ x ≤ 0
+    for i, xs in enumerate(y_rows):
+        rows.append(len(b_ub))
+        cols_.append(nx + i)
+        vals.append(1.0)
+        for c in xs:
+            rows.append(len(b_ub))
+            cols_.append(c)
+            vals.append(-1.0)
+        b_ub.append(0.0)
+    per_person: dict[int, list[int]] = {}
+    per_table: dict[int, list[int]] = {}
+    for (p, t), c in x.items():
+        per_person.setdefault(p, []).append(c)
+        per_table.setdefault(t, []).append(c)
+    for p, cs in per_person.items():
+        for c in cs:
+            rows.append(len(b_ub))
+            cols_.append(c)
+            vals.append(1.0)
+        b_ub.append(float(len(pr.rounds_of[p])))
+    for t, cs in per_table.items():
+        for c in cs:
+            rows.append(len(b_ub))
+            cols_.append(c)
+            vals.append(1.0)
+        b_ub.append(float(pr.seats[t] * pr.R))
+    a_ub = coo_matrix((vals, (rows, cols_)), shape=(len(b_ub), nx + ny)).tocsr()
+    objective = np.concatenate([np.zeros(nx), -np.ones(ny)])
+    res = linprog(objective, A_ub=a_ub, b_ub=np.array(b_ub), bounds=(0, 1), method="highs")
     if res.status != 0:  # pragma: no cover - the LP is always feasible (x = 0)
-        return int(sum(weights))
+        return ny
     return math.floor(float(-res.fun) + 1e-6)
 
 
@@ -93,7 +123,7 @@ def _even_sizes(pr: Problem, n: int) -> list[int]:
     return sizes
 
 
-def wiederholungen_schranke(pr: Problem) -> int:
+def repeats_bound(pr: Problem) -> int:
     """max(0, meetings forced by the table sizes − distinct pairs that may meet).
 
     Pairs of one ``zusammen`` group meet in every round but never count as repeats; ``getrennt`` pairs
@@ -126,7 +156,7 @@ def _max_flow(sources: list[int], caps_between: int | None, sinks: list[int]) ->
     return int(maximum_flow(graph, 0, n - 1).flow_value)
 
 
-def fehlende_gruppen_schranke(pr: Problem) -> int:
+def absent_groups_bound(pr: Problem) -> int:
     """Exact per round (ignoring couples, guides and the like), minimised over the number T_o of occupied
     tables (the T_o largest): T_o·K minus the most (Gruppe, table) incidences a flow can place — source
     → Gruppe k (its n_k people) → table (one incidence per Gruppe) → sink (the table's seats)."""
@@ -152,7 +182,7 @@ def fehlende_gruppen_schranke(pr: Problem) -> int:
     return total
 
 
-def gemeinde_schranke(pr: Problem) -> int:
+def municipality_bound(pr: Problem) -> int:
     """Exact per round (ignoring the other rules): the people a flow cannot seat within the cap — source
     → municipality m (its n_m people) → table (at most ``gemeinde_max_pro_tisch``) → sink (seats) — each
     exceed the cap somewhere."""
@@ -168,7 +198,7 @@ def gemeinde_schranke(pr: Problem) -> int:
     return total
 
 
-def ueberbuchte_vereine(pr: Problem, clubs_at: list[list[int]]) -> list[tuple[str, int, int]]:
+def oversubscribed_clubs(pr: Problem, clubs_at: list[list[int]]) -> list[tuple[str, int, int]]:
     """Clubs whose demand exceeds the visits their tables allow: (club id, demand, capacity)."""
     capacity = [0] * pr.C
     for t, clubs in enumerate(clubs_at):
@@ -181,14 +211,14 @@ def ueberbuchte_vereine(pr: Problem, clubs_at: list[list[int]]) -> list[tuple[st
     return [(pr.club_ids[v], demand[v], capacity[v]) for v in range(pr.C) if demand[v] > capacity[v]]
 
 
-def berechne_schranken(pr: Problem, clubs_at: list[list[int]]) -> Schranken:
+def compute_bounds(pr: Problem, clubs_at: list[list[int]]) -> Bounds:
     """Every bound for the instance with this club placement."""
     s = max(pr.seats) if pr.seats else 1
-    return Schranken(
-        abdeckung=abdeckung_schranke(pr, clubs_at),
-        wiederholungen=wiederholungen_schranke(pr),
-        fehlende_gruppen=fehlende_gruppen_schranke(pr),
-        gemeinde=gemeinde_schranke(pr),
-        personen_getroffen_max=min(max(pr.N - 1, 0), pr.R * (s - 1)),
-        ueberbucht=ueberbuchte_vereine(pr, clubs_at),
+    return Bounds(
+        coverage=coverage_bound(pr, clubs_at),
+        repeats=repeats_bound(pr),
+        absent_groups=absent_groups_bound(pr),
+        municipality=municipality_bound(pr),
+        people_met_max=min(max(pr.N - 1, 0), pr.R * (s - 1)),
+        oversubscribed=oversubscribed_clubs(pr, clubs_at),
     )

@@ -9,15 +9,15 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from automation.domain.tischplan import plane, verletzungen
+from automation.domain.tischplan import solve, violations
 from automation.domain.tischplan.beispiele import golfer, markt
-from automation.domain.tischplan.ganzzahlig import loese_abdeckung
-from automation.domain.tischplan.mischung import _Zustand, freiheits_start, ist_reine_mischung, konstruktion
-from automation.domain.tischplan.modell import Instanz, Teilnehmende, Tisch
-from automation.domain.tischplan.problem import kompiliere
-from automation.domain.tischplan.schranken import abdeckung_schranke
-from automation.domain.tischplan.vereine import platziere_vereine
-from tests.tischplan.test_schranken import _brute_force, _tiny
+from automation.domain.tischplan.bounds import coverage_bound
+from automation.domain.tischplan.club_placement import place_clubs
+from automation.domain.tischplan.mip import solve_coverage
+from automation.domain.tischplan.mixing import _State, construction, freedom_start, is_pure_mixing
+from automation.domain.tischplan.model import Instanz, Teilnehmende, Tisch
+from automation.domain.tischplan.problem import compile_problem
+from tests.tischplan.test_bounds import _brute_force, _tiny
 
 
 def _wiederholungen(runden: np.ndarray) -> int:
@@ -29,26 +29,26 @@ def _wiederholungen(runden: np.ndarray) -> int:
 
 
 def test_partial_spread_gives_rounds_without_repeats() -> None:
-    runden = konstruktion(9, 8, 4, np.random.default_rng(0))
+    runden = construction(9, 8, 4, np.random.default_rng(0))
     assert runden is not None and runden.shape == (9, 32)
     for runde in runden:
         assert sorted(Counter(runde.tolist()).values()) == [4] * 8
     assert _wiederholungen(runden) == 0
     # sizes that are no powers of two have no such construction
-    assert konstruktion(7, 5, 3, np.random.default_rng(0)) is None
+    assert construction(7, 5, 3, np.random.default_rng(0)) is None
     # the greedy continues after the constructed rounds; its count agrees with the pair counts
-    voll = freiheits_start(10, 8, 4, 32, np.random.default_rng(0), runden)
+    voll = freedom_start(10, 8, 4, 32, np.random.default_rng(0), runden)
     assert (voll[:9] == runden).all()
-    assert _Zustand(voll, 32, 8).cost == _wiederholungen(voll) > 0
+    assert _State(voll, 32, 8).cost == _wiederholungen(voll) > 0
 
 
 @pytest.mark.parametrize(("g", "s", "w"), [(5, 3, 7), (8, 4, 9), (8, 4, 10)])
 def test_social_golfer_without_repeats(g: int, s: int, w: int) -> None:
     instanz = golfer(g, s, w)
-    assert ist_reine_mischung(kompiliere(instanz))
-    ergebnis = plane(instanz, seed=1, iterationen=400_000)
-    assert verletzungen(instanz, ergebnis.plan) == []
-    assert ergebnis.plan.kennzahlen.wiederholungen == 0
+    assert is_pure_mixing(compile_problem(instanz))
+    result = solve(instanz, seed=1, iterations=10_000)
+    assert violations(instanz, result.plan) == []
+    assert result.plan.kennzahlen.wiederholungen == 0
 
 
 def test_pure_mixing_with_empty_seats_and_determinism() -> None:
@@ -57,45 +57,45 @@ def test_pure_mixing_with_empty_seats_and_determinism() -> None:
         tische=[Tisch(id=f"T{t}", plaetze=4) for t in range(4)],
         teilnehmende=[Teilnehmende(id=f"P{p}") for p in range(14)],
     )
-    assert ist_reine_mischung(kompiliere(instanz))
-    a = plane(instanz, seed=3, iterationen=20_000)
-    b = plane(instanz, seed=3, iterationen=20_000)
+    assert is_pure_mixing(compile_problem(instanz))
+    a = solve(instanz, seed=3, iterations=500)
+    b = solve(instanz, seed=3, iterations=500)
     assert a.plan == b.plan
-    assert verletzungen(instanz, a.plan) == []
-    assert a.schranken.wiederholungen <= a.plan.kennzahlen.wiederholungen <= 2
+    assert violations(instanz, a.plan) == []
+    assert a.bounds.repeats <= a.plan.kennzahlen.wiederholungen <= 2
     # a Gruppe to mix is more than repeats: the annealing plans it
     instanz.teilnehmende[0].gruppe = "Incoming"
-    assert not ist_reine_mischung(kompiliere(instanz))
+    assert not is_pure_mixing(compile_problem(instanz))
 
 
 @pytest.mark.parametrize("seed", range(4))
 def test_mip_coverage_is_exact_against_brute_force(seed: int) -> None:
     instanz = _tiny(seed)
-    pr = kompiliere(instanz)
+    pr = compile_problem(instanz)
     clubs_at = [[0], [1], []]
     cover, _rep, _abs, _exc = _brute_force(instanz, clubs_at)
-    ergebnis = loese_abdeckung(pr, clubs_at)
-    assert ergebnis.optimal
-    assert ergebnis.schranke == ergebnis.abgedeckt == cover
+    result = solve_coverage(pr, clubs_at)
+    assert result.optimal
+    assert result.bound == result.covered == cover
 
 
 def test_mip_closes_the_gap_of_the_b_matching_bound() -> None:
     instanz = markt(1)
-    pr = kompiliere(instanz)
-    clubs_at = platziere_vereine(pr, random.Random(0))
-    lp = abdeckung_schranke(pr, clubs_at)
-    ergebnis = loese_abdeckung(pr, clubs_at)
-    assert ergebnis.optimal and ergebnis.schranke is not None
-    assert ergebnis.schranke == ergebnis.abgedeckt <= lp
-    plan = plane(instanz, seed=0, iterationen=30_000)
-    assert plan.schranken.abdeckung <= plan.schranken.abdeckung_lp or plan.schranken.abdeckung_lp is None
-    assert plan.abdeckung_quote == 1.0
+    pr = compile_problem(instanz)
+    clubs_at = place_clubs(pr, random.Random(0))
+    lp = coverage_bound(pr, clubs_at)
+    result = solve_coverage(pr, clubs_at)
+    assert result.optimal and result.bound is not None
+    assert result.bound == result.covered <= lp
+    plan = solve(instanz, seed=0, iterations=30_000)
+    assert plan.bounds.coverage <= plan.bounds.coverage_lp or plan.bounds.coverage_lp is None
+    assert plan.coverage_ratio == 1.0
     assert plan.plan.kennzahlen.verletzungen == 0
 
 
 def test_theme_fit_counts_pairs_of_clubs_at_a_table() -> None:
-    from automation.domain.tischplan.kennzahlen import themen_passung
-    from automation.domain.tischplan.modell import Plan, PlanTisch, Verein
+    from automation.domain.tischplan.metrics import theme_fit
+    from automation.domain.tischplan.model import Plan, PlanTisch, Verein
 
     instanz = Instanz(
         runden=1,
@@ -105,4 +105,4 @@ def test_theme_fit_counts_pairs_of_clubs_at_a_table() -> None:
         teilnehmende=[],
     )  # fmt: skip
     plan = Plan(tische=[PlanTisch(id="T1", vereine=["A", "B"]), PlanTisch(id="T2", vereine=["C", "D"])], runden=[])
-    assert themen_passung(instanz, plan) == (1, 2)
+    assert theme_fit(instanz, plan) == (1, 2)

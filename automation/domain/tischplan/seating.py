@@ -1,8 +1,8 @@
 """Stage 2 state: who sits where in each round, with every soft goal kept up to date incrementally.
 
 Moves exchange a block A (at table t) with a block B (at table u, possibly empty: a plain move) in one
-round. ``pruefe_tausch`` says whether the hard constraints still hold afterwards, ``bewerte_tausch``
-returns the change of every soft goal in O(table size), ``tausche`` applies it.
+round. ``can_swap`` says whether the hard constraints still hold afterwards, ``evaluate_swap``
+returns the change of every soft goal in O(table size), ``swap`` applies it.
 
 Pair meetings are kept in one ``bytearray`` per participant (N bytes each), visits of tables in one
 ``bytearray`` per participant (T bytes each).
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from automation.domain.tischplan.problem import Problem
 
 # Weights of the soft goals (in their order of importance) in the annealing energy.
-W_ABDECKUNG = 10.0
-W_WIEDERHOLUNG = 1.0
-W_GRUPPE = 0.4
-W_GEMEINDE = 0.2
+W_COVERAGE = 10.0
+W_REPEAT = 1.0
+W_GROUP = 0.4
+W_MUNICIPALITY = 0.2
 
 
 @dataclass
@@ -30,15 +30,10 @@ class Delta:
     excess: int = 0
 
     def energy(self) -> float:
-        return (
-            -W_ABDECKUNG * self.cover
-            + W_WIEDERHOLUNG * self.repeats
-            + W_GRUPPE * self.absent
-            + W_GEMEINDE * self.excess
-        )
+        return -W_COVERAGE * self.cover + W_REPEAT * self.repeats + W_GROUP * self.absent + W_MUNICIPALITY * self.excess
 
 
-class Sitzplan:
+class Seating:
     """Seating of all rounds for fixed clubs per table."""
 
     def __init__(self, pr: Problem, clubs_at: list[list[int]]) -> None:
@@ -79,7 +74,7 @@ class Sitzplan:
         self.excess = 0
 
     # ------------------------------------------------------------------ building
-    def setze(self, r: int, block: list[int], t: int) -> None:
+    def place(self, r: int, block: list[int], t: int) -> None:
         """Seat an unseated block at table t in round r (used while building)."""
         self._join(r, block, t, ())
 
@@ -173,7 +168,7 @@ class Sitzplan:
                 if self.meet[a][b] >= 1 and pr.unit[a] != pr.unit[b]:
                     self.repeats -= 1
 
-    def tausche(self, r: int, A: list[int], t: int, B: list[int], u: int) -> None:
+    def swap(self, r: int, A: list[int], t: int, B: list[int], u: int) -> None:
         """Apply the exchange: A moves from t to u, B from u to t."""
         self._leave(r, A, t)
         if B:
@@ -183,7 +178,7 @@ class Sitzplan:
             self._join(r, B, t, ())
 
     # ------------------------------------------------------------------ evaluation
-    def pruefe_tausch(self, r: int, A: list[int], t: int, B: list[int], u: int) -> bool:
+    def can_swap(self, r: int, A: list[int], t: int, B: list[int], u: int) -> bool:
         """True when the exchange keeps every hard constraint."""
         pr = self.pr
         seat_r = self.seat[r]
@@ -227,7 +222,7 @@ class Sitzplan:
             return False
         return True
 
-    def bewerte_tausch(self, r: int, A: list[int], t: int, B: list[int], u: int) -> Delta:
+    def evaluate_swap(self, r: int, A: list[int], t: int, B: list[int], u: int) -> Delta:
         """Change of the soft goals if A moves t→u and B moves u→t (hard constraints not checked)."""
         pr = self.pr
         meet = self.meet
@@ -328,8 +323,15 @@ class Sitzplan:
             d += max(0, mc[k] + c - cap) - max(0, mc[k] - cap)
         return d
 
-    def energie(self) -> float:
+    def energy(self) -> float:
         return Delta(self.cover, self.cover_count, self.repeats, self.absent, self.excess).energy()
 
-    def kopie_sitze(self) -> list[list[int]]:
+    def copy_seats(self) -> list[list[int]]:
         return [row[:] for row in self.seat]
+
+    def load(self, seats: list[list[int]]) -> None:
+        """Reset the state to the given seats (every block at the table of its first member)."""
+        self.__init__(self.pr, self.clubs_at)  # type: ignore[misc]
+        for r in range(self.pr.R):
+            for block in self.pr.blocks(r):
+                self.place(r, block, seats[r][block[0]])

@@ -1,9 +1,10 @@
 """Stage 1: clubs to tables.
 
 Club units (a ``vereine_zusammen`` group or a single club) are placed booth by booth: step-free needs
-first, then by demand, each on the allowed table with the least demand per seat-round. A hill climb over
-moves and swaps then maximises a per-table coverage estimate (the best ``rounds × seats`` interested
-participants a table can receive) plus a small bonus for clubs of the same theme sharing a table.
+first, then groups of several clubs, then by demand, each on the allowed table with the least demand per
+seat-round. A hill climb over moves and swaps then maximises a per-table coverage estimate (the best
+``rounds × seats`` interested participants a table can receive) plus a small bonus for clubs of the same
+theme sharing a table.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import random
 from automation.domain.errors import InfeasibleError
 from automation.domain.tischplan.problem import Problem
 
-THEMA_BONUS = 0.25
+THEME_BONUS = 0.25
 
 
 class _Units:
@@ -58,7 +59,7 @@ def _table_score(pr: Problem, units: _Units, t: int, placed: list[int]) -> float
     best = sorted(values.values(), reverse=True)[: _table_capacity(pr, t)]
     themes = [pr.club_theme[v] for u in placed for v in units.members[u]]
     same = sum(1 for i, a in enumerate(themes) for b in themes[i + 1 :] if a == b)
-    return sum(best) + THEMA_BONUS * same
+    return sum(best) + THEME_BONUS * same
 
 
 def _fits(pr: Problem, units: _Units, u: int, t: int, placed: list[int]) -> bool:
@@ -72,7 +73,15 @@ def _fits(pr: Problem, units: _Units, u: int, t: int, placed: list[int]) -> bool
 
 def _greedy(pr: Problem, units: _Units, rng: random.Random, noise: float) -> list[list[int]] | None:
     items = [(u, k) for u in range(len(units.members)) for k in range(units.booths[u])]
-    items.sort(key=lambda it: (not units.access[it[0]], -units.demand[it[0]] * (1 + noise * rng.random())))
+    # step-free needs first, then the units of several clubs (they need a table with room for all),
+    # then by demand
+    items.sort(
+        key=lambda it: (
+            not units.access[it[0]],
+            -len(units.members[it[0]]),
+            -units.demand[it[0]] * (1 + noise * rng.random()),
+        )
+    )
     at: list[list[int]] = [[] for _ in range(pr.T)]
     load = [0.0] * pr.T
     for u, _k in items:
@@ -100,12 +109,12 @@ def _greedy(pr: Problem, units: _Units, rng: random.Random, noise: float) -> lis
     return at
 
 
-def platziere_vereine(pr: Problem, rng: random.Random, schritte: int = 4000) -> list[list[int]]:
+def place_clubs(pr: Problem, rng: random.Random, steps: int = 4000) -> list[list[int]]:
     """Return the clubs (indices) at each table; InfeasibleError when no placement is found."""
     units = _Units(pr)
     at: list[list[int]] | None = None
-    for versuch in range(60):
-        at = _greedy(pr, units, rng, noise=0.0 if versuch == 0 else 0.5)
+    for attempt in range(60):
+        at = _greedy(pr, units, rng, noise=0.0 if attempt == 0 else 0.5)
         if at is not None:
             break
     if at is None:
@@ -117,7 +126,7 @@ def platziere_vereine(pr: Problem, rng: random.Random, schritte: int = 4000) -> 
     score = [_table_score(pr, units, t, at[t]) for t in range(pr.T)]
     occupied = [(t, i) for t in range(pr.T) for i in range(len(at[t]))]
     if occupied and pr.T > 1:
-        for _ in range(schritte):
+        for _ in range(steps):
             t, i = occupied[rng.randrange(len(occupied))]
             if i >= len(at[t]):
                 continue

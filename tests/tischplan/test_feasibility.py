@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 
 from automation.domain.errors import InfeasibleError
-from automation.domain.tischplan import Instanz, plane
+from automation.domain.tischplan import Instanz, solve
 from tests.tischplan.conftest import instanz_daten
 
 
 def _plane(**extra: Any) -> None:
-    plane(Instanz.model_validate(instanz_daten(**extra)), iterationen=100)
+    solve(Instanz.model_validate(instanz_daten(**extra)), iterations=100)
 
 
 def test_more_people_than_seats() -> None:
@@ -36,7 +36,7 @@ def test_club_needing_step_free_access_without_such_table() -> None:
     daten["tische"][0]["barrierefrei"] = False
     daten["vereine"][1]["barrierefrei_noetig"] = True
     with pytest.raises(InfeasibleError, match=r"Verein »V2« braucht einen barrierefreien Platz"):
-        plane(Instanz.model_validate(daten), iterationen=100)
+        solve(Instanz.model_validate(daten), iterations=100)
 
 
 def test_too_few_tables_for_the_rounds_when_every_table_has_clubs() -> None:

@@ -8,9 +8,9 @@ at every occupied table where G ≥ T). The objective counts covered interests, 
 its preference rank (all bonuses together < 1, so the count comes first).
 
 Solved to optimality, it gives a plan of maximal coverage (the start of the annealing, which then mixes
-the tables) and the exact coverage bound for this club placement. The b-matching bound of ``schranken``
+the tables) and the exact coverage bound for this club placement. The b-matching bound of ``bounds``
 ignores rounds, couples and guides and is sometimes one or two interests too high; the MIP's dual bound
-closes that gap. Only for instances up to ``VARIABLEN_MAX`` variables: the model grows as N·T·R.
+closes that gap. Only for instances up to ``MAX_VARIABLES`` variables: the model grows as N·T·R.
 """
 
 from __future__ import annotations
@@ -25,20 +25,20 @@ from scipy.sparse import coo_matrix
 
 from automation.domain.tischplan.problem import Problem
 
-VARIABLEN_MAX = 40_000
+MAX_VARIABLES = 40_000
 
 
 @dataclass
-class MipErgebnis:
+class MipResult:
     """Seats of the best plan found (``None``: none found), its coverage count and the proven bound."""
 
     seat: list[list[int]] | None
-    abgedeckt: int
-    schranke: int | None
+    covered: int
+    bound: int | None
     optimal: bool
 
 
-class _Zeilen:
+class _Rows:
     def __init__(self) -> None:
         self.rows: list[int] = []
         self.cols: list[int] = []
@@ -46,9 +46,9 @@ class _Zeilen:
         self.lo: list[float] = []
         self.hi: list[float] = []
 
-    def neu(self, eintraege: list[tuple[int, float]], lo: float, hi: float) -> None:
+    def add(self, entries: list[tuple[int, float]], lo: float, hi: float) -> None:
         k = len(self.lo)
-        for c, v in eintraege:
+        for c, v in entries:
             self.rows.append(k)
             self.cols.append(c)
             self.vals.append(v)
@@ -56,15 +56,15 @@ class _Zeilen:
         self.hi.append(hi)
 
 
-def mip_groesse(pr: Problem) -> int:
+def mip_size(pr: Problem) -> int:
     """The number of seat variables of the model."""
     return sum(len(rs) for rs in pr.rounds_of) * pr.T
 
 
-def loese_abdeckung(
-    pr: Problem, clubs_at: list[list[int]], sekunden: float | None = None, knoten: int | None = None
-) -> MipErgebnis:
-    """Maximise interest coverage under all hard constraints; within ``sekunden`` and/or ``knoten``
+def solve_coverage(
+    pr: Problem, clubs_at: list[list[int]], seconds: float | None = None, nodes: int | None = None
+) -> MipResult:
+    """Maximise interest coverage under all hard constraints; within ``seconds`` and/or ``nodes``
     branch-and-bound nodes (a node limit alone keeps the result deterministic)."""
     R, T = pr.R, pr.T
     allowed = [[t for t in range(T) if pr.table_access[t] or not pr.needs_access[p]] for p in range(pr.N)]
@@ -79,38 +79,38 @@ def loese_abdeckung(
             tables_of[v].append(t)
     total = sum(len(ints) for ints in pr.interests)
     y: dict[tuple[int, int], int] = {}
-    gewicht: list[float] = []
+    weight: list[float] = []
     for p in range(pr.N):
         for i, (v, w) in enumerate(pr.interests[p]):
             if any((p, t, r) in x for t in tables_of[v] for r in pr.rounds_of[p]):
                 y[(p, i)] = len(x) + len(y)
-                gewicht.append(1.0 + (w - 1.0) / (total + 1))
+                weight.append(1.0 + (w - 1.0) / (total + 1))
     n = len(x) + len(y)
-    z = _Zeilen()
+    z = _Rows()
     for p in range(pr.N):
         for r in pr.rounds_of[p]:
-            z.neu([(x[(p, t, r)], 1.0) for t in allowed[p]], 1.0, 1.0)
+            z.add([(x[(p, t, r)], 1.0) for t in allowed[p]], 1.0, 1.0)
         for t in allowed[p]:
             if clubs_at[t] and len(pr.rounds_of[p]) > 1:
-                z.neu([(x[(p, t, r)], 1.0) for r in pr.rounds_of[p]], 0.0, 1.0)
+                z.add([(x[(p, t, r)], 1.0) for r in pr.rounds_of[p]], 0.0, 1.0)
         for i, (v, _w) in enumerate(pr.interests[p]):
             if (p, i) in y:
-                eintraege = [(y[(p, i)], 1.0)]
-                eintraege += [(x[(p, t, r)], -1.0) for t in tables_of[v] for r in pr.rounds_of[p] if (p, t, r) in x]
-                z.neu(eintraege, -math.inf, 0.0)
+                entries = [(y[(p, i)], 1.0)]
+                entries += [(x[(p, t, r)], -1.0) for t in tables_of[v] for r in pr.rounds_of[p] if (p, t, r) in x]
+                z.add(entries, -math.inf, 0.0)
     guides_in = [[p for p in pr.attendees[r] if pr.guide[p]] for r in range(R)]
     for r in range(R):
         cap = -(-len(guides_in[r]) // T)
         need = len(guides_in[r]) >= T and bool(guides_in[r])
         for t in range(T):
-            sitze = [(x[(p, t, r)], 1.0) for p in pr.attendees[r] if (p, t, r) in x]
-            z.neu(sitze, float(pr.seats_min[t]), float(pr.seats[t]))
-            lotsen = [(x[(g, t, r)], 1.0) for g in guides_in[r] if (g, t, r) in x]
-            if lotsen:
-                z.neu(lotsen, 0.0, float(cap))
+            seats_row = [(x[(p, t, r)], 1.0) for p in pr.attendees[r] if (p, t, r) in x]
+            z.add(seats_row, float(pr.seats_min[t]), float(pr.seats[t]))
+            guide_vars = [(x[(g, t, r)], 1.0) for g in guides_in[r] if (g, t, r) in x]
+            if guide_vars:
+                z.add(guide_vars, 0.0, float(cap))
             if need:
-                andere = [(x[(p, t, r)], 1.0) for p in pr.attendees[r] if not pr.guide[p] and (p, t, r) in x]
-                z.neu(andere + [(c, -float(pr.seats[t])) for c, _ in lotsen], -math.inf, 0.0)
+                others = [(x[(p, t, r)], 1.0) for p in pr.attendees[r] if not pr.guide[p] and (p, t, r) in x]
+                z.add(others + [(c, -float(pr.seats[t])) for c, _ in guide_vars], -math.inf, 0.0)
     for members in pr.units:
         for a, b in itertools.pairwise(members):
             for r in pr.rounds_of[a]:
@@ -120,7 +120,7 @@ def loese_abdeckung(
                     xa, xb = x.get((a, t, r)), x.get((b, t, r))
                     if xa is None and xb is None:
                         continue
-                    z.neu([(c, s) for c, s in ((xa, 1.0), (xb, -1.0)) if c is not None], 0.0, 0.0)
+                    z.add([(c, s) for c, s in ((xa, 1.0), (xb, -1.0)) if c is not None], 0.0, 0.0)
     for a in range(pr.N):
         for b in pr.getrennt_of[a]:
             if b <= a:
@@ -128,35 +128,35 @@ def loese_abdeckung(
             for r in pr.rounds_of[a]:
                 for t in range(T):
                     if (a, t, r) in x and (b, t, r) in x:
-                        z.neu([(x[(a, t, r)], 1.0), (x[(b, t, r)], 1.0)], 0.0, 1.0)
+                        z.add([(x[(a, t, r)], 1.0), (x[(b, t, r)], 1.0)], 0.0, 1.0)
     c = np.zeros(n)
-    c[len(x) :] = -np.array(gewicht)
+    c[len(x) :] = -np.array(weight)
     matrix = coo_matrix((z.vals, (z.rows, z.cols)), shape=(len(z.lo), n)).tocsr()
-    optionen: dict[str, float | int | bool] = {"disp": False}
-    if sekunden is not None:
-        optionen["time_limit"] = max(0.05, sekunden)
-    if knoten is not None:
-        optionen["node_limit"] = knoten
+    options: dict[str, float | int | bool] = {"disp": False}
+    if seconds is not None:
+        options["time_limit"] = max(0.05, seconds)
+    if nodes is not None:
+        options["node_limit"] = nodes
     res = milp(
         c,
         constraints=LinearConstraint(matrix, np.array(z.lo), np.array(z.hi)),
         integrality=np.ones(n),
         bounds=Bounds(0, 1),
-        options=optionen,
+        options=options,
     )
-    schranke: int | None = None
+    bound: int | None = None
     dual = getattr(res, "mip_dual_bound", None)
     if dual is not None and np.isfinite(dual):
-        schranke = math.floor(-float(dual) + 1e-6)
+        bound = math.floor(-float(dual) + 1e-6)
     if res.x is None:
-        return MipErgebnis(None, 0, schranke, False)
+        return MipResult(None, 0, bound, False)
     sol = res.x
     seat = [[-1] * pr.N for _ in range(R)]
     for (p, t, r), k in x.items():
         if sol[k] > 0.5:
             seat[r][p] = t
-    abgedeckt = int(sum(1 for k in y.values() if sol[k] > 0.5))
+    covered = int(sum(1 for k in y.values() if sol[k] > 0.5))
     optimal = res.status == 0
     if optimal:
-        schranke = abgedeckt
-    return MipErgebnis(seat, abgedeckt, schranke, optimal)
+        bound = covered
+    return MipResult(seat, covered, bound, optimal)
