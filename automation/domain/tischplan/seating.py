@@ -187,7 +187,9 @@ class Seating:
             n_t, n_u = len(self.members[r][t]), len(self.members[r][u])
             if n_u - nb + na > pr.seats[u] or n_t - na + nb > pr.seats[t]:
                 return False
-            if n_u - nb + na < pr.seats_min[u] or n_t - na + nb < pr.seats_min[t]:
+            new_u, new_t = n_u - nb + na, n_t - na + nb
+            # never take a table below its minimum; a table already below it may only fill up
+            if (new_u < pr.seats_min[u] and new_u < n_u) or (new_t < pr.seats_min[t] and new_t < n_t):
                 return False
         clubbed_u, clubbed_t = self.clubbed[u], self.clubbed[t]
         acc_u, acc_t = pr.table_access[u], pr.table_access[t]
