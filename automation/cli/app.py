@@ -29,7 +29,7 @@ deutsch.install()
 class CliContext:
     """Options of the group, handed to every command."""
 
-    ordner: Path
+    folder: Path
     verbose: bool = False
 
 
@@ -76,7 +76,7 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "-C",
-    "ordner",
+    "folder",
     type=click.Path(file_okay=False, path_type=Path),
     default=".",
     show_default="aktueller Ordner",
@@ -85,7 +85,7 @@ class _Group(click.Group):
 @click.option("-v", "--verbose", is_flag=True, help="Mehr Protokollzeilen ausgeben.")
 @click.version_option(__version__, "--version", message="gespraechsrunde %(version)s")
 @click.pass_context
-def main(ctx: click.Context, ordner: Path, verbose: bool) -> None:
+def main(ctx: click.Context, folder: Path, verbose: bool) -> None:
     """Gesprächsrunden für Multilokale: Anmeldungen abgleichen, einladen, Tischplan erstellen.
 
     Jeder Befehl arbeitet in einem Arbeitsordner (Voreinstellung: der aktuelle Ordner, anders mit -C).
@@ -101,7 +101,7 @@ def main(ctx: click.Context, ordner: Path, verbose: bool) -> None:
     for handler in logging.getLogger().handlers:  # log lines never carry an e-mail address
         if not any(isinstance(f, MaskAddresses) for f in handler.filters):
             handler.addFilter(MaskAddresses())
-    ctx.obj = CliContext(ordner=ordner, verbose=verbose)
+    ctx.obj = CliContext(folder=folder, verbose=verbose)
 
 
 def json_option(func: F) -> F:

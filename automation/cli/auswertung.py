@@ -28,7 +28,7 @@ def auswertung(obj: CliContext, termin_id: str, ohne_pdf: bool, senden: bool, dr
 
     if senden and ohne_pdf:
         raise click.UsageError("--senden verschickt die PDF-Berichte und geht deshalb nicht mit --ohne-pdf.")
-    workspace = Workspace.open(obj.ordner)
+    workspace = Workspace.open(obj.folder)
     result = run_auswertung(workspace, termin_id, pdf=not ohne_pdf)
     if senden:
         from automation.cli.einladen import echo_outcome

@@ -64,5 +64,5 @@ def einladen(obj: CliContext, termin_id: str, dry_run: bool, as_json: bool) -> N
     """
     from automation.services.mail.commands import invite
 
-    outcome = invite(obj.ordner, termin_id, dry_run=dry_run, interactive=is_terminal() and not as_json)
+    outcome = invite(obj.folder, termin_id, dry_run=dry_run, interactive=is_terminal() and not as_json)
     echo_outcome(outcome, as_json)

@@ -20,7 +20,7 @@ def einlass(obj: CliContext, termin: str, ohne_pdf: bool) -> None:
     """
     from automation.services.einlass import check_in_list
 
-    result = check_in_list(obj.ordner, termin, pdf=not ohne_pdf)
+    result = check_in_list(obj.folder, termin, pdf=not ohne_pdf)
     click.echo(f"Einlassliste {result.termin_id}: {len(result.guests)} Anmeldungen.")
     click.echo("Tab »Anmeldungen«: Spalte »Anwesend« ist bereit (dort ja, x oder ✓ eintragen).")
     for path in result.files:

@@ -26,7 +26,7 @@ def einrichten_command(obj: CliContext, new_ledger: bool) -> None:
     from automation.services.einrichten import set_up
     from automation.services.session import locked_workspace
 
-    with locked_workspace(obj.ordner) as workspace:  # not while a sync is writing
+    with locked_workspace(obj.folder) as workspace:  # not while a sync is writing
         lines = set_up(workspace.store(interactive=True), new_ledger=new_ledger)
     for line in lines:
         click.echo(line)

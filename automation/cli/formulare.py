@@ -22,7 +22,7 @@ def formulare_command(obj: CliContext, dry_run: bool) -> None:
     from automation.services.session import locked_workspace
     from automation.services.wiring import Workspace
 
-    workspace = Workspace.open(obj.ordner)
+    workspace = Workspace.open(obj.folder)
     try:
         with locked_workspace(workspace.folder, write=not dry_run, workspace=workspace):
             result = run_formulare(workspace, dry_run=dry_run)

@@ -44,7 +44,7 @@ def export(obj: CliContext, wer: str, datei: Path | None) -> None:
     from automation.domain.privacy import export_person
     from automation.services.session import open_workspace
 
-    with open_workspace(obj.ordner, write=False) as ctx:
+    with open_workspace(obj.folder, write=False) as ctx:
         kontakt = _find(ctx.dataset, wer)
         text = json.dumps(export_person(ctx.dataset, kontakt), ensure_ascii=False, indent=2, default=str)
     if datei is None:
@@ -70,7 +70,7 @@ def loeschen(obj: CliContext, wer: str, dry_run: bool, confirmed: bool) -> None:
     from automation.services.erasure import erase
     from automation.services.session import open_workspace
 
-    with open_workspace(obj.ordner, dry_run=dry_run) as ctx:  # locked from the read to the last write
+    with open_workspace(obj.folder, dry_run=dry_run) as ctx:  # locked from the read to the last write
         kontakt = _find(ctx.dataset, wer)
         question = f"{kontakt.display_name} ({kontakt.kontakt_id}) wirklich löschen?"
         if not dry_run and not confirmed and not confirmed_by_person(question):

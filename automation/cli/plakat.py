@@ -19,7 +19,7 @@ def plakat(obj: CliContext, termin: str) -> None:
     """
     from automation.services.plakat import poster
 
-    result = poster(obj.ordner, termin)
+    result = poster(obj.folder, termin)
     for note in result.notes:
         click.echo(f"Hinweis: {note}")
     click.echo(f"Anmeldelink im QR-Code: {result.link}")

@@ -44,7 +44,7 @@ def briefe(obj: CliContext, termin: str, as_json: bool, dry_run: bool) -> None:
     """
     from automation.services.post import letters
 
-    result = letters(obj.ordner, termin, dry_run=dry_run)
+    result = letters(obj.folder, termin, dry_run=dry_run)
     _print(result, as_json, "Briefe (Probelauf)" if dry_run else "Neue Briefe")
 
 
@@ -71,5 +71,5 @@ def anrufliste(
     """
     from automation.services.post import call_list
 
-    result = call_list(obj.ordner, termin, dry_run=dry_run, done=erledigt, not_reached=nicht_erreicht)
+    result = call_list(obj.folder, termin, dry_run=dry_run, done=erledigt, not_reached=nicht_erreicht)
     _print(result, as_json, "Anzurufen")

@@ -20,7 +20,7 @@ def pruefen(obj: CliContext, as_json: bool) -> None:
     from automation.services.sync import run_check
     from automation.services.wiring import Workspace
 
-    report = run_check(Workspace.open(obj.ordner))
+    report = run_check(Workspace.open(obj.folder))
     if as_json:
         echo_json(report_json(report))
     else:

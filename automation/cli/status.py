@@ -23,7 +23,7 @@ def status(obj: CliContext, as_json: bool, ohne_seite: bool) -> None:
     from automation.domain.status import run_time
     from automation.services.status import workspace_status
 
-    result = workspace_status(obj.ordner, page=not ohne_seite)
+    result = workspace_status(obj.folder, page=not ohne_seite)
     if as_json:
         echo_json(result.report.as_json())
         return

@@ -25,7 +25,7 @@ def sync(obj: CliContext, dry_run: bool, as_json: bool) -> None:
     from automation.services.sync import run_sync
     from automation.services.wiring import Workspace
 
-    workspace = Workspace.open(obj.ordner)
+    workspace = Workspace.open(obj.folder)
     started = dt.datetime.now()
     try:
         report = run_sync(workspace, dry_run=dry_run, interactive=is_terminal())

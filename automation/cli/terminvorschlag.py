@@ -52,7 +52,7 @@ def terminvorschlag(obj: CliContext, von: dt.date, bis: dt.date, anzahl: int, as
     from automation.services.terminvorschlag import as_json as to_json
     from automation.services.terminvorschlag import run
 
-    suggestion, written = run(obj.ordner, von, bis, dry_run=dry_run)
+    suggestion, written = run(obj.folder, von, bis, dry_run=dry_run)
     if as_json:
         echo_json(to_json(suggestion))
         return

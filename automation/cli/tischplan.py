@@ -235,7 +235,7 @@ def tischplan(
     meldung = _progress_on_terminal if terminal else _ProgressLog()
     if termin is not None:
         ergebnis = service.plan_date(
-            obj.ordner, termin, seconds=sekunden, seed=seed, dry_run=dry_run, progress=meldung,
+            obj.folder, termin, seconds=sekunden, seed=seed, dry_run=dry_run, progress=meldung,
             json_file=json_datei, html_file=html_datei, iterations=iterationen, started=started,
         )  # fmt: skip
     elif instanz_datei is not None:

@@ -42,4 +42,4 @@ def wiederholen(
         if not confirmed_by_person(question):
             click.echo("Nichts gesendet.")
             return
-    echo_outcome(resend(obj.ordner, schluessel, dry_run=dry_run, also_sent=also_sent), as_json)
+    echo_outcome(resend(obj.folder, schluessel, dry_run=dry_run, also_sent=also_sent), as_json)

@@ -26,7 +26,7 @@ def vorlagen(obj: CliContext, ziel: Path | None) -> None:
     from automation.services.mail.commands import render_previews
     from automation.services.wiring import Workspace
 
-    folder = obj.ordner.resolve()
+    folder = obj.folder.resolve()
     if (folder / SETTINGS_FILE).is_file():
         workspace = Workspace.open(folder)
         settings, own = workspace.settings, workspace.folder

@@ -66,7 +66,7 @@ class Candidate:
 
 
 @dataclass
-class Result:
+class ProposalResult:
     suggested: list[Candidate]  # ranked, best first
     excluded: list[Candidate]  # in date order
     unknown_presence: int  # contacts whose Anwesenheit says nothing readable
@@ -96,7 +96,7 @@ def rank_dates(
     beginn: dt.time | None = None,
     ende: dt.time | None = None,
     poll: Mapping[dt.date, int] | None = None,
-) -> Result:
+) -> ProposalResult:
     """Every candidate day in ``von``..``bis``: excluded ones with reasons, the rest ranked by score."""
     groups = Counter(people)  # few distinct (group, presence) pairs: each is checked once per day
     poll = poll or {}
@@ -123,4 +123,4 @@ def rank_dates(
     for rang, candidate in enumerate(suggested, start=1):
         candidate.rang = rang
     unknown = sum(n for p, n in groups.items() if p.presence is None)
-    return Result(suggested, excluded, unknown)
+    return ProposalResult(suggested, excluded, unknown)

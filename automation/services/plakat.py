@@ -24,7 +24,7 @@ FORMATS = {"A4": "A4", "A3": "A3"}
 
 
 @dataclass
-class Event:
+class PosterEvent:
     """What every printout about a date shows."""
 
     termin: Termin
@@ -93,7 +93,7 @@ def _logo(workspace: Workspace) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
-def event(workspace: Workspace, dataset: Dataset, termin_id: str, need_link: bool = True) -> Event:
+def event(workspace: Workspace, dataset: Dataset, termin_id: str, need_link: bool = True) -> PosterEvent:
     termin = find_termin(dataset, termin_id)
     settings = workspace.settings
     names = {k.kuerzel.casefold(): k.name for k in dataset.all(Kommune)}
@@ -110,7 +110,7 @@ def event(workspace: Workspace, dataset: Dataset, termin_id: str, need_link: boo
         )
     if not clubs:
         notes.append(f"Noch kein Verein nennt {termin.termin_id} in »Termine (teilnehmend)«.")
-    return Event(
+    return PosterEvent(
         termin=termin,
         datum=german_date(termin.datum),
         zeit=time_span(termin.beginn, termin.ende),
@@ -127,7 +127,7 @@ def event(workspace: Workspace, dataset: Dataset, termin_id: str, need_link: boo
     )
 
 
-def web_text(ev: Event) -> str:
+def web_text(ev: PosterEvent) -> str:
     """The short text for the municipal website or newsletter, plain."""
     t = ev.termin
     ort = ", ".join(p for p in (t.ort, t.adresse) if p)

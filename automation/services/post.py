@@ -20,7 +20,7 @@ from automation.domain.dataset import Dataset
 from automation.domain.errors import ConfigError, GespraechsrundeError
 from automation.domain.mail.due import invitations
 from automation.domain.records import Kontakt, Termin, Versand
-from automation.services.plakat import Event, event, safe_name
+from automation.services.plakat import PosterEvent, event, safe_name
 from automation.services.session import open_workspace
 from automation.services.wiring import Workspace
 
@@ -124,7 +124,7 @@ def letters(folder: Path, termin_id: str, *, now: dt.datetime | None = None, dry
         return result
 
 
-def letters_html(workspace: Workspace, ev: Event, people: list[Kontakt], today: dt.date, qr: str) -> str:
+def letters_html(workspace: Workspace, ev: PosterEvent, people: list[Kontakt], today: dt.date, qr: str) -> str:
     settings = workspace.settings.darstellung
     letters = [{"kontakt": k, "anschrift": post.address_lines(k) or []} for k in people]
     return render(

@@ -14,14 +14,21 @@ from automation.domain.dataset import Dataset
 from automation.domain.errors import ConfigError
 from automation.domain.records import Kommune, Kontakt, TerminvorschlagZeile
 from automation.domain.store import ChangeSet
-from automation.domain.terminvorschlag import POLL_POINTS, Candidate, Person, Result, rank_dates, weekday_numbers
+from automation.domain.terminvorschlag import (
+    POLL_POINTS,
+    Candidate,
+    Person,
+    ProposalResult,
+    rank_dates,
+    weekday_numbers,
+)
 from automation.services.session import open_workspace
 from automation.services.wiring import Workspace
 
 
 @dataclass
 class Suggestion:
-    result: Result
+    result: ProposalResult
     laender: dict[str, str]  # Kommune → Land code
     notes: list[str] = field(default_factory=list)
 
@@ -133,7 +140,7 @@ def suggest(workspace: Workspace, dataset: Dataset, von: dt.date, bis: dt.date) 
     return Suggestion(result, laender, notes + closed.gaps)
 
 
-def rows(result: Result) -> list[TerminvorschlagZeile]:
+def rows(result: ProposalResult) -> list[TerminvorschlagZeile]:
     def row(c: Candidate) -> TerminvorschlagZeile:
         return TerminvorschlagZeile(
             datum=c.datum, wochentag=c.weekday, beginn=c.beginn, ende=c.ende, rang=c.rang,

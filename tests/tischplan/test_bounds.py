@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from automation.domain.tischplan.bounds import absent_groups_bound, coverage_bound, municipality_bound, repeats_bound
-from automation.domain.tischplan.model import Instanz, Teilnehmende, Tisch, Verein
+from automation.domain.tischplan.model import Instanz, PlanVerein, Teilnehmende, Tisch
 from automation.domain.tischplan.problem import compile_problem
 
 
@@ -20,7 +20,7 @@ def _tiny(seed: int) -> Instanz:
         vereine_pro_tisch_max=1,
         gemeinde_max_pro_tisch=1,
         tische=[Tisch(id=f"T{t}", plaetze=2) for t in range(3)],
-        vereine=[Verein(id="V0"), Verein(id="V1")],
+        vereine=[PlanVerein(id="V0"), PlanVerein(id="V1")],
         teilnehmende=[
             Teilnehmende(
                 id=f"K{p}",

@@ -95,13 +95,13 @@ def test_mip_closes_the_gap_of_the_b_matching_bound() -> None:
 
 def test_theme_fit_counts_pairs_of_clubs_at_a_table() -> None:
     from automation.domain.tischplan.metrics import theme_fit
-    from automation.domain.tischplan.model import Plan, PlanTisch, Verein
+    from automation.domain.tischplan.model import Plan, PlanTisch, PlanVerein
 
     instanz = Instanz(
         runden=1,
         tische=[Tisch(id="T1", plaetze=2), Tisch(id="T2", plaetze=2)],
-        vereine=[Verein(id="A", thema="Sport"), Verein(id="B", thema="Sport"), Verein(id="C", thema="Musik"),
-                 Verein(id="D")],
+        vereine=[PlanVerein(id="A", thema="Sport"), PlanVerein(id="B", thema="Sport"), PlanVerein(id="C", thema="Musik"),
+                 PlanVerein(id="D")],
         teilnehmende=[],
     )  # fmt: skip
     plan = Plan(tische=[PlanTisch(id="T1", vereine=["A", "B"]), PlanTisch(id="T2", vereine=["C", "D"])], runden=[])

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from automation.domain.tischplan import Instanz, solve, violations
 from automation.domain.tischplan.beispiele import golfer, markt
-from automation.domain.tischplan.model import Teilnehmende, Tisch, Verein
+from automation.domain.tischplan.model import PlanVerein, Teilnehmende, Tisch
 
 
 @st.composite
@@ -22,7 +22,7 @@ def instanzen(draw: st.DrawFn) -> Instanz:
     zugang[0] = True
     tische = [Tisch(id=f"T{t}", plaetze=plaetze, barrierefrei=zugang[t]) for t in range(n_tische)]
     vereine = [
-        Verein(
+        PlanVerein(
             id=f"V{v}",
             thema=draw(st.sampled_from(["Sport", "Kultur"])),
             barrierefrei_noetig=draw(st.booleans()) and v == 0,

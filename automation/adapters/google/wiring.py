@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from automation.domain.settings import Settings
 
 
-class Workspace(Protocol):
+class GoogleWorkspace(Protocol):
     """What the wiring needs of a workspace (``automation.services.wiring.Workspace``; no import upwards)."""
 
     folder: Path
@@ -30,7 +30,7 @@ class Workspace(Protocol):
 SLEEP: Callable[[float], None] = time.sleep
 
 
-def transport(workspace: Workspace, interactive: bool = False) -> Transport:
+def transport(workspace: GoogleWorkspace, interactive: bool = False) -> Transport:
     """The one HTTP stack for every Google call of this workspace."""
     settings = workspace.settings.google
     creds = credentials(settings, workspace.folder, interactive)
@@ -44,14 +44,14 @@ def transport(workspace: Workspace, interactive: bool = False) -> Transport:
     )
 
 
-def shared_transport(workspace: Workspace) -> Transport:
+def shared_transport(workspace: GoogleWorkspace) -> Transport:
     """One transport per workspace object: the store and the forms share a token and the request pace."""
     if workspace.google_transport is None:
         workspace.google_transport = transport(workspace)
     return workspace.google_transport
 
 
-def open_store(workspace: Workspace, via: Transport | None = None) -> GoogleSheetsStore:
+def open_store(workspace: GoogleWorkspace, via: Transport | None = None) -> GoogleSheetsStore:
     import gspread
 
     from automation.adapters.google.sheets_store import GoogleSheetsStore, SheetsApi
@@ -68,7 +68,7 @@ def open_store(workspace: Workspace, via: Transport | None = None) -> GoogleShee
     return GoogleSheetsStore(SheetsApi(client.http_client, spreadsheet_id))
 
 
-def forms_service(workspace: Workspace, via: Transport | None = None, interactive: bool = False) -> Any:
+def forms_service(workspace: GoogleWorkspace, via: Transport | None = None, interactive: bool = False) -> Any:
     """The Forms API client (google-api-python-client, static discovery) over the same HTTP stack."""
     from googleapiclient.discovery import build
 
@@ -83,7 +83,7 @@ def forms_service(workspace: Workspace, via: Transport | None = None, interactiv
     )
 
 
-def open_answer_source(workspace: Workspace, via: Transport | None = None) -> AnswerSource:
+def open_answer_source(workspace: GoogleWorkspace, via: Transport | None = None) -> AnswerSource:
     from automation.adapters.google.forms_source import CACHE_FILE, GoogleFormsSource
 
     states = load_form_states(workspace.folder)

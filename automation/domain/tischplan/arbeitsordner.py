@@ -37,7 +37,7 @@ from automation.domain.names import full_name, short_name, unique_names
 from automation.domain.records import Anmeldung, Kontakt, Termin
 from automation.domain.records import Verein as VereinRecord
 from automation.domain.settings import TischplanSettings
-from automation.domain.tischplan.model import Instanz, Teilnehmende, Tisch, Verein
+from automation.domain.tischplan.model import Instanz, PlanVerein, Teilnehmende, Tisch
 
 RUNDEN_STANDARD = 4
 PLAETZE_STANDARD = 6
@@ -144,7 +144,7 @@ def instanz_aus_arbeitsordner(
             "keine Zeile diese ID in der Spalte »Termine (teilnehmend)«. Bitte die Vereine eintragen."
         )
     vereine = [
-        Verein(
+        PlanVerein(
             id=v.vereins_id,
             name=v.name,
             thema=v.themen[0] if v.themen else "",

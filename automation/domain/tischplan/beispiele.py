@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 
-from automation.domain.tischplan.model import Instanz, Teilnehmende, Tisch, Verein
+from automation.domain.tischplan.model import Instanz, PlanVerein, Teilnehmende, Tisch
 
 GRUPPEN = ["Incoming", "Outgoing", "Neu zugezogen", "Einheimisch"]
 THEMEN = ["Sport", "Kultur", "Soziales", "Umwelt", "Musik", "Feuerwehr", "Jugend", "Senioren"]
@@ -46,7 +46,7 @@ def markt(
         for t in range(tische)
     ]
     verein_liste = [
-        Verein(
+        PlanVerein(
             id=f"V{v + 1}",
             name=f"Verein {v + 1}",
             thema=THEMEN[rng.randrange(len(THEMEN))],
@@ -136,7 +136,7 @@ def realistic_market(
     weights = [1.0 / (1 + rank) for rank in popularity]  # Zipf with exponent 1
     most_popular = min(range(clubs), key=lambda v: popularity[v])
     club_list = [
-        Verein(
+        PlanVerein(
             id=f"V{v + 1}",
             name=f"Verein {v + 1}",
             thema=THEMEN[rng.randrange(len(THEMEN))],

@@ -21,8 +21,11 @@ class Tisch(_Strict):
     barrierefrei: bool = False
 
 
-class Verein(_Strict):
-    """A club with its theme; ``anzahl_tische`` > 1 when it brings a second booth."""
+class PlanVerein(_Strict):
+    """A club as the table plan sees it, with its theme; ``anzahl_tische`` > 1 when it brings a second booth.
+
+    (The row of the ``Vereine`` tab is :class:`automation.domain.records.Verein`.)
+    """
 
     id: str
     name: str = ""
@@ -51,7 +54,7 @@ class Instanz(_Strict):
     vereine_pro_tisch_max: int = Field(default=2, ge=1)
     gemeinde_max_pro_tisch: int | None = Field(default=None, ge=1)
     tische: list[Tisch]
-    vereine: list[Verein] = Field(default_factory=list)
+    vereine: list[PlanVerein] = Field(default_factory=list)
     teilnehmende: list[Teilnehmende]
     zusammen: list[list[str]] = Field(default_factory=list)
     getrennt: list[list[str]] = Field(default_factory=list)
