@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-#: Languages with a complete message catalog (``automation/_sprachen/<code>/LC_MESSAGES/messages.po``).
+#: Languages with a complete message catalog (``automation/adapters/mail/_sprachen/<code>/LC_MESSAGES/messages.po``).
 SPRACHEN: tuple[str, ...] = ("de", "en", "tr", "uk", "ar")
 DEUTSCH = "de"
 RIGHT_TO_LEFT = frozenset({"ar"})

@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po
 
 from automation.adapters.mail import render
 from automation.adapters.mail.render import CATALOGS, TRANSLATED, Renderer, sample_context
+from automation.adapters.printouts import tischplan_druck
 from automation.domain.mail.kinds import Art
 from automation.domain.resources import vorlagen_dir
 from automation.domain.settings import Settings
@@ -45,8 +46,9 @@ def _msgids() -> set[str]:
     for path in sorted((vorlagen_dir() / "mail").iterdir()):
         for _, message, _, _ in extract_from_file("jinja2", str(path), options=options):
             found.add(message if isinstance(message, str) else message[0])
-    for _, message, _, _ in extract_from_file("python", render.__file__):
-        found.add(message if isinstance(message, str) else message[0])
+    for module in (render.__file__, tischplan_druck.__file__):
+        for _, message, _, _ in extract_from_file("python", module):
+            found.add(message if isinstance(message, str) else message[0])
     return found
 
 
@@ -54,6 +56,7 @@ def test_the_translated_templates_have_texts_to_translate() -> None:
     msgids = _msgids()
     assert len(msgids) > 40
     assert "Hallo %(name)s," in msgids and "Einladung: %(titel)s am %(datum)s" in msgids
+    assert "Dort sind" in msgids  # the route cards
 
 
 @pytest.mark.parametrize("code", OTHER)

@@ -30,11 +30,11 @@ from automation.domain.sprachen import DEUTSCH, direction, language_code
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-CATALOGS = Path(__file__).resolve().parents[2] / "_sprachen"
-#: Message kinds whose templates are translated; the others (to clubs and guides) stay German.
-TRANSLATED: frozenset[Art] = frozenset(
-    {Art.EINLADUNG, Art.BESTAETIGUNG, Art.WARTELISTE, Art.NACHGERUECKT, Art.ERINNERUNG, Art.ABSAGE}
-)
+CATALOGS = Path(__file__).resolve().parent / "_sprachen"
+#: Message kinds to residents, in their language; the others (to clubs and guides) stay German.
+TRANSLATED: frozenset[Art] = frozenset(Art) - {
+    Art.LOTSEN_BRIEFING, Art.WEITERGABE, Art.VEREINSBERICHT, Art.ANGEBOTE_ERINNERUNG
+}  # fmt: skip
 
 
 @functools.cache

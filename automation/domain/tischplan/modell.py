@@ -42,6 +42,7 @@ class Teilnehmende(_Streng):
     lotse: bool = False
     barrierefrei_noetig: bool = False
     runden: list[int] | None = None
+    sprache: str = ""  # language code of the route card (automation.domain.sprachen); empty: German
 
 
 class Instanz(_Streng):
