@@ -40,7 +40,7 @@ class PlanOutcome:
     pdf_problem: str | None = None  # why no PDF was written beside the HTML (German), if so
 
 
-def event_of(dataset: Dataset, termin_id: str, rounds: int) -> Veranstaltung | None:
+def event_of(dataset: Dataset, termin_id: str, rounds: int, zweite_sprache: str = "") -> Veranstaltung | None:
     """Title, date, place and round times of the date, for every route card."""
     from automation.adapters.printouts.tischplan_druck import Veranstaltung, rundenzeiten
 
@@ -49,7 +49,7 @@ def event_of(dataset: Dataset, termin_id: str, rounds: int) -> Veranstaltung | N
         return None
     return Veranstaltung(
         titel=termin.titel, datum=termin.datum, ort=termin.ort or "", adresse=termin.adresse or "",
-        rundenzeiten=rundenzeiten(termin.beginn, termin.ende, rounds),
+        rundenzeiten=rundenzeiten(termin.beginn, termin.ende, rounds), zweite_sprache=zweite_sprache,
     )  # fmt: skip
 
 
@@ -110,7 +110,12 @@ def plan_date(
         settings = ctx.workspace.settings.tischplan
         instanz, names = instanz_aus_arbeitsordner(ctx.dataset, termin_id, settings, ctx.now.date())
         ergebnis = plane(instanz, seed=seed, sekunden=seconds or settings.sekunden, meldung=progress)
-        outcome = PlanOutcome(instanz, ergebnis, names, event=event_of(ctx.dataset, termin_id, instanz.runden))
+        outcome = PlanOutcome(
+            instanz,
+            ergebnis,
+            names,
+            event=event_of(ctx.dataset, termin_id, instanz.runden, ctx.workspace.settings.darstellung.zweite_sprache),
+        )
         if dry_run:
             return outcome
         default_json, default_html = output_files(ctx.workspace.folder, termin_id)

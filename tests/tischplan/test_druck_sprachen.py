@@ -77,3 +77,16 @@ def test_arabic_route_card_runs_right_to_left_in_chromium(tmp_path: Path) -> Non
     assert attributes["richtung"] == "rtl"
     assert attributes["runde-rechts"] == "true"  # the first column (round) is the rightmost one
     assert attributes["zeit-vorn"] == "true"  # a round's time still reads 14:15–15:35, not reversed
+
+
+def test_table_signs_carry_the_second_language_of_the_setting() -> None:
+    instanz = Instanz.model_validate(instanz_daten())
+    plan = plane(instanz, iterationen=500).plan
+    arabic = druckfassung(instanz, plan, veranstaltung=Veranstaltung(titel="Markt", zweite_sprache="Arabisch"))
+    signs = re.findall(r'<section class="seite schild">(.*?)</section>', arabic, re.S)
+    assert len(signs) == len(instanz.tische)
+    for sign, tisch in zip(signs, instanz.tische, strict=True):
+        assert f'<div class="tisch">Tisch {tisch.id}</div>' in sign
+        assert f'<div class="tisch zweite" lang="ar" dir="rtl">الطاولة {tisch.id}</div>' in sign
+    german_only = druckfassung(instanz, plan, veranstaltung=Veranstaltung(titel="Markt"))
+    assert "zweite" not in "".join(re.findall(r'<section class="seite schild">(.*?)</section>', german_only, re.S))

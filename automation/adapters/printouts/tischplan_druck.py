@@ -33,6 +33,7 @@ class Veranstaltung:
     ort: str = ""
     adresse: str = ""
     rundenzeiten: dict[int, str] = field(default_factory=dict)  # round -> "14:15–14:50"
+    zweite_sprache: str = ""  # [darstellung] zweite_sprache: table signs in German and this language
 
     @property
     def datum_text(self) -> str:
@@ -203,6 +204,8 @@ def druckfassung(
         Karte(anzeige[p.id], sorted(stationen[p.id], key=lambda s: s.runde)) for p in instanz.teilnehmende if p.lotse
     ]
     schilder = [{"id": t, "vereine": vereine_am.get(t, []), "themen": themen_am.get(t, [])} for t in tisch_ids]
+    zweite = language_code(veranstaltung.zweite_sprache)
+    schild_texte = _texte(zweite, veranstaltung) if zweite != DEUTSCH else None
     return (
         _umgebung()
         .get_template("tischplan/druck.html.j2")
@@ -213,5 +216,7 @@ def druckfassung(
             kartenbogen=kartenbogen,
             briefings=briefings,
             veranstaltung=veranstaltung,
+            zweite=schild_texte,
+            zweite_sprache=zweite,
         )
     )
