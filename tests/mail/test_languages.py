@@ -199,3 +199,14 @@ def test_arabic_mail_reads_right_to_left_in_chromium(tmp_path: Path, code: str, 
     assert shot.stat().st_size > 10_000
     if os.environ.get("SCREENSHOT_DIR"):  # to look at it: SCREENSHOT_DIR=/tmp/x pytest -k right_to_left
         shutil.copy(shot, Path(os.environ["SCREENSHOT_DIR"]) / shot.name)
+
+
+def test_preview_writes_every_language(cli: Any, tmp_path: Path) -> None:
+    target = tmp_path / "vorschau"
+    result = cli("-C", str(tmp_path), "vorlagen", str(target))
+    assert result.exit_code == 0, result.output
+    assert (target / "einladung.html").is_file()
+    arabic = (target / "ar" / "einladung.html").read_text(encoding="utf-8")
+    assert '<html lang="ar" dir="rtl">' in arabic
+    assert (target / "tr" / "bestaetigung.txt").read_text(encoding="utf-8").startswith("Betreff: Kaydınız onaylandı")
+    assert not (target / "en" / "vereinsbericht.html").exists()  # to clubs: German only
