@@ -51,3 +51,12 @@ def test_wheel_finds_formulare_and_vorlagen(tmp_path: Path) -> None:
     )  # fmt: skip
     assert sync.returncode in (0, 1), sync.stderr
     assert list((tmp_path / "demo" / "ausgang").glob("*.eml"))
+    arabic = (
+        "from automation.adapters.mail.render import Renderer, sample_context;"
+        "from automation.domain.mail.kinds import Art;"
+        "from automation.domain.settings import Settings;"
+        "print(Renderer().render(Art.BESTAETIGUNG, sample_context(Settings(), Art.BESTAETIGUNG, 'Arabisch')).subject)"
+    )
+    rendered = subprocess.run([sys.executable, "-c", arabic], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert rendered.returncode == 0, rendered.stderr
+    assert rendered.stdout.startswith("تم تأكيد التسجيل: ")  # the shipped catalog, compiled on first use

@@ -20,7 +20,8 @@ def vorlagen(obj: CliContext, ziel: Path | None) -> None:
     Koordination).
 
     Eigene Vorlagen im Ordner »vorlagen/mail/« des Arbeitsordners haben Vorrang vor den mitgelieferten.
-    Die .html-Dateien im Browser öffnen, die .txt-Dateien zeigen die Textfassung.
+    Die .html-Dateien im Browser öffnen, die .txt-Dateien zeigen die Textfassung. Die Nachrichten an
+    Teilnehmende stehen außerdem übersetzt in den Unterordnern en, tr, uk und ar.
     """
     from automation.domain.settings import SETTINGS_FILE, Settings
     from automation.services.mail.commands import render_previews

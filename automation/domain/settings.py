@@ -112,6 +112,9 @@ class DarstellungSettings(_Section):
     postanschrift: str | None = Field(
         None, description="Postanschrift der Koordination in einer Zeile (Absender der Briefe)."
     )
+    zweite_sprache: str = Field(
+        "", description="Zweite Sprache der Tischschilder (z. B. »Englisch«, »Arabisch«; leer: nur Deutsch)."
+    )
 
 
 class TischplanSettings(_Section):

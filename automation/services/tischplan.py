@@ -110,7 +110,7 @@ def write_time_report(outcome: PlanOutcome, json_file: Path | None) -> None:
         write_atomically(time_report_path(json_file), json.dumps(report, ensure_ascii=False, indent=2) + "\n")
 
 
-def event_of(dataset: Dataset, termin_id: str, rounds: int) -> Veranstaltung | None:
+def event_of(dataset: Dataset, termin_id: str, rounds: int, zweite_sprache: str = "") -> Veranstaltung | None:
     """Title, date, place and round times of the date, for every route card."""
     from automation.adapters.printouts.tischplan_druck import Veranstaltung, rundenzeiten
 
@@ -119,7 +119,7 @@ def event_of(dataset: Dataset, termin_id: str, rounds: int) -> Veranstaltung | N
         return None
     return Veranstaltung(
         titel=termin.titel, datum=termin.datum, ort=termin.ort or "", adresse=termin.adresse or "",
-        rundenzeiten=rundenzeiten(termin.beginn, termin.ende, rounds),
+        rundenzeiten=rundenzeiten(termin.beginn, termin.ende, rounds), zweite_sprache=zweite_sprache,
     )  # fmt: skip
 
 
@@ -235,11 +235,13 @@ def plan_date(
         settings = ctx.workspace.settings.tischplan
         instanz, names = instanz_aus_arbeitsordner(ctx.dataset, termin_id, settings, ctx.now.date())
         seconds = seconds or settings.sekunden
+        second = ctx.workspace.settings.darstellung.zweite_sprache  # bilingual table signs
         ergebnis, started, before = _solve(
             instanz, seconds=seconds, seed=seed, iterations=iterations, started=started, progress=progress
         )
         outcome = PlanOutcome(
-            instanz, ergebnis, names, event=event_of(ctx.dataset, termin_id, instanz.runden), seed=seed,
+            instanz, ergebnis, names, event=event_of(ctx.dataset, termin_id, instanz.runden, second),
+            seed=seed,
             seconds=seconds, started=started, before_solving=before,
         )  # fmt: skip
         if dry_run:

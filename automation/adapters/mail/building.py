@@ -39,7 +39,7 @@ class MessageBuilder:
     ) -> EmailMessage:
         anmelde_id = item.anmeldung.anmelde_id if item.anmeldung else None
         links = self.links.links(item.kontakt.kontakt_id, anmelde_id)
-        context = build_context(self.settings, item.kontakt, item.termin, item.anmeldung, links, tables)
+        context = build_context(self.settings, item.kontakt, item.termin, item.anmeldung, links, tables, art=item.art)
         context.update(item.extra)  # kind-specific variables (Lotsen-Briefing, the newcomer's guide)
         try:
             rendered = self.renderer.render(item.art, context)

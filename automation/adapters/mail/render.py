@@ -10,6 +10,9 @@ templates with these samples for a preview, and the golden-file tests use the sa
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import gettext
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,36 +25,54 @@ from automation.domain.mail.kinds import Art
 from automation.domain.records import Anmeldung, Kontakt, Termin
 from automation.domain.resources import vorlagen_dir
 from automation.domain.settings import Settings
+from automation.domain.sprachen import DEUTSCH, direction, language_code
 
-_WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-_MONTHS = (
-    "Januar",
-    "Februar",
-    "März",
-    "April",
-    "Mai",
-    "Juni",
-    "Juli",
-    "August",
-    "September",
-    "Oktober",
-    "November",
-    "Dezember",
-)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-def date_long(value: dt.date) -> str:
-    """``Samstag, 13. März 2027``."""
-    return f"{_WEEKDAYS[value.weekday()]}, {value.day}. {_MONTHS[value.month - 1]} {value.year}"
+CATALOGS = Path(__file__).resolve().parent / "_sprachen"
+#: Message kinds to residents, in their language; the others (to clubs and guides) stay German.
+TRANSLATED: frozenset[Art] = frozenset(Art) - {
+    Art.LOTSEN_BRIEFING, Art.WEITERGABE, Art.VEREINSBERICHT, Art.ANGEBOTE_ERINNERUNG
+}  # fmt: skip
 
 
-def time_span(start: dt.time | None, end: dt.time | None) -> str:
+@functools.cache
+def translations(code: str) -> gettext.NullTranslations:
+    """The catalog of a language, compiled from its ``.po`` file on first use (German: the texts themselves)."""
+    if code == DEUTSCH:
+        return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with (CATALOGS / code / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        catalog = read_po(po, locale=code)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
+
+
+def date_long(value: dt.date, code: str = DEUTSCH) -> str:
+    """The date written out in the language: ``Samstag, 13. März 2027``, ``Saturday, March 13, 2027``."""
+    from babel.dates import format_date
+
+    return format_date(value, format="full", locale=code)
+
+
+def time_span(start: dt.time | None, end: dt.time | None, code: str = DEUTSCH) -> str:
+    """``10:00 bis 13:00 Uhr`` in the language (Babel's short time format)."""
     if start is None:
         return ""
+    from babel.dates import format_time
+
+    _ = translations(code).gettext
     if end is None:
-        return f"ab {start:%H:%M} Uhr"
-    return f"{start:%H:%M} bis {end:%H:%M} Uhr"
+        return _("ab %(start)s Uhr") % {"start": format_time(start, format="short", locale=code)}
+    return _("%(start)s bis %(end)s Uhr") % {
+        "start": format_time(start, format="short", locale=code),
+        "end": format_time(end, format="short", locale=code),
+    }
 
 
 def one_line(text: str) -> str:
@@ -66,38 +87,59 @@ class Rendered:
     html: str
 
 
-def environment(workspace_folder: Path | None = None) -> jinja2.Environment:
-    """Jinja environment: the workspace's ``vorlagen/`` first, then the packaged templates."""
+def environment(workspace_folder: Path | None = None, code: str = DEUTSCH) -> jinja2.Environment:
+    """Jinja environment in one language.
+
+    Search order: the workspace's ``vorlagen/<code>/`` (a template for this language only), the workspace's
+    ``vorlagen/`` (for all languages), then the packaged templates. ``{% trans %}`` blocks are translated with
+    the language's catalog.
+    """
     loaders: list[jinja2.BaseLoader] = []
     if workspace_folder is not None:
+        loaders.append(jinja2.FileSystemLoader(workspace_folder / "vorlagen" / code))
         loaders.append(jinja2.FileSystemLoader(workspace_folder / "vorlagen"))
     loaders.append(jinja2.FileSystemLoader(vorlagen_dir()))
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations(code), newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 class Renderer:
-    """Renders subject, text and HTML of a message kind."""
+    """Renders subject, text and HTML of a message kind in the reader's language."""
 
     def __init__(self, workspace_folder: Path | None = None) -> None:
-        self.env = environment(workspace_folder)
+        self.workspace_folder = workspace_folder
+        self._envs: dict[str, jinja2.Environment] = {}
+        self.env = self.environment(DEUTSCH)
+
+    def environment(self, code: str) -> jinja2.Environment:
+        if code not in self._envs:
+            self._envs[code] = environment(self.workspace_folder, code)
+        return self._envs[code]
 
     def render(self, art: Art, context: dict[str, Any]) -> Rendered:
+        code = context.get("sprache", DEUTSCH) if art in TRANSLATED else DEUTSCH
+        context = {**context, "sprache": code, "richtung": direction(code)}
+        env = self.environment(code)
         name = f"mail/{art.template}"
-        subject = one_line(self.env.get_template(f"{name}.betreff.txt").render(context))
-        text = self.env.get_template(f"{name}.txt").render(context)
-        html = self.env.get_template(f"{name}.html").render(context)
+        subject = one_line(env.get_template(f"{name}.betreff.txt").render(context))
+        text = env.get_template(f"{name}.txt").render(context)
+        html = env.get_template(f"{name}.html").render({**context, "betreff": subject})
         return Rendered(subject=subject, text=text, html=html)
 
 
-def _yes_no(value: bool | None) -> str | None:
-    return None if value is None else ("ja" if value else "nein")
+def _yes_no(value: bool | None, code: str) -> str | None:
+    _ = translations(code).gettext
+    return None if value is None else (_("ja") if value else _("nein"))
 
 
 def build_context(
@@ -107,10 +149,14 @@ def build_context(
     anmeldung: Anmeldung | None,
     links: PersonalLinks,
     tables: list[tuple[int, str]] | None = None,
+    art: Art | None = None,
 ) -> dict[str, Any]:
-    """The variables of a message (see :data:`PLACEHOLDERS`)."""
+    """The variables of a message (see :data:`PLACEHOLDERS`), in the person's language (``Kontakte.Sprache``)."""
     darstellung = settings.darstellung
+    code = language_code(kontakt.sprache) if art is None or art in TRANSLATED else DEUTSCH
     return {
+        "sprache": code,
+        "richtung": direction(code),
         "kommune": darstellung.kommune,
         "titel": settings.titel,
         "farbe": darstellung.farbe,
@@ -121,11 +167,11 @@ def build_context(
         "termin": {
             "id": termin.termin_id,
             "titel": termin.titel,
-            "datum": date_long(termin.datum),
-            "uhrzeit": time_span(termin.beginn, termin.ende),
+            "datum": date_long(termin.datum, code),
+            "uhrzeit": time_span(termin.beginn, termin.ende, code),
             "ort": termin.ort or "",
             "adresse": termin.adresse or "",
-            "anmeldeschluss": date_long(termin.anmeldeschluss) if termin.anmeldeschluss else "",
+            "anmeldeschluss": date_long(termin.anmeldeschluss, code) if termin.anmeldeschluss else "",
         },
         "anmeldung": None
         if anmeldung is None
@@ -135,7 +181,7 @@ def build_context(
             "begleitpersonen": anmeldung.personen - 1,
             "interessen": ", ".join(anmeldung.interessen),
             "barrierefreiheit": anmeldung.barrierefreiheit or "",
-            "kinderbetreuung": _yes_no(anmeldung.kinderbetreuung) or "",
+            "kinderbetreuung": _yes_no(anmeldung.kinderbetreuung, code) or "",
             "bemerkung": anmeldung.bemerkung or "",
         },
         "links": {
@@ -204,8 +250,9 @@ def sample_records() -> tuple[Kontakt, Termin, Anmeldung, PersonalLinks, list[tu
     return kontakt, termin, anmeldung, links, [(1, "A"), (2, "C"), (3, "B")]
 
 
-def sample_context(settings: Settings, art: Art) -> dict[str, Any]:
+def sample_context(settings: Settings, art: Art, sprache: str | None = None) -> dict[str, Any]:
     kontakt, termin, anmeldung, links, tables = sample_records()
+    kontakt = kontakt.model_copy(update={"sprache": sprache})
     context = build_context(
         settings,
         kontakt,
@@ -213,6 +260,7 @@ def sample_context(settings: Settings, art: Art) -> dict[str, Any]:
         None if art is Art.EINLADUNG else anmeldung,
         links,
         tables if art is Art.ERINNERUNG else None,
+        art=art,
     )
     if art is Art.LOTSEN_BRIEFING:  # a guide's people, their tables and when to arrive
         context.update(

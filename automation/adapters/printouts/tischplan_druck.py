@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from automation.adapters.printouts.tischplan_ausgabe import anzeigename
 from automation.domain.names import unique_names
 from automation.domain.resources import vorlagen_dir
+from automation.domain.sprachen import DEUTSCH, direction, language_code
 from automation.domain.tischplan.model import Instanz, Plan, Teilnehmende
 
 TISCHE_PRO_SEITE = 5
@@ -32,6 +33,7 @@ class Veranstaltung:
     ort: str = ""
     adresse: str = ""
     rundenzeiten: dict[int, str] = field(default_factory=dict)  # round -> "14:15–14:50"
+    zweite_sprache: str = ""  # [darstellung] zweite_sprache: table signs in German and this language
 
     @property
     def datum_text(self) -> str:
@@ -68,6 +70,30 @@ class Station:
 class Karte:
     name: str
     stationen: list[Station]
+    sprache: str = DEUTSCH
+    texte: dict[str, str] = field(default_factory=dict)  # the card's headings in its language
+
+
+def _texte(code: str, veranstaltung: Veranstaltung) -> dict[str, str]:
+    """Headings and date of a route card in the participant's language (catalogs of the messages)."""
+    from automation.adapters.mail.render import date_long, translations
+
+    _ = translations(code).gettext
+    datum = date_long(veranstaltung.datum, code) if veranstaltung.datum else ""
+    return {
+        "runde": _("Runde"), "tisch": _("Tisch"), "dort": _("Dort sind"), "begegnung": _("Begegnungstisch"),
+        "datum": datum if code != DEUTSCH else veranstaltung.datum_text, "richtung": direction(code),
+    }  # fmt: skip
+
+
+def _begleitung(code: str, anzahl: int) -> str:
+    from automation.adapters.mail.render import translations
+
+    _ = translations(code).gettext
+    if anzahl == 0:
+        return ""
+    text = _("mit %(anzahl)s Begleitung") if anzahl == 1 else _("mit %(anzahl)s Begleitungen")
+    return f" ({text % {'anzahl': anzahl}})"
 
 
 def _umgebung() -> Environment:
@@ -164,9 +190,10 @@ def druckfassung(
     ]
     karten = [
         Karte(
-            anzeige[p.id] + (f" (mit {len(begleitungen[p.id])} Begleitung)" if len(begleitungen.get(p.id, [])) == 1
-                             else f" (mit {len(begleitungen[p.id])} Begleitungen)" if begleitungen.get(p.id) else ""),
+            anzeige[p.id] + _begleitung(language_code(p.sprache), len(begleitungen.get(p.id, []))),
             sorted(stationen[p.id], key=lambda s: s.runde),
+            language_code(p.sprache),
+            _texte(language_code(p.sprache), veranstaltung),
         )
         for p in instanz.teilnehmende
         if _basis(p.id) == p.id or _basis(p.id) not in personen  # companions go with the card of their person
@@ -177,6 +204,8 @@ def druckfassung(
         Karte(anzeige[p.id], sorted(stationen[p.id], key=lambda s: s.runde)) for p in instanz.teilnehmende if p.lotse
     ]
     schilder = [{"id": t, "vereine": vereine_am.get(t, []), "themen": themen_am.get(t, [])} for t in tisch_ids]
+    zweite = language_code(veranstaltung.zweite_sprache)
+    schild_texte = _texte(zweite, veranstaltung) if zweite != DEUTSCH else None
     return (
         _umgebung()
         .get_template("tischplan/druck.html.j2")
@@ -187,5 +216,7 @@ def druckfassung(
             kartenbogen=kartenbogen,
             briefings=briefings,
             veranstaltung=veranstaltung,
+            zweite=schild_texte,
+            zweite_sprache=zweite,
         )
     )

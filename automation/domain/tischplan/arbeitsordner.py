@@ -37,6 +37,7 @@ from automation.domain.names import full_name, short_name, unique_names
 from automation.domain.records import Anmeldung, Kontakt, Termin
 from automation.domain.records import Verein as VereinRecord
 from automation.domain.settings import TischplanSettings
+from automation.domain.sprachen import language_code
 from automation.domain.tischplan.model import Instanz, PlanVerein, Teilnehmende, Tisch
 
 RUNDEN_STANDARD = 4
@@ -193,6 +194,7 @@ def instanz_aus_arbeitsordner(
                 interessen=interessen,
                 lotse=bool(kontakt and kontakt.lotse),
                 barrierefrei_noetig=braucht_barrierefreiheit(a.barrierefreiheit),
+                sprache=language_code(kontakt.sprache if kontakt else None),
             )
         )
         namen[a.anmelde_id] = name

@@ -45,6 +45,7 @@ class Teilnehmende(_Strict):
     lotse: bool = False
     barrierefrei_noetig: bool = False
     runden: list[int] | None = None
+    sprache: str = ""  # language code of the route card (automation.domain.sprachen); empty: German
 
 
 class Instanz(_Strict):

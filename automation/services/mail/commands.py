@@ -190,9 +190,12 @@ def _rebuild(dataset: Dataset, key: MessageKey) -> DueMessage:
 
 
 def render_previews(settings: Settings, workspace_folder: Path | None, target: Path) -> list[Path]:
-    """Render every template with sample data into ``target`` (``<name>.html``, ``<name>.txt``)."""
+    """Render every template with sample data into ``target`` (``<name>.html``, ``<name>.txt``); the
+    translated messages also in ``target/<language>/``."""
+    from automation.adapters.mail.render import TRANSLATED
+    from automation.domain.sprachen import DEUTSCH, SPRACHEN
+
     renderer = Renderer(workspace_folder)
-    target.mkdir(parents=True, exist_ok=True)
     real_links: dict[str, str] | None = None
     if workspace_folder is not None:  # the links this workspace really produces (its forms, or mailto:)
         from automation.adapters.links import LinkBuilder
@@ -203,16 +206,19 @@ def render_previews(settings: Settings, workspace_folder: Path | None, target: P
             "anmeldung": built.anmeldung or "",
         }  # fmt: skip
     written = []
-    for art in Art:
-        context = sample_context(settings, art)
-        if real_links is not None:
-            context["links"] = {**context["links"], **real_links}
-            if art is Art.EINLADUNG:
-                context["links"]["absage"] = context["links"]["feedback"] = ""
-        rendered = renderer.render(art, context)
-        html = target / f"{art.template}.html"
-        text = target / f"{art.template}.txt"
-        html.write_text(rendered.html, encoding="utf-8")
-        text.write_text(f"Betreff: {rendered.subject}\n\n{rendered.text}", encoding="utf-8")
-        written += [html, text]
+    for code in SPRACHEN:
+        folder = target if code == DEUTSCH else target / code
+        folder.mkdir(parents=True, exist_ok=True)
+        for art in Art if code == DEUTSCH else sorted(TRANSLATED, key=lambda a: a.template):
+            context = sample_context(settings, art, code)
+            if real_links is not None:
+                context["links"] = {**context["links"], **real_links}
+                if art is Art.EINLADUNG:
+                    context["links"]["absage"] = context["links"]["feedback"] = ""
+            rendered = renderer.render(art, context)
+            html = folder / f"{art.template}.html"
+            text = folder / f"{art.template}.txt"
+            html.write_text(rendered.html, encoding="utf-8")
+            text.write_text(f"Betreff: {rendered.subject}\n\n{rendered.text}", encoding="utf-8")
+            written += [html, text]
     return written
