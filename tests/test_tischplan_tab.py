@@ -120,8 +120,8 @@ def test_a_plan_older_than_a_registration_change_is_stale(make_workspace) -> Non
     stale = [f for f in after.findings if f.tabelle == "Tischplan"]
     assert len(stale) == 1
     assert stale[0].id == "T-2027-1" and stale[0].spalte == "Erstellt" and stale[0].schwere == "Warnung"
-    assert "veraltet" in stale[0].hinweis and "1 Person(en) angemeldet, aber nicht im Plan" in stale[0].hinweis
-    assert "1 Person(en) im Plan, aber nicht mehr angemeldet" in stale[0].hinweis
+    assert "veraltet" in stale[0].hinweis and "1 Person angemeldet, aber nicht im Plan" in stale[0].hinweis
+    assert "1 Person im Plan, aber nicht mehr angemeldet" in stale[0].hinweis
     assert "Spät" not in stale[0].hinweis  # counts, never people
     assert "tischplan --termin T-2027-1" in (stale[0].vorschlag or "")
     hinweise = {r.get("Tabelle") for r in _cells(folder, "Hinweise")}

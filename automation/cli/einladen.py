@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from automation.cli.app import CliContext, dry_run_option, echo_json, is_terminal, json_option, main
+from automation.domain.words import count
 
 if TYPE_CHECKING:
     from automation.services.mail.commands import CommandOutcome
@@ -38,7 +39,9 @@ def echo_outcome(outcome: CommandOutcome, as_json: bool) -> None:
             click.echo(f"{finding.schwere}: {where}: {finding.hinweis} {finding.vorschlag or ''}".rstrip(), err=True)
         s = outcome.summary
         if outcome.context.dry_run:
-            click.echo(f"Probelauf: {len(outcome.prepared)} Nachricht(en) würden gesendet; nichts wurde gesendet.")
+            n = len(outcome.prepared)
+            verb = "würde" if n == 1 else "würden"
+            click.echo(f"Probelauf: {count(n, 'Nachricht', 'Nachrichten')} {verb} gesendet; nichts wurde gesendet.")
         else:
             click.echo(f"Gesendet: {s.sent}, fehlgeschlagen: {s.failed}, unklar: {s.unclear}, wartend: {s.waiting}.")
         if s.held:

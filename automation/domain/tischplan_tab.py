@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from automation.domain.dataset import Dataset
 from automation.domain.records import Anmeldung, Hinweis, TischplanZeile
+from automation.domain.words import count
 
 if TYPE_CHECKING:  # the solver package (and scipy) is not needed to read or check the tab
     from automation.domain.tischplan.model import Instanz, Plan
@@ -123,11 +124,11 @@ def stale_plan_findings(dataset: Dataset) -> list[Hinweis]:
             continue
         parts = []
         if added:
-            parts.append(f"{len(added)} Person(en) angemeldet, aber nicht im Plan")
+            parts.append(f"{count(len(added), 'Person', 'Personen')} angemeldet, aber nicht im Plan")
         if gone:
-            parts.append(f"{len(gone)} Person(en) im Plan, aber nicht mehr angemeldet")
+            parts.append(f"{count(len(gone), 'Person', 'Personen')} im Plan, aber nicht mehr angemeldet")
         if later:
-            parts.append(f"{len(later)} Anmeldung(en) nach dem Plan eingegangen oder geändert")
+            parts.append(f"{count(len(later), 'Anmeldung', 'Anmeldungen')} nach dem Plan eingegangen oder geändert")
         found.append(
             Hinweis(
                 tabelle=TischplanZeile.TAB,

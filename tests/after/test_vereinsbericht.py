@@ -35,7 +35,7 @@ def test_reports_go_to_each_attending_club_once(make_workspace: WorkspaceFactory
     assert cli("-C", str(folder), "auswertung", "--termin", TERMIN).exit_code == 0
     preview = cli("-C", str(folder), "auswertung", "--termin", TERMIN, "--senden", "--dry-run")
     assert preview.exit_code == 0, preview.output
-    assert "Probelauf: 3 Nachricht(en)" in preview.output
+    assert "Probelauf: 3 Nachrichten würden gesendet" in preview.output
     assert not _outbox(folder)
 
     sent = cli("-C", str(folder), "auswertung", "--termin", TERMIN, "--senden")

@@ -232,7 +232,7 @@ def test_sync_never_starts_invitations_einladen_releases_them(make_space: Any, c
     ctx = space.sync()  # registration opened: nothing goes out by itself
     assert space.outbox_messages() == [] and space.versand() == {}
     [hint] = [f for f in ctx.report.findings if f.schwere == "Info" and f.id == TERMIN]
-    assert "4 Kontakt(e)" in hint.hinweis and "--dry-run" in (hint.vorschlag or "")
+    assert "4 Kontakte mit Einwilligung" in hint.hinweis and "--dry-run" in (hint.vorschlag or "")
 
     preview = cli("-C", str(space.folder), "einladen", "--termin", TERMIN, "--dry-run", "--json")
     assert len(json.loads(preview.output)["nachrichten"]) == 4 and space.versand() == {}
@@ -246,7 +246,7 @@ def test_sync_never_starts_invitations_einladen_releases_them(make_space: Any, c
     space.add(kontakt(5))  # someone new: not invited by sync, but the hint says so
     ctx = space.sync(dt.datetime.now() + dt.timedelta(days=2))
     assert len(space.outbox_messages()) == 4
-    assert any(f.id == TERMIN and "1 Kontakt(e)" in f.hinweis for f in ctx.report.findings)
+    assert any(f.id == TERMIN and "1 Kontakt mit Einwilligung" in f.hinweis for f in ctx.report.findings)
 
 
 def test_sync_sends_no_invitation_on_either_store(backend: Backend) -> None:

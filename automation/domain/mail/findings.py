@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from automation.domain.dataset import Dataset
 from automation.domain.records import Hinweis, Kontakt, Schwere
+from automation.domain.words import count as plural
 
 UNCLEAR_HINT = (
     "Der Lauf brach beim Senden ab; ob die Nachricht ankam, ist unklar. Bitte beim Empfänger oder im "
@@ -64,7 +65,7 @@ def held(dataset: Dataset, kontakt: Kontakt, doubt: str, count: int) -> Hinweis:
         id=kontakt.kontakt_id,
         spalte="E-Mail",
         schwere="Warnung",
-        hinweis=f"{count} Nachricht(en) an »{kontakt.email}« zurückgehalten: {doubt}",
+        hinweis=f"{plural(count, 'Nachricht', 'Nachrichten')} an »{kontakt.email}« zurückgehalten: {doubt}",
         vorschlag=(
             "Die Adresse in »E-Mail« korrigieren – oder, wenn sie stimmt, in der Spalte »E-Mail bestätigt« "
             "»ja« eintragen. Die Nachrichten folgen im nächsten Lauf."

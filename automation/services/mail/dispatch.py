@@ -44,6 +44,7 @@ from automation.domain.mail.ledger import Ledger
 from automation.domain.records import Kontakt, TischplanZeile, Versand
 from automation.domain.settings import MailSettings
 from automation.domain.tischplan_tab import tables_of
+from automation.domain.words import count
 from automation.services.runner import JobContext
 
 __all__ = ["UNCLEAR_HINT", "Dispatcher", "Prepared", "Summary", "batch_size_for", "progress_reporter"]
@@ -265,7 +266,8 @@ class Dispatcher:
             result.append(Prepared(item, message, row, resend=resend))
         for held in self.held.values():
             report.findings.append(findings.held(self.ctx.dataset, held.kontakt, held.doubt, held.count))
-            report.say(f"Zurückgehalten: {held.count} Nachricht(en) an {held.kontakt.kontakt_id} – {held.doubt}")
+            messages = count(held.count, "Nachricht", "Nachrichten")
+            report.say(f"Zurückgehalten: {messages} an {held.kontakt.kontakt_id} – {held.doubt}")
         report.count("Nachrichten zurückgehalten (Adresse zweifelhaft)", sum(h.count for h in self.held.values()))
         return result
 

@@ -9,6 +9,7 @@ from automation.domain import announcement
 from automation.domain.mail.due import due_messages, unreleased_invitations
 from automation.domain.mail.kinds import CALENDAR
 from automation.domain.records import Hinweis, Termin, Versand
+from automation.domain.words import count as plural
 from automation.services.mail.dispatch import Dispatcher, progress_reporter
 from automation.services.runner import JobContext
 
@@ -47,8 +48,8 @@ def hint_unreleased(ctx: JobContext) -> None:
             Hinweis(
                 tabelle=Termin.TAB, zeile=ctx.dataset.row_number(Termin, termin_id), id=termin_id, spalte="Status",
                 schwere="Info",
-                hinweis=f"{count} Kontakt(e) mit Einwilligung sind zu {termin_id} noch nicht eingeladen. "
-                "»sync« versendet Einladungen nie von selbst.",
+                hinweis=f"{plural(count, 'Kontakt', 'Kontakte')} mit Einwilligung: zu {termin_id} noch nicht "
+                "eingeladen. »sync« versendet Einladungen nie von selbst.",
                 vorschlag=f"Vorschau: gespraechsrunde einladen --termin {termin_id} --dry-run; "
                 f"dann senden: gespraechsrunde einladen --termin {termin_id}",
             )
