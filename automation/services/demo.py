@@ -737,7 +737,7 @@ farbe = "#2e6b4f"
 kontakt_adresse = "{SENDER}"
 # Anmeldelink für Plakat und Briefe (sonst das Google-Formular), Telefon für Anmeldungen ohne Internet.
 anmeldelink = "https://www.adorf.example/gespraechsrunde"
-telefon = "01234 567890"
+telefon = "030 23125 999"
 postanschrift = "Gemeinde Adorf · Lindenplatz 4 · 12345 Adorf"
 
 [tischplan]
