@@ -30,7 +30,7 @@ from automation.adapters.mail.senders import Sender
 from automation.domain.auswertung import masked
 from automation.domain.dataset import Dataset
 from automation.domain.errors import GespraechsrundeError
-from automation.domain.mail.due import DueMessage
+from automation.domain.mail.due import DueMessage, LedgerView
 from automation.domain.mail.kinds import CLUB_KINDS, Art, MessageKey
 from automation.domain.records import Angebot, Anmeldung, Feedback, Hinweis, Kontakt, Nachfrage, Termin, Verein, Versand
 from automation.domain.settings import Settings
@@ -46,19 +46,6 @@ NACHFRAGE_MAX_DAYS = 60  # the follow-up is sent only within this many days afte
 def club_recipient(verein: Verein) -> Kontakt:
     """The club as the recipient of a message (Kontakt-ID = Vereins-ID; greeting = Ansprechperson)."""
     return Kontakt(kontakt_id=verein.vereins_id, vorname=verein.ansprechperson or verein.name, email=verein.email)
-
-
-class _Ledger:
-    def __init__(self, dataset: Dataset) -> None:
-        self.rows = {v.schluessel: v for v in dataset.all(Versand)}
-
-    def done(self, key: MessageKey) -> bool:
-        row = self.rows.get(str(key))
-        return row is not None and row.status != "geplant"
-
-    def sent(self, key: MessageKey) -> Versand | None:
-        row = self.rows.get(str(key))
-        return row if row is not None and row.status == "gesendet" else None
 
 
 def _club_address_problem(dataset: Dataset, verein: Verein, why: str) -> Hinweis | None:
@@ -104,7 +91,7 @@ def _person_line(kontakt: Kontakt, feedback: Feedback, dataset: Dataset) -> dict
 
 def handoff_messages(dataset: Dataset, today: dt.date, settings: Settings) -> tuple[list[DueMessage], list[Hinweis]]:
     """``Weitergabe`` messages due today (to clubs), and findings (club without address, late wishes)."""
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     days = settings.nachbereitung.weitergabe_tage_nach
     vereine = dataset.all(Verein)
     by_id = {v.vereins_id: v for v in vereine}
@@ -173,7 +160,7 @@ def _clubs_passed_to(dataset: Dataset) -> dict[tuple[str, str], list[str]]:
 
 def handoff_info_messages(dataset: Dataset, today: dt.date, settings: Settings) -> list[DueMessage]:
     """``Weitergabe-Info``: to each person whose details went to at least one club (club message sent)."""
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     kontakte = {k.kontakt_id: k for k in dataset.all(Kontakt)}
     clubs_of = _clubs_passed_to(dataset)
     by_termin = {t.termin_id: t for t in dataset.all(Termin)}
@@ -194,7 +181,7 @@ def handoff_info_messages(dataset: Dataset, today: dt.date, settings: Settings) 
 def follow_up_messages(dataset: Dataset, today: dt.date, settings: Settings, links: LinkBuilder) -> list[DueMessage]:
     """``Nachfrage`` to participants (consent to invitations), then at most one ``Nachfrage-Erinnerung``."""
     cfg = settings.nachbereitung
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     answered = {(n.termin_id, n.kontakt_id) for n in dataset.all(Nachfrage)}
     termine = {t.termin_id: t for t in dataset.all(Termin)}
     kontakte = {k.kontakt_id: k for k in dataset.all(Kontakt)}
@@ -283,7 +270,7 @@ def _offer_features(angebot: Angebot) -> str:
 def offer_reminders(dataset: Dataset, today: dt.date, settings: Settings) -> tuple[list[DueMessage], list[Hinweis]]:
     """``Angebote-Erinnerung``: once per club and date, ``angebote_wochen_vorher`` weeks before it."""
     cfg = settings.nachbereitung
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     stale = stale_clubs(dataset, today, cfg.angebote_monate_alt)
     result: list[DueMessage] = []
     findings: list[Hinweis] = []
@@ -424,7 +411,7 @@ def club_report_messages(dataset: Dataset, result: Any) -> tuple[list[DueMessage
     """``Vereinsbericht`` for each attending club of the report, with its PDF (not yet sent ones)."""
     from automation.services.auswertung import club_pdf
 
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     termin = result.zahlen.termin
     out: list[DueMessage] = []
     findings: list[Hinweis] = []

@@ -54,7 +54,7 @@ def consent_problem(art: Art, kontakt: Kontakt) -> str | None:
     return None
 
 
-class _Ledger:
+class LedgerView:
     """The ``Versand`` rows by key."""
 
     def __init__(self, dataset: Dataset) -> None:
@@ -72,6 +72,11 @@ class _Ledger:
     def row(self, key: MessageKey) -> Versand | None:
         row = self.rows.get(str(key))
         return row if row is not None and is_done(row.status) else None
+
+    def sent(self, key: MessageKey) -> Versand | None:
+        """The row when the message went out (``gesendet``)."""
+        row = self.rows.get(str(key))
+        return row if row is not None and row.status == "gesendet" else None
 
 
 def _open_for_registration(termin: Termin, today: dt.date) -> bool:
@@ -103,7 +108,7 @@ def invitations(
 
     ``released_only``: only those ``einladen`` already planned (a ``geplant`` row) – what ``sync`` may send.
     """
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     wanted = set(termin_ids) if termin_ids is not None else None
     registered = {(a.termin_id, a.kontakt_id) for a in dataset.all(Anmeldung)}
     result = []
@@ -135,7 +140,7 @@ def _registrations(dataset: Dataset) -> Iterable[tuple[Anmeldung, Kontakt, Termi
 
 def registration_messages(dataset: Dataset, today: dt.date) -> list[DueMessage]:
     """Bestätigung, Warteliste, Nachgerückt (was told »Warteliste«, now has a place), Absage-Bestätigung."""
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     result = []
     for anmeldung, kontakt, termin in _registrations(dataset):
         if not _upcoming(termin, today):
@@ -165,7 +170,7 @@ def reminders(dataset: Dataset, today: dt.date, days_before: int) -> list[DueMes
 
     Nobody gets one whose confirmation went out inside that window anyway (registered shortly before).
     """
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     result = []
     for anmeldung, kontakt, termin in _registrations(dataset):
         if anmeldung.status != "angemeldet" or not _upcoming(termin, today):
@@ -191,7 +196,7 @@ def reminders(dataset: Dataset, today: dt.date, days_before: int) -> list[DueMes
 
 def feedback_requests(dataset: Dataset, today: dt.date) -> list[DueMessage]:
     """Feedback-Bitte: from the day after the date (for two weeks), to those marked »teilgenommen«."""
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     result = []
     for anmeldung, kontakt, termin in _registrations(dataset):
         if anmeldung.status != "teilgenommen" or termin.status == "abgesagt":
@@ -209,7 +214,7 @@ def guide_briefings(dataset: Dataset, today: dt.date, days_before: int) -> list[
     someone (``Anmeldungen.Begleitet von``): their people, their tables, when to arrive."""
     from automation.domain.lotsen import WITH_PLACE
 
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     kontakte = {k.kontakt_id: k for k in dataset.all(Kontakt)}
     anmeldungen = dataset.all(Anmeldung)
     result = []
@@ -263,7 +268,7 @@ def _with_guide(dataset: Dataset, messages: list[DueMessage]) -> list[DueMessage
     return result
 
 
-def _told(ledger: _Ledger, termin: Termin, kontakt: Kontakt) -> list[Versand]:
+def _told(ledger: LedgerView, termin: Termin, kontakt: Kontakt) -> list[Versand]:
     """The sent rows that gave this person a place (and the date's details with a calendar file)."""
     arts = (Art.BESTAETIGUNG, Art.NACHGERUECKT)
     told = [ledger.row(MessageKey(art, termin.termin_id, kontakt.kontakt_id)) for art in arts]
@@ -273,7 +278,7 @@ def _told(ledger: _Ledger, termin: Termin, kontakt: Kontakt) -> list[Versand]:
 def date_changes(dataset: Dataset, today: dt.date) -> list[DueMessage]:
     """Terminänderung: the date's announced fields changed (``Bekanntgegeben``, see
     :mod:`automation.domain.announcement`) after a person with a place was told them; once per Fassung."""
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     result = []
     for anmeldung, kontakt, termin in _registrations(dataset):
         if anmeldung.status != "angemeldet" or not _upcoming(termin, today):
@@ -296,7 +301,7 @@ def date_changes(dataset: Dataset, today: dt.date) -> list[DueMessage]:
 
 def cancellations(dataset: Dataset, today: dt.date) -> list[DueMessage]:
     """Terminabsage: the date's Status is »abgesagt«; to everyone who was told they have a place."""
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     result = []
     for anmeldung, kontakt, termin in _registrations(dataset):
         if termin.status != "abgesagt" or termin.datum < today or anmeldung.status != "angemeldet":
@@ -324,7 +329,7 @@ def due_messages(dataset: Dataset, today: dt.date, days_before: int) -> list[Due
 
 def unreleased_invitations(dataset: Dataset, today: dt.date) -> dict[str, int]:
     """Per open date, how many invitations ``einladen --termin`` would plan (for a hint, never sent by sync)."""
-    ledger = _Ledger(dataset)
+    ledger = LedgerView(dataset)
     counts: dict[str, int] = {}
     for item in invitations(dataset, today):
         if not ledger.planned(item.key):
