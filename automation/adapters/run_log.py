@@ -5,12 +5,13 @@ It holds no personal data (times, counts, the exit code), so ``status`` can show
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from automation.adapters.files import write_atomically
 
 RUN_FILE = ".letzter-lauf.json"
 
@@ -25,13 +26,8 @@ def record_run(folder: Path, started: dt.datetime, exit_code: int, counts: dict[
         "fehler": errors,
         "zaehler": counts,
     }
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".letzter-lauf-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1)
-        os.replace(temporary, folder / RUN_FILE)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)  # a status file must never break the run itself
+    with contextlib.suppress(OSError):  # a status file must never break the run itself
+        write_atomically(folder / RUN_FILE, json.dumps(data, ensure_ascii=False, indent=1))
 
 
 def last_run(folder: Path) -> dict[str, Any] | None:
