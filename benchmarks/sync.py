@@ -9,7 +9,7 @@ interpreter's start and every import, as cron pays it. For each invented workspa
 sync (median of ``--wiederholungen`` copies), the no-op sync after it (and whether the workbook stayed
 byte for byte the same), a no-op that must validate everything (as after a club's edit), the floors this
 design is measured against (a bare openpyxl load + save, a bare calamine read of the same workbook) as
-ratios, the targets of issue 10, and at 10.000 Kontakte a sync that sends 500 messages into the outbox.
+ratios, the targets of issue 10, ``status`` on the synced workspace (issue 12), and at 10.000 Kontakte a sync that sends 500 messages into the outbox.
 At the end: the issue's table (before → after with ``--vorher``), the growth per 1.000 contacts, and the
 sending throughput of ``benchmarks/versand.py``.
 """
@@ -78,6 +78,7 @@ class Result:
     sending: tuple[Run, int] | None = None
     before_first: Run | None = None
     before_idle: Run | None = None
+    status: Run | None = None
 
     @property
     def first_cpu(self) -> float:
@@ -133,6 +134,7 @@ def run_size(size: Size, root: Path, repeats: int, before: str | None) -> Result
     result.unchanged = digest(copy) == before_idle
     (copy / ".sync-stand.json").unlink(missing_ok=True)  # as after a club's edit: everything is validated
     result.checked = sync(copy, env=QUIET)
+    result.status = measure("-", "befehl", "-C", str(copy), "status")  # issue 12: the overview, after a sync
     result.floors = _floor_figures(workbook)
     if size.send:
         mail = root / f"versand-{size.contacts}"
@@ -196,6 +198,11 @@ def print_size(result: Result) -> None:
         f"  Leerlauf, alles geprüft{checked.cpu:6.2f} s CPU {checked.mb:6.0f} MB  {'':28} "
         f"{calamine and checked.cpu / calamine:5.2f} × Boden calamine lesen   (wie nach der Änderung eines Vereins)"
     )
+    if result.status is not None:
+        status = result.status
+        print(f"  status                 {status.cpu:6.2f} s CPU {status.mb:6.0f} MB  {'':28} "
+              f"{calamine and status.cpu / calamine:5.2f} × Boden calamine lesen   "
+              f"(Leerlauf-sync daneben: {idle.cpu:.2f} s)")  # fmt: skip
     first_peak = max(r.mb for r in result.first)
     if size.first_memory is not None:
         print(f"  Spitze erster sync     {first_peak:6.0f} MB   {_target(first_peak, size.first_memory, 'MB')}")
