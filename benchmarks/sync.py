@@ -9,7 +9,8 @@ interpreter's start and every import, as cron pays it. For each invented workspa
 sync (median of ``--wiederholungen`` copies), the no-op sync after it (and whether the workbook stayed
 byte for byte the same), a no-op that must validate everything (as after a club's edit), the floors this
 design is measured against (a bare openpyxl load + save, a bare calamine read of the same workbook) as
-ratios, the targets of issue 10, ``status`` on the synced workspace (issue 12), and at 10.000 Kontakte a sync that sends 500 messages into the outbox.
+ratios, the targets of issue 10, ``status`` on the synced workspace (issue 12), and at 10.000 Kontakte a sync
+that sends 500 messages into the outbox.
 At the end: the issue's table (before → after with ``--vorher``), the growth per 1.000 contacts, and the
 sending throughput of ``benchmarks/versand.py``.
 """

@@ -11,18 +11,22 @@ Saving is atomic (temporary file in the same folder, then rename) and keeps the 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from automation.adapters.files import atomic_path
-from automation.adapters.xlsx_parts import Package, SheetXml, Unsupported, read_values
+from automation.adapters.xlsx_parts import Package, SheetXml, Unsupported, date_styles, read_values
 from automation.domain.cells import Cell, same_cell
 from automation.domain.errors import StoreError, WorkbookLockedError
+from automation.domain.layout import NUMBER_FORMATS, typed_value
+from automation.domain.records import Hinweis, Kind
 from automation.domain.store import (
     ApplyResult,
     ChangeSet,
@@ -85,11 +89,24 @@ class _Parts:
     snapshot: Snapshot
     sheets: dict[str, SheetXml] = field(default_factory=dict)
     dirty: set[str] = field(default_factory=set)
+    _date_styles: frozenset[str] | None = None
 
     def sheet(self, title: str) -> SheetXml:
         if title not in self.sheets:
-            self.sheets[title] = SheetXml(self.package.read(self.package.sheets[title]))
+            sheet = SheetXml(self.package.read(self.package.sheets[title]))
+            sheet.date_styles = self.date_styles()
+            self.sheets[title] = sheet
         return self.sheets[title]
+
+    def date_styles(self) -> frozenset[str]:
+        """Cell styles that show a date (from the workbook's styles part, read once)."""
+        if self._date_styles is None:
+            name = next((e.name for e in self.package.entries if e.name.endswith("/styles.xml")), None)
+            try:
+                self._date_styles = date_styles(self.package.read(name)) if name else frozenset()
+            except Exception:  # an unusual styles part: dates are written as text, as before
+                self._date_styles = frozenset()
+        return self._date_styles
 
 
 def lock_files(path: Path) -> list[Path]:
@@ -98,11 +115,41 @@ def lock_files(path: Path) -> list[Path]:
     return [p for p in candidates if p.exists()]
 
 
-def _set(cell: Any, value: Cell) -> None:
-    """Write a plain value; text that looks like a formula stays text."""
+def _set(cell: Any, value: Cell, column_style: Any = None) -> None:
+    """Write a plain value; text that looks like a formula stays text. A cell without a style of its own takes
+    its column's (wrapping, date format), as when a person types into it; dates show as TT.MM.JJJJ."""
+    if column_style is not None and not cell.has_style:
+        cell._style = copy(column_style)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
         cell.data_type = "s"
+    elif isinstance(value, dt.date | dt.time) and not _is_date_format(cell.number_format):
+        cell.number_format = _format_for(value)
+
+
+def _format_for(value: dt.date | dt.time) -> str:
+    if isinstance(value, dt.time):
+        return NUMBER_FORMATS[Kind.TIME]
+    if isinstance(value, dt.datetime) and value.time() != dt.time():
+        return NUMBER_FORMATS[Kind.DATETIME]
+    return NUMBER_FORMATS[Kind.DATE]
+
+
+def _is_date_format(code: str) -> bool:
+    """Whether a number format shows a date or time (the user's own, e.g. ``D. MMMM YYYY``, stays)."""
+    from openpyxl.styles.numbers import is_date_format
+
+    return bool(is_date_format(code)) and code != "yyyy-mm-dd h:mm:ss"  # openpyxl's default: ours instead
+
+
+def _column_styles(ws: Worksheet) -> dict[int, Any]:
+    """1-based column → the style of its ``<col>`` (for cells written without a style of their own)."""
+    styles: dict[int, Any] = {}
+    for dimension in ws.column_dimensions.values():
+        if dimension.has_style and dimension.min and dimension.max:
+            for index in range(dimension.min, min(dimension.max, 16384) + 1):
+                styles[index] = dimension._style
+    return styles
 
 
 def _headers(ws: Worksheet) -> list[str]:
@@ -374,6 +421,9 @@ class WorkbookStore:
                 if layout.job_owned and ws.sheet_properties.tabColor is None:
                     ws.sheet_properties.tabColor = "9E9E9E"
                     lines.append(f"»{layout.name}« grau markiert (pflegt der Job; bitte nur Status-Spalten ändern).")
+                readable = _make_readable(ws, layout)
+                if readable:
+                    lines.append(f"»{layout.name}«: {', '.join(readable)}.")
             if lines:
                 self._save(wb)
         return lines
@@ -441,6 +491,13 @@ class WorkbookStore:
         def column(name: str, header: str) -> int:
             return known_cols[name][header_key(header)]
 
+        column_styles: dict[str, dict[int, Any]] = {}
+
+        def styles(name: str) -> dict[int, Any]:
+            if name not in column_styles:
+                column_styles[name] = _column_styles(wb[name])
+            return column_styles[name]
+
         def row_index(name: str, key_column: str) -> dict[str, int]:
             if (name, key_column) not in by_tab_key:
                 ws, headers = sheet(name, [key_column])
@@ -464,7 +521,7 @@ class WorkbookStore:
             if not same_cell(cell.value, change.old):
                 result.conflicts.append(Conflict(change.tab, change.key, change.column, change.old, cell.value))
                 continue
-            _set(cell, change.new)
+            _set(cell, typed_value(change.tab, change.column, change.new), styles(change.tab).get(cell.column))
             result.written_cells += 1
 
         for replace in changes.replaces:
@@ -474,7 +531,12 @@ class WorkbookStore:
             for number, values in enumerate(replace.rows, start=2):
                 ws, _ = sheet(replace.tab, list(values))
                 for header, value in values.items():
-                    _set(ws.cell(number, column(replace.tab, header) + 1), value)
+                    index = column(replace.tab, header) + 1
+                    _set(
+                        ws.cell(number, index), typed_value(replace.tab, header, value), styles(replace.tab).get(index)
+                    )
+                if replace.tab == Hinweis.TAB:
+                    _link_finding(ws, number, values, wb, column(replace.tab, "Tabelle") + 1)
 
         appended_per_tab: dict[str, int] = {}
         new_rows: dict[str, list[int]] = {}
@@ -486,7 +548,8 @@ class WorkbookStore:
             appended_per_tab[append.tab] += 1
             number = appended_per_tab[append.tab]
             for header, value in append.values.items():
-                _set(ws.cell(number, column(append.tab, header) + 1), value)
+                index = column(append.tab, header) + 1
+                _set(ws.cell(number, index), typed_value(append.tab, header, value), styles(append.tab).get(index))
             result.appended_rows += 1
             new_rows.setdefault(append.tab, []).append(number)
         if changes.appends:
@@ -499,6 +562,104 @@ class WorkbookStore:
                 by_tab_key.clear()
                 result.deleted_rows += 1
         return result
+
+
+def finding_location(values: dict[str, Cell], headers_of: Callable[[str], list[str] | None]) -> str | None:
+    """The cell a row of ``Hinweise`` is about, as an internal link (``'Kontakte'!C12``); None without a row
+    or for a tab that is not in the workbook. Without a known column the link goes to the row's first cell."""
+    tab, number = values.get("Tabelle"), values.get("Zeile")
+    if not isinstance(tab, str) or not tab or isinstance(number, bool) or not isinstance(number, int | float):
+        return None
+    headers = headers_of(tab)
+    if headers is None or not 1 <= int(number) <= _LAST_ROW:
+        return None
+    spalte = values.get("Spalte")
+    found = find_header(headers, spalte) if isinstance(spalte, str) and spalte else None
+    quoted = tab.replace("'", "''")
+    return f"'{quoted}'!{get_column_letter((found or 0) + 1)}{int(number)}"
+
+
+def _link_finding(ws: Worksheet, number: int, values: dict[str, Cell], wb: openpyxl.Workbook, column: int) -> None:
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    def headers_of(tab: str) -> list[str] | None:
+        return _headers(wb[tab]) if tab in wb.sheetnames else None
+
+    location = finding_location(values, headers_of)
+    if location is not None:
+        ws.cell(number, column).hyperlink = Hyperlink(ref="", location=location, display=str(values.get("Tabelle")))
+
+
+_LAST_ROW = 1048576  # the filter covers whole columns, so rows the job appends later are inside it
+
+
+def _column_set(ws: Worksheet, index: int) -> bool:
+    """Whether the file already defines width or style of this column (a ``<col>`` covering it)."""
+    letter = get_column_letter(index)
+    return any(
+        d.index == letter or (d.min and d.max and d.min <= index <= d.max) for d in ws.column_dimensions.values()
+    )
+
+
+def _make_readable(ws: Worksheet, layout: TabLayout) -> list[str]:
+    """Widths, wrapping, date formats, filter, frozen header and colours for one tab. Only what is missing is
+    added: a width, style, filter or colour rule the user set stays as it is (and a second run adds nothing)."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Alignment, PatternFill
+
+    done: list[str] = []
+    headers = _headers(ws)
+    if not headers:
+        return done
+    widened = styled = False
+    for index, header in enumerate(headers, start=1):
+        wanted = layout.widths.get(header)
+        if wanted is None or _column_set(ws, index):
+            continue  # the user's columns, and widths and styles set before (by the user or a run), stay
+        letter = get_column_letter(index)
+        dimension = ws.column_dimensions[letter]
+        dimension.width = wanted
+        widened = True
+        number_format = layout.number_formats.get(header)
+        wrap = header in layout.wrap
+        if number_format or wrap:
+            # the column's style: cells the job writes later take it (see ``_set`` and the part writer)
+            if number_format:
+                dimension.number_format = number_format
+            if wrap:
+                dimension.alignment = Alignment(wrap_text=True, vertical="top")
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                if not cell.has_style:
+                    cell._style = copy(dimension._style)
+            styled = True
+    if widened:
+        done.append("Spaltenbreiten")
+    if styled:
+        done.append("Zeilenumbruch und Datumsformat")
+    if ws.freeze_panes is None:
+        ws.freeze_panes = "A2"
+        done.append("Kopfzeile fixiert")
+    if not ws.auto_filter.ref:
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{_LAST_ROW}"
+        done.append("Filter")
+    coloured = []
+    existing = {str(area.sqref) for area in ws.conditional_formatting}
+    for header, colours in layout.colours.items():
+        col = find_header(headers, header)
+        if col is None:
+            continue
+        letter = get_column_letter(col + 1)
+        area = f"{letter}2:{letter}{_LAST_ROW}"
+        if area in existing:
+            continue
+        for value, colour in colours.items():
+            text = value.replace('"', '""')
+            fill = PatternFill(start_color=colour, end_color=colour, fill_type="solid")
+            ws.conditional_formatting.add(area, FormulaRule(formula=[f'${letter}2="{text}"'], fill=fill))
+        coloured.append(header)
+    if coloured:
+        done.append("Farben für " + ", ".join(coloured))
+    return done
 
 
 def _fits(parts: _Parts, changes: ChangeSet) -> bool:
@@ -584,6 +745,19 @@ def _apply_parts(parts: _Parts, changes: ChangeSet) -> ApplyResult:
             positions[tab] = {row.number: i for i, row in enumerate(snapshot[tab].rows)}
         return positions[tab][number]
 
+    def write(tab: str, number: int, index: int, header: str, value: Cell) -> Cell:
+        """Write one cell; a date of a date column as a real date when the cell or its column shows dates
+        (else as the German text, as before); returns what was written."""
+        sheet = parts.sheet(tab)
+        typed = typed_value(tab, header, value)
+        if typed is not value and isinstance(typed, dt.date | dt.time):
+            style = sheet.date_style(number, index)
+            if style is not None:
+                sheet.set_date(number, index, typed, style)
+                return typed
+        sheet.set(number, index, value)
+        return value
+
     def full_row(tab: str, number: int, values: dict[str, Cell]) -> Row:
         headers = snapshot[tab].headers
         cells: dict[str, Any] = {h: None for h in headers if h}
@@ -603,9 +777,9 @@ def _apply_parts(parts: _Parts, changes: ChangeSet) -> ApplyResult:
         if not same_cell(found, change.old):
             result.conflicts.append(Conflict(change.tab, change.key, change.column, change.old, found))
             continue
-        parts.sheet(change.tab).set(number, column(change.tab, change.column) + 1, change.new)
+        written = write(change.tab, number, column(change.tab, change.column) + 1, change.column, change.new)
         parts.dirty.add(change.tab)
-        current.rows[at] = Row(number, {**current.rows[at].values, header: _as_read(change.new)})
+        current.rows[at] = Row(number, {**current.rows[at].values, header: _as_read(written)})
         result.written_cells += 1
 
     for replace in changes.replaces:
@@ -613,11 +787,19 @@ def _apply_parts(parts: _Parts, changes: ChangeSet) -> ApplyResult:
         sheet = parts.sheet(replace.tab)
         sheet.clear_body()
         current.rows = []
+        links = []
         for number, values in enumerate(replace.rows, start=2):
-            sheet.set_row(number, [(column(replace.tab, h) + 1, v) for h, v in values.items()])
-            row = full_row(replace.tab, number, values)
+            cells = {h: write(replace.tab, number, column(replace.tab, h) + 1, h, v) for h, v in values.items()}
+            row = full_row(replace.tab, number, cells)
             if any(v not in (None, "") for v in row.values.values()):
                 current.rows.append(row)
+            if replace.tab == Hinweis.TAB:
+                location = finding_location(values, lambda t: snapshot[t].headers if t in snapshot else None)
+                if location is not None:
+                    ref = f"{get_column_letter(column(replace.tab, 'Tabelle') + 1)}{number}"
+                    links.append((ref, location, str(values.get("Tabelle"))))
+        if replace.tab == Hinweis.TAB:
+            sheet.set_links(links)
         parts.dirty.add(replace.tab)
         positions.pop(replace.tab, None)
         indexes.clear()
@@ -631,9 +813,9 @@ def _apply_parts(parts: _Parts, changes: ChangeSet) -> ApplyResult:
             last_row[append.tab] = max((r.number for r in current.rows), default=1)
         last_row[append.tab] += 1
         number = last_row[append.tab]
-        parts.sheet(append.tab).set_row(number, [(column(append.tab, h) + 1, v) for h, v in append.values.items()])
+        cells = {h: write(append.tab, number, column(append.tab, h) + 1, h, v) for h, v in append.values.items()}
         parts.dirty.add(append.tab)
-        current.rows.append(full_row(append.tab, number, append.values))
+        current.rows.append(full_row(append.tab, number, cells))
         result.appended_rows += 1
         new_rows.setdefault(append.tab, []).append(number)
     if changes.appends:

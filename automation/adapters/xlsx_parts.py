@@ -298,11 +298,30 @@ def _text(value: str) -> str:
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
+_EPOCH = dt.datetime(1899, 12, 30)
+
+
+def serial(value: dt.date | dt.time) -> int | float:
+    """A date, timestamp or time as the spreadsheet's day number (what a date cell holds)."""
+    if isinstance(value, dt.time):
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+    delta = moment.replace(tzinfo=None) - _EPOCH
+    if delta.seconds == 0 and delta.microseconds == 0:
+        return delta.days
+    return delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+
+
 def cell_xml(ref: str, value: Any, style: str | None) -> str:
-    """One ``<c>`` element: text as an inline string (never a formula), numbers, booleans."""
+    """One ``<c>`` element: text as an inline string (never a formula), numbers, booleans, dates as day numbers
+    (shown as dates by their style)."""
     attrs = f' r="{ref}"' + (f' s="{style}"' if style is not None else "")
     if value is None:
         return f"<c{attrs}/>" if style is not None else ""
+    if isinstance(value, dt.date | dt.time):
+        if style is None:
+            raise Unsupported("Datum ohne Datumsformat")
+        value = serial(value)
     if isinstance(value, bool):
         return f'<c{attrs} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, int):
@@ -336,12 +355,19 @@ class _Row:
                 raise Unsupported("Zelle ohne Adresse")
             self.cells[column_index(ref.group(1))] = match.group(0)
 
-    def set(self, column: int, value: Any) -> None:
+    def style(self, column: int) -> str | None:
         old = self.cells.get(column)
-        style = None
-        if old is not None:
-            found = _STYLE.search(old, 0, old.find(">") + 1)
-            style = found.group(1) if found else None
+        if old is None:
+            return None
+        found = _STYLE.search(old, 0, old.find(">") + 1)
+        return found.group(1) if found else None
+
+    def set(self, column: int, value: Any, default_style: str | None = None, style: str | None = None) -> None:
+        """Write a cell; it keeps its style, or takes ``default_style`` (its column's) when it has none."""
+        if style is None:
+            style = self.style(column) if column in self.cells else None
+            if style is None:
+                style = default_style
         new = cell_xml(f"{column_letter(column)}{self.number}", value, style)
         if new:
             self.cells[column] = new
@@ -385,6 +411,8 @@ class SheetXml:
             self.rows[int(number.group(1))] = match.span()
         dimension = _DIMENSION_BYTES.search(self.head)
         self.max_column = column_index((dimension.group(3) or dimension.group(1)).decode()) if dimension else 1
+        self.column_styles = _column_styles(self.head)  # cells written without a style take their column's
+        self.date_styles: frozenset[str] = frozenset()  # style indexes with a date format (set by the caller)
 
     def _text(self, row: tuple[int, int] | _Row) -> str | _Row:
         return row if isinstance(row, _Row) else self.data[row[0] : row[1]].decode("utf-8")
@@ -398,14 +426,40 @@ class SheetXml:
 
     def set(self, number: int, column: int, value: Any) -> None:
         """Write one cell (1-based row and column); ``None`` empties it."""
-        self._row(number).set(column, value)
+        self._row(number).set(column, value, self.column_styles.get(column))
         self.max_column = max(self.max_column, column)
 
     def set_row(self, number: int, values: Iterable[tuple[int, Any]]) -> None:
         row = self._row(number)
         for column, value in values:
-            row.set(column, value)
+            row.set(column, value, self.column_styles.get(column))
             self.max_column = max(self.max_column, column)
+
+    def date_style(self, number: int, column: int) -> str | None:
+        """The style a date written into this cell gets: the cell's own, else its column's, when it shows a
+        date; None when neither does (the caller then writes the date as text)."""
+        row = self._row(number)
+        own = row.style(column)
+        style = own if own is not None else self.column_styles.get(column)
+        return style if style in self.date_styles else None
+
+    def set_date(self, number: int, column: int, value: dt.date | dt.time, style: str) -> None:
+        self._row(number).set(column, value, style=style)
+        self.max_column = max(self.max_column, column)
+
+    def set_links(self, links: Iterable[tuple[str, str, str]]) -> None:
+        """Replace the sheet's hyperlinks by internal links ``(cell, target, text)``, e.g. to ``'Kontakte'!C12``."""
+        tail = _HYPERLINKS.sub(b"", self.tail)
+        items = "".join(
+            f'<hyperlink ref="{ref}" location="{_attribute(target)}" display="{_attribute(text)}"/>'
+            for ref, target, text in links
+        )
+        if items:
+            block = f"<hyperlinks>{items}</hyperlinks>".encode()
+            at = _AFTER_HYPERLINKS.search(tail)
+            position = at.start() if at else tail.rindex(b"</worksheet>")
+            tail = tail[:position] + block + tail[position:]
+        self.tail = tail
 
     def clear_body(self) -> None:
         """Remove every row below the header row."""
@@ -447,6 +501,56 @@ class SheetXml:
 
     def xml(self) -> bytes:
         return b"".join(self.chunks())
+
+
+_HYPERLINKS = re.compile(rb"<hyperlinks\b.*?</hyperlinks>|<hyperlinks\b[^>]*/>", re.S)
+# elements that come after <hyperlinks> in a worksheet (ECMA-376 order)
+_AFTER_HYPERLINKS = re.compile(
+    rb"<(?:printOptions|pageMargins|pageSetup|headerFooter|rowBreaks|colBreaks|customProperties|cellWatches|"
+    rb"ignoredErrors|smartTags|drawing|legacyDrawing|legacyDrawingHF|drawingHF|picture|oleObjects|controls|"
+    rb"webPublishItems|tableParts|extLst)\b"
+)
+_COL = re.compile(rb"<col\b[^>]*>")
+_ATTRIBUTE = re.compile(rb'\b(min|max|style)="(\d+)"')
+
+
+def _attribute(value: str) -> str:
+    return _text(value).replace('"', "&quot;")
+
+
+def _column_styles(head: bytes) -> dict[int, str]:
+    """1-based column → style index of the ``<col>`` elements in a worksheet's head."""
+    start, end = head.find(b"<cols>"), head.find(b"</cols>")
+    styles: dict[int, str] = {}
+    if start < 0 or end < 0:
+        return styles
+    for col in _COL.finditer(head, start, end):
+        attributes = {k.decode(): int(v) for k, v in _ATTRIBUTE.findall(col.group(0))}
+        if "style" in attributes and "min" in attributes and "max" in attributes and attributes["style"]:
+            for index in range(attributes["min"], min(attributes["max"], 16384) + 1):
+                styles[index] = str(attributes["style"])
+    return styles
+
+
+_BUILTIN_DATE_FORMATS = frozenset({14, 15, 16, 17, 18, 19, 20, 21, 22, 45, 46, 47})
+
+
+def date_styles(styles_xml: bytes) -> frozenset[str]:
+    """Indexes of the cell styles (``cellXfs``) whose number format shows a date or a time."""
+    root = ElementTree.fromstring(styles_xml)
+    custom = {int(f.get("numFmtId", "0")): f.get("formatCode", "") for f in root.iter(f"{{{_MAIN_NS}}}numFmt")}
+    xfs = root.find(f"{{{_MAIN_NS}}}cellXfs")
+    found = set()
+    for index, xf in enumerate(xfs if xfs is not None else []):
+        number = int(xf.get("numFmtId", "0"))
+        if number in _BUILTIN_DATE_FORMATS or (number in custom and _shows_date(custom[number])):
+            found.add(str(index))
+    return frozenset(found)
+
+
+def _shows_date(code: str) -> bool:
+    plain = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code).lower()
+    return bool(re.search(r"[dmyhs]", plain)) and "general" not in plain
 
 
 def _renumber(row: str | _Row, number: int) -> _Row:

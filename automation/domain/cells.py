@@ -165,8 +165,26 @@ def same_cell(a: Any, b: Any) -> bool:
     """Whether two cell values show the same thing (``3`` and ``"3"``; empty and ``None``)."""
     if normalize.is_empty(a) and normalize.is_empty(b):
         return True
+    moment = _same_moment(a, b)
+    if moment is not None:
+        return moment
     if isinstance(a, float) and a.is_integer():
         a = int(a)
     if isinstance(b, float) and b.is_integer():
         b = int(b)
     return str(a).strip() == str(b).strip()
+
+
+def _same_moment(a: Any, b: Any) -> bool | None:
+    """A date cell and the German text the job wrote for it (``12.03.2027 18:00:00``) show the same thing;
+    None when neither is a date, time or timestamp beside text."""
+    for moment, other in ((a, b), (b, a)):
+        if isinstance(moment, dt.date | dt.time) and isinstance(other, str):
+            try:
+                if isinstance(moment, dt.time):
+                    return normalize.time(other) == moment.replace(microsecond=0)
+                whole = moment if isinstance(moment, dt.datetime) else dt.datetime.combine(moment, dt.time())
+                return normalize.timestamp(other) == whole.replace(microsecond=0, tzinfo=None)
+            except CellError:
+                return False
+    return None

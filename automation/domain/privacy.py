@@ -153,7 +153,7 @@ def erase_person(dataset: Dataset, kontakt: Kontakt, forms: dict[str, FormDefini
     for answer in rows["Nachfrage"]:
         dataset.delete(Nachfrage, answer.antwort_id)
     for versand in rows["Versand"]:
-        update = {"adresse": None, "kontakt_id": None, "fehler": redact(versand.fehler, names)}
+        update = {"adresse": None, "kontakt_id": None, "fehler": redact(versand.fehler, names), "name": None}
         dataset.put(versand.model_copy(update=update))
     for entry in rows["Eingang"]:
         note = ERASED

@@ -204,6 +204,9 @@ class Anmeldung(Record):
     anwesend: bool | None = Field(None, alias="Anwesend")  # ticked at the door (ja/x/✓); see »einlass«
     begleitung_gewuenscht: bool | None = Field(None, alias="Begleitung gewünscht")  # by an Ehrenamtslotse
     begleitet_von: str | None = Field(None, alias="Begleitet von")  # Kontakt-ID of the guide (sync assigns it)
+    # readable beside the IDs: written by the job from Kontakte and Termine, never read as input
+    name: str | None = Field(None, alias="Name")
+    termin: str | None = Field(None, alias="Termin")
 
 
 class Feedback(Record):
@@ -233,6 +236,7 @@ class Versand(Record):
     zeit: dt.datetime | None = Field(None, alias="Zeit")
     message_id: str | None = Field(None, alias="Message-ID")
     fehler: str | None = Field(None, alias="Fehler")
+    name: str | None = Field(None, alias="Name")  # readable beside the Kontakt-ID: written by the job, never read
 
 
 class TischplanZeile(Record):

@@ -30,6 +30,12 @@ class TabLayout:
     headers: list[str]
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     job_owned: bool = False
+    # A workbook people can read (issue 12): width in characters, number formats (Excel codes such as
+    # ``DD.MM.YYYY``), columns with wrapped text, background colours per value (the text keeps the meaning).
+    widths: dict[str, float] = field(default_factory=dict)
+    number_formats: dict[str, str] = field(default_factory=dict)
+    wrap: tuple[str, ...] = ()
+    colours: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @runtime_checkable

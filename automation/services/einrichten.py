@@ -8,6 +8,7 @@ the tabs the job maintains, the local workbook a grey tab colour for them.
 
 from __future__ import annotations
 
+from automation.domain import layout
 from automation.domain.records import TABS, Kind, columns, headers
 from automation.domain.schema import check_schema
 from automation.domain.store import FormattableStore, Store, TabLayout
@@ -27,7 +28,22 @@ def layouts() -> list[TabLayout]:
                 choices[column.header] = column.choices
             elif column.kind in (Kind.BOOL, Kind.CONSENT, Kind.OPT_OUT):
                 choices[column.header] = YES_NO
-        result.append(TabLayout(spec.name, headers(spec.model), choices, spec.owner == "job"))
+        result.append(
+            TabLayout(
+                spec.name,
+                headers(spec.model),
+                choices,
+                spec.owner == "job",
+                widths={c.header: layout.width(c.header, c.kind) for c in columns(spec.model)},
+                number_formats={
+                    c.header: layout.NUMBER_FORMATS[c.kind]
+                    for c in columns(spec.model)
+                    if c.kind in layout.NUMBER_FORMATS
+                },
+                wrap=tuple(c.header for c in columns(spec.model) if c.kind is Kind.LONG_TEXT),
+                colours=layout.COLOURS.get(spec.name, {}),
+            )
+        )
     return result
 
 

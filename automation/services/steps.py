@@ -42,3 +42,17 @@ class WaitlistStep:
             ctx.report.say(f"Nachgerückt: {anmeldung.anmelde_id} ({anmeldung.termin_id})")
         ctx.report.count("Nachgerückt", len(promoted))
         ctx.report.count("Warteliste", waiting)
+
+
+class DisplayNamesStep:
+    """Names beside the IDs in ``Anmeldungen`` (Name, Termin) and ``Versand`` (Name), refreshed from
+    ``Kontakte`` and ``Termine``: for people reading the workbook, never read by the job."""
+
+    name = "Namen neben den IDs"
+    needs = ("Kontakte", "Termine", "Anmeldungen", "Versand")
+
+    def run(self, ctx: JobContext) -> None:
+        from automation.domain.layout import display_names
+
+        for record in display_names(ctx.dataset):
+            ctx.dataset.put(record)

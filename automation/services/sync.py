@@ -20,7 +20,7 @@ from automation.services.nachbereitung import AfterEventStep, StaleOffersCheck
 from automation.services.replies import MailRepliesStep
 from automation.services.runner import JobContext, Step, run_steps
 from automation.services.session import locked_workspace, open_workspace
-from automation.services.steps import FetchAnswersStep, WaitlistStep
+from automation.services.steps import DisplayNamesStep, FetchAnswersStep, WaitlistStep
 from automation.services.wiring import Workspace
 
 log = logging.getLogger("gespraechsrunde")
@@ -43,6 +43,7 @@ def sync_steps(workspace: Workspace) -> list[Step]:
         check_settings(workspace.settings.mail)  # a real SMTP run never starts with a placeholder sender
         steps.append(SendMessagesStep())
     steps.append(AfterEventStep())  # hand-off, follow-up, offers; finds stale offers even without sending
+    steps.append(DisplayNamesStep())  # names beside the IDs, for people reading the workbook
     return steps
 
 

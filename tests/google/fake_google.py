@@ -90,6 +90,11 @@ class FakeSheet:
     frozen_rows: int = 0
     validations: dict[int, tuple[int, int, dict[str, Any]]] = field(default_factory=dict)
     protected: list[dict[str, Any]] = field(default_factory=list)
+    # formatting (issue 12): the basic filter, conditional format rules, column widths in pixels, cell formats
+    basic_filter: dict[str, Any] | None = None
+    conditional_formats: list[dict[str, Any]] = field(default_factory=list)
+    column_widths: dict[int, int] = field(default_factory=dict)
+    formats: dict[int, dict[str, Any]] = field(default_factory=dict)  # 0-based column → userEnteredFormat below row 1
 
     def cell(self, row: int, column: int) -> Any:
         """1-based row, 0-based column; "" when empty."""
@@ -308,6 +313,8 @@ class FakeGoogle:
                 },
             },
             **({"protectedRanges": copy.deepcopy(sheet.protected)} if sheet.protected else {}),
+            **({"basicFilter": copy.deepcopy(sheet.basic_filter)} if sheet.basic_filter else {}),
+            **({"conditionalFormats": copy.deepcopy(sheet.conditional_formats)} if sheet.conditional_formats else {}),
         }
 
     def _metadata(self, call: Call) -> Any:
@@ -583,6 +590,31 @@ class FakeGoogle:
             pr["protectedRangeId"] = 1000 + len(sheet.protected)
             sheet.protected.append(pr)
             return {"addProtectedRange": {"protectedRange": pr}}
+        if name == "setBasicFilter":
+            sheet = self._by_id(spec["filter"]["range"]["sheetId"])
+            sheet.basic_filter = copy.deepcopy(spec["filter"])
+            return {}
+        if name == "addConditionalFormatRule":
+            rule = copy.deepcopy(spec["rule"])
+            sheet = self._by_id(rule["ranges"][0]["sheetId"])
+            sheet.conditional_formats.insert(spec.get("index", len(sheet.conditional_formats)), rule)
+            return {}
+        if name == "updateDimensionProperties":
+            rng = spec["range"]
+            sheet = self._by_id(rng["sheetId"])
+            if rng["dimension"] != "COLUMNS" or spec.get("fields") != "pixelSize":
+                raise FakeError(400, "nicht nachgebildet")
+            for column in range(rng["startIndex"], rng["endIndex"]):
+                sheet.column_widths[column] = spec["properties"]["pixelSize"]
+            return {}
+        if name == "repeatCell":
+            rng = spec["range"]
+            sheet = self._by_id(rng["sheetId"])
+            if not spec.get("fields", "").startswith("userEnteredFormat"):
+                raise FakeError(400, "nicht nachgebildet: repeatCell nur für Formate")
+            for column in range(rng["startColumnIndex"], rng["endColumnIndex"]):
+                sheet.formats.setdefault(column, {}).update(copy.deepcopy(spec["cell"]["userEnteredFormat"]))
+            return {}
         raise FakeError(400, f"nicht nachgebildet: {name}")
 
     # -- Forms -----------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Dropdowns, frozen header rows and warning-only protection for the Google spreadsheet (``einrichten``).
+"""Dropdowns, frozen header rows, warning-only protection and a readable layout (filter, column widths, date
+formats, wrapping, colours for statuses) for the Google spreadsheet (``einrichten``).
 
 Reads what is there (two metadata GETs, one ``values:batchGet`` of the header rows) and sends one
 ``spreadsheets:batchUpdate`` with only what is missing, so a second run writes nothing.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from automation.adapters.google.http import quote_tab
+from automation.domain.layout import GOOGLE_PATTERNS
 from automation.domain.store import TabLayout, find_header
 
 
@@ -102,5 +104,85 @@ def format_tabs(api: SheetsCalls, layouts: list[TabLayout]) -> list[str]:
                 }
             )
             lines.append(f"»{layout.name}«: Warnhinweis beim Bearbeiten (vom Job gepflegt).")
+        readable = _readable(info.sheet_id, layout, header, bool(info.basic_filter), int(info.conditional_formats))
+        requests += readable[0]
+        if readable[1]:
+            lines.append(f"»{layout.name}«: {', '.join(readable[1])}.")
     api.batch_update(requests)
     return lines
+
+
+def _colour(hex_colour: str) -> dict[str, float]:
+    red, green, blue = (int(hex_colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return {"red": round(red, 3), "green": round(green, 3), "blue": round(blue, 3)}
+
+
+def _columns(sheet_id: int, column: int) -> dict[str, int]:
+    """The cells of one column below the header row."""
+    return {"sheetId": sheet_id, "startRowIndex": 1, "startColumnIndex": column, "endColumnIndex": column + 1}
+
+
+def _readable(
+    sheet_id: int, layout: TabLayout, header: list[str], has_filter: bool, rules: int
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Filter, column widths, date formats and wrapping (once: the filter marks a tab as done, so widths the
+    user changes later stay), and colour rules for statuses (when the tab has no conditional formats yet)."""
+    requests: list[dict[str, Any]] = []
+    done: list[str] = []
+    if not has_filter and header:
+        requests.append({"setBasicFilter": {"filter": {"range": {"sheetId": sheet_id}}}})
+        for column, name in enumerate(header):
+            width = layout.widths.get(name)
+            if width is not None:
+                requests.append(
+                    {
+                        "updateDimensionProperties": {
+                            "range": {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": column,
+                                      "endIndex": column + 1},
+                            "properties": {"pixelSize": round(width * 7 + 5)},
+                            "fields": "pixelSize",
+                        }
+                    }
+                )  # fmt: skip
+            number_format = layout.number_formats.get(name)
+            if number_format in GOOGLE_PATTERNS:
+                kind, pattern = GOOGLE_PATTERNS[number_format]
+                requests.append(
+                    {
+                        "repeatCell": {
+                            "range": _columns(sheet_id, column),
+                            "cell": {"userEnteredFormat": {"numberFormat": {"type": kind, "pattern": pattern}}},
+                            "fields": "userEnteredFormat.numberFormat",
+                        }
+                    }
+                )
+            if name in layout.wrap:
+                requests.append(
+                    {
+                        "repeatCell": {
+                            "range": _columns(sheet_id, column),
+                            "cell": {"userEnteredFormat": {"wrapStrategy": "WRAP", "verticalAlignment": "TOP"}},
+                            "fields": "userEnteredFormat(wrapStrategy,verticalAlignment)",
+                        }
+                    }
+                )
+        done.append("Filter, Spaltenbreiten, Datumsformat und Zeilenumbruch")
+    if rules == 0:
+        coloured = []
+        for name, colours in layout.colours.items():
+            found = find_header(header, name)
+            if found is None:
+                continue
+            for value, colour in colours.items():
+                rule = {
+                    "ranges": [_columns(sheet_id, found)],
+                    "booleanRule": {
+                        "condition": {"type": "TEXT_EQ", "values": [{"userEnteredValue": value}]},
+                        "format": {"backgroundColor": _colour(colour)},
+                    },
+                }
+                requests.append({"addConditionalFormatRule": {"rule": rule, "index": 0}})
+            coloured.append(name)
+        if coloured:
+            done.append("Farben für " + ", ".join(coloured))
+    return requests, done

@@ -121,6 +121,8 @@ class SheetInfo:
     frozen_rows: int = 0
     protected: list[dict[str, Any]] = field(default_factory=list)
     validations: list[Any] = field(default_factory=list)
+    basic_filter: bool = False  # set by »einrichten« together with widths and formats: the tab is readable
+    conditional_formats: int = 0
 
 
 class SheetsApi:
@@ -152,7 +154,7 @@ class SheetsApi:
                 "includeGridData": "true",
                 "ranges": ranges,
                 "fields": "sheets(properties(sheetId,title,index,gridProperties),protectedRanges,"
-                "data(rowData(values(dataValidation))))",
+                "basicFilter(range),conditionalFormats(ranges),data(rowData(values(dataValidation))))",
             }
         data = self._call("das Lesen der Tabellenstruktur", self.http.fetch_sheet_metadata, params)
         if "developerMetadata" in data or not with_validation_row:
@@ -173,6 +175,8 @@ class SheetsApi:
                 frozen_rows=int(grid.get("frozenRowCount", 0)),
                 protected=list(sheet.get("protectedRanges", [])),
                 validations=validations,
+                basic_filter="basicFilter" in sheet,
+                conditional_formats=len(sheet.get("conditionalFormats", [])),
             )
         return result
 

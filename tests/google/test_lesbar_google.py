@@ -1,0 +1,48 @@
+"""``einrichten`` on Google makes the tabs readable with formatting requests (issue 12 item 3), once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from click.testing import CliRunner
+
+from automation.cli import main
+from tests.google.conftest import GoogleWorkspace
+
+
+def test_einrichten_sends_filter_widths_date_formats_and_colours_once(
+    google_workspace: Callable[..., GoogleWorkspace],
+) -> None:
+    gw = google_workspace()
+    gw.fake.add_sheet("Kontakte", [["Kontakt-ID", "Meine Spalte", "E-Mail"], ["K-1", "bleibt", "a@b.de"]])
+    first = CliRunner().invoke(main, ["-C", str(gw.folder), "einrichten"], catch_exceptions=False)
+    assert first.exit_code == 0, first.output
+    assert "»Versand«: Filter, Spaltenbreiten, Datumsformat und Zeilenumbruch" in first.output
+
+    kontakte, versand, hinweise = gw.fake.sheet("Kontakte"), gw.fake.sheet("Versand"), gw.fake.sheet("Hinweise")
+    assert kontakte.basic_filter == {"range": {"sheetId": kontakte.sheet_id}} and kontakte.frozen_rows == 1
+    email, mine = kontakte.header_index("E-Mail"), kontakte.header_index("Meine Spalte")
+    assert kontakte.column_widths[email] >= 200 and mine not in kontakte.column_widths  # the user's column: as it was
+    zeit = versand.header_index("Zeit")
+    assert versand.formats[zeit]["numberFormat"] == {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm"}
+    termine = gw.fake.sheet("Termine")
+    assert termine.formats[termine.header_index("Datum")]["numberFormat"]["pattern"] == "dd.mm.yyyy"
+    assert hinweise.formats[hinweise.header_index("Hinweis")]["wrapStrategy"] == "WRAP"
+    status = versand.header_index("Status")
+    coloured = {
+        r["booleanRule"]["condition"]["values"][0]["userEnteredValue"]: r["booleanRule"]["format"]["backgroundColor"]
+        for r in versand.conditional_formats
+        if r["ranges"][0]["startColumnIndex"] == status and r["ranges"][0]["startRowIndex"] == 1
+    }
+    assert coloured["fehlgeschlagen"] != coloured["gesendet"] and "unklar" in coloured
+    assert {r["booleanRule"]["condition"]["values"][0]["userEnteredValue"] for r in hinweise.conditional_formats} == {
+        "Fehler", "Warnung", "Info",
+    }  # fmt: skip
+    assert not gw.fake.sheet("Vereine").conditional_formats  # no statuses there
+
+    # the coordinator narrows a column afterwards: a second run changes nothing
+    kontakte.column_widths[email] = 90
+    start = len(gw.fake.calls)
+    second = CliRunner().invoke(main, ["-C", str(gw.folder), "einrichten"], catch_exceptions=False)
+    assert "nichts zu tun" in second.output, second.output
+    assert gw.fake.writes(start) == [] and kontakte.column_widths[email] == 90
