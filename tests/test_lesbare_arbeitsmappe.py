@@ -232,3 +232,28 @@ def test_names_beside_ids_follow_the_contact_and_go_with_the_person(make_workspa
     assert erased.exit_code == 0, erased.output
     snapshot = WorkbookStore(path).read()
     assert not any("Mustermann" in str(v) for t in snapshot.values() for r in t.rows for v in r.values.values())
+
+
+def test_the_openpyxl_path_writes_real_dates_and_links_as_the_part_writer_does(tmp_path: Path) -> None:
+    from automation.domain.records import Hinweis, headers
+    from automation.domain.store import Append, ChangeSet, Replace
+    from automation.services.einrichten import layouts
+
+    path = tmp_path / "mappe.xlsx"
+    store = WorkbookStore(path)
+    store.ensure_tabs({"Kontakte": headers(Kontakt), "Hinweise": headers(Hinweis)})
+    store.format_tabs(layouts())
+    finding = {"Tabelle": "Kontakte", "Zeile": 2, "Spalte": "Erstellt", "Schwere": "Fehler", "Hinweis": "Prüfen."}
+    changes = ChangeSet(
+        # a column the tab does not have yet: only openpyxl writes this
+        appends=[Append("Kontakte", {"Kontakt-ID": "K-1", "Erstellt": "01.02.2027 09:30:15", "Neu": "x"})],
+        replaces=[Replace("Hinweise", headers(Hinweis), [finding])],
+    )
+    store.apply(changes)
+    wb = openpyxl.load_workbook(path)
+    erstellt = _cell(wb["Kontakte"], "Erstellt")
+    assert erstellt.value == dt.datetime(2027, 2, 1, 9, 30, 15) and erstellt.number_format == "DD.MM.YYYY HH:MM"
+    link = _cell(wb["Hinweise"], "Tabelle").hyperlink
+    column = get_column_letter(_column(wb["Kontakte"], "Erstellt"))
+    assert link is not None and link.location == f"'Kontakte'!{column}2"
+    assert WorkbookStore(path).read()["Kontakte"].rows[0].values["Erstellt"] == dt.datetime(2027, 2, 1, 9, 30, 15)
