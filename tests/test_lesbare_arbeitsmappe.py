@@ -257,3 +257,22 @@ def test_the_openpyxl_path_writes_real_dates_and_links_as_the_part_writer_does(t
     column = get_column_letter(_column(wb["Kontakte"], "Erstellt"))
     assert link is not None and link.location == f"'Kontakte'!{column}2"
     assert WorkbookStore(path).read()["Kontakte"].rows[0].values["Erstellt"] == dt.datetime(2027, 2, 1, 9, 30, 15)
+
+
+def test_einrichten_turns_the_jobs_old_text_dates_into_date_cells_and_leaves_typed_text(
+    make_workspace: WorkspaceFactory,
+) -> None:
+    folder = make_workspace()
+    path = folder / "gespraechsrunde.xlsx"
+    wb = openpyxl.load_workbook(path)
+    kontakte = wb["Kontakte"]
+    _cell(kontakte, "Erstellt").value = "01.02.2027 09:00:00"  # as earlier versions wrote it
+    _cell(wb["Termine"], "Anmeldeschluss").value = "6.3.27"  # as a person typed it
+    wb.save(path)
+    output = run_cli("-C", str(folder), "einrichten").output
+    assert "»Kontakte«: " in output and "Datumsangaben als Datumszellen" in output
+    wb = openpyxl.load_workbook(path)
+    erstellt = _cell(wb["Kontakte"], "Erstellt")
+    assert erstellt.value == dt.datetime(2027, 2, 1, 9, 0) and erstellt.number_format == "DD.MM.YYYY HH:MM"
+    assert _cell(wb["Termine"], "Anmeldeschluss").value == "6.3.27"
+    assert read_dataset(folder).get(Kontakt, "K-BEKANNT1").erstellt == dt.datetime(2027, 2, 1, 9, 0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -601,6 +602,27 @@ def _column_set(ws: Worksheet, index: int) -> bool:
     )
 
 
+_JOB_DATE_TEXT = re.compile(r"\d{2}\.\d{2}\.\d{4}(?: \d{2}:\d{2}(?::\d{2})?)?|\d{2}:\d{2}")
+
+
+def _dates_from_text(ws: Worksheet, layout: TabLayout, headers: list[str]) -> int:
+    """Dates written as text in the form the job wrote them before (``01.02.2027 09:00:00``) become real date
+    cells with the same value; anything else a person typed stays as it is."""
+    changed = 0
+    for header in layout.number_formats:
+        col = find_header(headers, header)
+        if col is None:
+            continue
+        for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
+            value = cell.value
+            if isinstance(value, str) and _JOB_DATE_TEXT.fullmatch(value.strip()):
+                typed = typed_value(layout.name, header, value.strip())
+                if isinstance(typed, dt.date | dt.time):
+                    _set(cell, typed)
+                    changed += 1
+    return changed
+
+
 def _make_readable(ws: Worksheet, layout: TabLayout) -> list[str]:
     """Widths, wrapping, date formats, filter, frozen header and colours for one tab. Only what is missing is
     added: a width, style, filter or colour rule the user set stays as it is (and a second run adds nothing)."""
@@ -636,6 +658,8 @@ def _make_readable(ws: Worksheet, layout: TabLayout) -> list[str]:
         done.append("Spaltenbreiten")
     if styled:
         done.append("Zeilenumbruch und Datumsformat")
+    if _dates_from_text(ws, layout, headers):
+        done.append("Datumsangaben als Datumszellen")
     if ws.freeze_panes is None:
         ws.freeze_panes = "A2"
         done.append("Kopfzeile fixiert")
