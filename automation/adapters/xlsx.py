@@ -372,6 +372,9 @@ class WorkbookStore:
                 shutil.copy2(self.path, self.backup_path)
 
     def ensure_tabs(self, tabs: dict[str, list[str]]) -> list[str]:
+        from automation.domain.layout import tab_layouts
+
+        readable = {layout.name: layout for layout in tab_layouts()}
         wb = self._load_for_write()
         created: list[str] = []
         with self._guard():
@@ -383,7 +386,10 @@ class WorkbookStore:
                 else:
                     ws = wb[name]
                 before = len(_headers(ws))
-                changed |= len(self._add_headers(ws, headers)) != before
+                added = len(self._add_headers(ws, headers)) != before
+                if added and name in readable:  # a new tab or column reads well at once (as after einrichten)
+                    _make_readable(ws, readable[name], convert=False)
+                changed |= added
             if created or changed or not self.path.exists():
                 self._save(wb)
         return created
@@ -623,7 +629,7 @@ def _dates_from_text(ws: Worksheet, layout: TabLayout, headers: list[str]) -> in
     return changed
 
 
-def _make_readable(ws: Worksheet, layout: TabLayout) -> list[str]:
+def _make_readable(ws: Worksheet, layout: TabLayout, *, convert: bool = True) -> list[str]:
     """Widths, wrapping, date formats, filter, frozen header and colours for one tab. Only what is missing is
     added: a width, style, filter or colour rule the user set stays as it is (and a second run adds nothing)."""
     from openpyxl.formatting.rule import FormulaRule
@@ -658,7 +664,7 @@ def _make_readable(ws: Worksheet, layout: TabLayout) -> list[str]:
         done.append("Spaltenbreiten")
     if styled:
         done.append("Zeilenumbruch und Datumsformat")
-    if _dates_from_text(ws, layout, headers):
+    if convert and _dates_from_text(ws, layout, headers):
         done.append("Datumsangaben als Datumszellen")
     if ws.freeze_panes is None:
         ws.freeze_panes = "A2"

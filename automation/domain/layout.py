@@ -15,7 +15,19 @@ from automation.domain import normalize
 from automation.domain.cells import Cell
 from automation.domain.dataset import Dataset
 from automation.domain.normalize import CellError
-from automation.domain.records import MODEL_BY_TAB, Anmeldung, Kind, Kontakt, Record, Termin, Versand, columns
+from automation.domain.records import (
+    MODEL_BY_TAB,
+    TABS,
+    Anmeldung,
+    Kind,
+    Kontakt,
+    Record,
+    Termin,
+    Versand,
+    columns,
+    headers,
+)
+from automation.domain.store import TabLayout
 
 # Excel's codes; Excel and LibreOffice show them in German as TT.MM.JJJJ and TT.MM.JJJJ hh:mm.
 NUMBER_FORMATS: dict[Kind, str] = {Kind.DATE: "DD.MM.YYYY", Kind.DATETIME: "DD.MM.YYYY HH:MM", Kind.TIME: "HH:MM"}
@@ -117,3 +129,34 @@ def display_names(dataset: Dataset) -> list[Record]:
             if name != versand.name:
                 changed.append(versand.model_copy(update={"name": name}))
     return changed
+
+
+YES_NO = ("ja", "nein")
+
+
+def tab_layouts() -> list[TabLayout]:
+    """Every tab of ``records.TABS`` as ``einrichten`` sets it up: headers, value sets (dropdowns), who keeps
+    it, and how it reads (widths, date formats, wrapping, colours)."""
+    result = []
+    for spec in TABS:
+        choices: dict[str, tuple[str, ...]] = {}
+        for column in columns(spec.model):
+            if column.kind is Kind.CHOICE:
+                choices[column.header] = column.choices
+            elif column.kind in (Kind.BOOL, Kind.CONSENT, Kind.OPT_OUT):
+                choices[column.header] = YES_NO
+        result.append(
+            TabLayout(
+                spec.name,
+                headers(spec.model),
+                choices,
+                spec.owner == "job",
+                widths={c.header: width(c.header, c.kind) for c in columns(spec.model)},
+                number_formats={
+                    c.header: NUMBER_FORMATS[c.kind] for c in columns(spec.model) if c.kind in NUMBER_FORMATS
+                },
+                wrap=tuple(c.header for c in columns(spec.model) if c.kind is Kind.LONG_TEXT),
+                colours=COLOURS.get(spec.name, {}),
+            )
+        )
+    return result

@@ -8,43 +8,16 @@ the tabs the job maintains, the local workbook a grey tab colour for them.
 
 from __future__ import annotations
 
-from automation.domain import layout
-from automation.domain.records import TABS, Kind, columns, headers
+from automation.domain.layout import tab_layouts
 from automation.domain.schema import check_schema
 from automation.domain.store import FormattableStore, Store, TabLayout
 
 __all__ = ["FormattableStore", "TabLayout", "layouts", "set_up"]
 
-YES_NO = ("ja", "nein")
-
 
 def layouts() -> list[TabLayout]:
-    """Every tab of ``records.TABS`` with the value sets derived from its columns."""
-    result = []
-    for spec in TABS:
-        choices: dict[str, tuple[str, ...]] = {}
-        for column in columns(spec.model):
-            if column.kind is Kind.CHOICE:
-                choices[column.header] = column.choices
-            elif column.kind in (Kind.BOOL, Kind.CONSENT, Kind.OPT_OUT):
-                choices[column.header] = YES_NO
-        result.append(
-            TabLayout(
-                spec.name,
-                headers(spec.model),
-                choices,
-                spec.owner == "job",
-                widths={c.header: layout.width(c.header, c.kind) for c in columns(spec.model)},
-                number_formats={
-                    c.header: layout.NUMBER_FORMATS[c.kind]
-                    for c in columns(spec.model)
-                    if c.kind in layout.NUMBER_FORMATS
-                },
-                wrap=tuple(c.header for c in columns(spec.model) if c.kind is Kind.LONG_TEXT),
-                colours=layout.COLOURS.get(spec.name, {}),
-            )
-        )
-    return result
+    """Every tab of ``records.TABS`` with the value sets derived from its columns and its readable layout."""
+    return tab_layouts()
 
 
 def set_up(store: Store, *, new_ledger: bool = False) -> list[str]:
