@@ -26,7 +26,7 @@ from automation.adapters.files import atomic_path
 from automation.adapters.xlsx_parts import Package, SheetXml, Unsupported, date_styles, read_values
 from automation.domain.cells import Cell, same_cell
 from automation.domain.errors import StoreError, WorkbookLockedError
-from automation.domain.layout import NUMBER_FORMATS, typed_value
+from automation.domain.layout import NUMBER_FORMATS, finding_target, typed_value
 from automation.domain.records import Hinweis, Kind
 from automation.domain.store import (
     ApplyResult,
@@ -572,18 +572,12 @@ class WorkbookStore:
 
 
 def finding_location(values: dict[str, Cell], headers_of: Callable[[str], list[str] | None]) -> str | None:
-    """The cell a row of ``Hinweise`` is about, as an internal link (``'Kontakte'!C12``); None without a row
-    or for a tab that is not in the workbook. Without a known column the link goes to the row's first cell."""
-    tab, number = values.get("Tabelle"), values.get("Zeile")
-    if not isinstance(tab, str) or not tab or isinstance(number, bool) or not isinstance(number, int | float):
+    """The cell a row of ``Hinweise`` is about, as an internal link (``'Kontakte'!C12``)."""
+    target = finding_target(values, headers_of)
+    if target is None:
         return None
-    headers = headers_of(tab)
-    if headers is None or not 1 <= int(number) <= _LAST_ROW:
-        return None
-    spalte = values.get("Spalte")
-    found = find_header(headers, spalte) if isinstance(spalte, str) and spalte else None
-    quoted = tab.replace("'", "''")
-    return f"'{quoted}'!{get_column_letter((found or 0) + 1)}{int(number)}"
+    tab, number, column = target
+    return f"'{tab.replace(chr(39), chr(39) * 2)}'!{get_column_letter(column + 1)}{number}"
 
 
 def _link_finding(ws: Worksheet, number: int, values: dict[str, Cell], wb: openpyxl.Workbook, column: int) -> None:

@@ -9,6 +9,7 @@ the column's number format; reading the cell gives the same value again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import cache
 
 from automation.domain import normalize
@@ -27,7 +28,7 @@ from automation.domain.records import (
     columns,
     headers,
 )
-from automation.domain.store import TabLayout
+from automation.domain.store import TabLayout, find_header
 
 # Excel's codes; Excel and LibreOffice show them in German as TT.MM.JJJJ and TT.MM.JJJJ hh:mm.
 NUMBER_FORMATS: dict[Kind, str] = {Kind.DATE: "DD.MM.YYYY", Kind.DATETIME: "DD.MM.YYYY HH:MM", Kind.TIME: "HH:MM"}
@@ -160,3 +161,19 @@ def tab_layouts() -> list[TabLayout]:
             )
         )
     return result
+
+
+def finding_target(
+    values: dict[str, Cell], headers_of: Callable[[str], list[str] | None]
+) -> tuple[str, int, int] | None:
+    """The cell a row of ``Hinweise`` is about: tab, 1-based row, 0-based column (the row's first cell when the
+    column is not one of the tab's, e.g. a form field); None without a row or for a tab that is not there."""
+    tab, number = values.get("Tabelle"), values.get("Zeile")
+    if not isinstance(tab, str) or not tab or isinstance(number, bool) or not isinstance(number, int | float):
+        return None
+    headers = headers_of(tab)
+    if headers is None or not 1 <= int(number) <= 1048576:
+        return None
+    spalte = values.get("Spalte")
+    found = find_header(headers, spalte) if isinstance(spalte, str) and spalte else None
+    return tab, int(number), found or 0

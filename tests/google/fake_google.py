@@ -95,6 +95,7 @@ class FakeSheet:
     conditional_formats: list[dict[str, Any]] = field(default_factory=list)
     column_widths: dict[int, int] = field(default_factory=dict)
     formats: dict[int, dict[str, Any]] = field(default_factory=dict)  # 0-based column → userEnteredFormat below row 1
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # (1-based row, 0-based column) → link of its text
 
     def cell(self, row: int, column: int) -> Any:
         """1-based row, 0-based column; "" when empty."""
@@ -505,6 +506,13 @@ class FakeGoogle:
                 value = self._cell_value(values[j]) if j < len(values) else ""
                 if value != "" or sheet.cell(top + i + 1, left + j) != "":
                     sheet.set(top + i + 1, left + j, value)
+                if "textFormatRuns" in spec.get("fields", ""):
+                    runs = values[j].get("textFormatRuns", []) if j < len(values) else []
+                    uri = next((r["format"]["link"]["uri"] for r in runs if "link" in r.get("format", {})), None)
+                    if uri is None:
+                        sheet.links.pop((top + i + 1, left + j), None)
+                    else:
+                        sheet.links[(top + i + 1, left + j)] = uri
 
     def _append_cells(self, spec: dict[str, Any]) -> None:
         sheet = self._by_id(spec["sheetId"])

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from automation.cli import main
+from tests.backends import google_backend
+from tests.conftest import registration
 from tests.google.conftest import GoogleWorkspace
 
 
@@ -46,3 +51,21 @@ def test_einrichten_sends_filter_widths_date_formats_and_colours_once(
     second = CliRunner().invoke(main, ["-C", str(gw.folder), "einrichten"], catch_exceptions=False)
     assert "nichts zu tun" in second.output, second.output
     assert gw.fake.writes(start) == [] and kontakte.column_widths[email] == 90
+
+
+def test_findings_on_google_link_to_the_cell_they_are_about(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with google_backend(tmp_path / "arbeitsordner", monkeypatch) as backend:
+        backend.create()
+        backend.answer("anmeldung", dt.datetime(2027, 2, 1, 9), registration("Karl", "Kaputt", "karl(at)x"))
+        kontakte = backend.fake.sheet("Kontakte")
+        kontakte.set(2, kontakte.header_index("Einwilligung Einladungen"), "ja, aber nicht per Mail")
+        backend.sync()
+        hinweise = backend.fake.sheet("Hinweise")
+        tabelle, zeile, spalte = (hinweise.header_index(h) for h in ("Tabelle", "Zeile", "Spalte"))
+        rows = {n: hinweise.rows[n - 1] for n in range(2, len(hinweise.rows) + 1)}
+        about = next(n for n, r in rows.items() if r[tabelle] == "Kontakte" and r[spalte] == "Einwilligung Einladungen")
+        column = kontakte.header_index("Einwilligung Einladungen")
+        letter = chr(ord("A") + column)
+        assert hinweise.links[(about, tabelle)] == f"#gid={kontakte.sheet_id}&range={letter}{rows[about][zeile]}"
+        assert all(uri.startswith("#gid=") for uri in hinweise.links.values())
+        assert all(rows[n][zeile] not in ("", None) for n, _ in hinweise.links)  # a row without a place: no link

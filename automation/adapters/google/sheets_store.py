@@ -53,7 +53,7 @@ from gspread.urls import SPREADSHEET_BATCH_UPDATE_URL, SPREADSHEET_URL
 from automation.adapters.google.http import Transport, UnclearWrite, describe_status, error_detail, quote_tab
 from automation.domain.cells import Cell, same_cell
 from automation.domain.errors import GoogleApiError
-from automation.domain.records import MODEL_BY_TAB, Kind, columns
+from automation.domain.records import MODEL_BY_TAB, Hinweis, Kind, columns
 from automation.domain.store import (
     ApplyResult,
     ChangeSet,
@@ -400,6 +400,21 @@ class GoogleSheetsStore:
                 requests.append(_append_dimension(plan.info.sheet_id, "ROWS", rows - plan.info.row_count))
         return requests
 
+    def _finding_links(
+        self, plan: _TabPlan, rows: list[dict[str, Cell]], sheets: dict[str, SheetInfo]
+    ) -> dict[tuple[int, int], str]:
+        """(row index in the body, column) → link to the cell each row of ``Hinweise`` is about."""
+        from automation.domain.layout import finding_target
+
+        column = plan.column("Tabelle")
+        links: dict[tuple[int, int], str] = {}
+        for index, values in enumerate(rows):
+            target = finding_target(values, lambda tab: self._headers.get(tab) if tab in sheets else None)
+            if target is not None:
+                tab, number, col = target
+                links[(index, column)] = f"#gid={sheets[tab].sheet_id}&range={column_letter(col)}{number}"
+        return links
+
     def apply(self, changes: ChangeSet) -> ApplyResult:
         """Write ``changes`` in one atomic ``spreadsheets:batchUpdate`` (see the module docstring)."""
         result = ApplyResult()
@@ -467,7 +482,8 @@ class GoogleSheetsStore:
             plan = plans[replace.tab]
             body = [self._line(plan, values, len(plan.headers)) for values in replace.rows]
             plan.rows_needed = 1 + len(body)
-            batch.replace(plan, body)
+            links = self._finding_links(plan, replace.rows, sheets) if replace.tab == Hinweis.TAB else None
+            batch.replace(plan, body, links)
 
         for delete in changes.deletes:
             plan = plans[delete.tab]
@@ -728,14 +744,20 @@ class _Batch:
         self.plans[plan.name] = plan
         self.writes.append(_Write(plan.name, key_column, key, row, column, value))
 
-    def replace(self, plan: _TabPlan, body: list[list[Any]]) -> None:
-        """The whole body below the header; cells of the old body beyond it are cleared (unbounded range)."""
+    def replace(self, plan: _TabPlan, body: list[list[Any]], links: dict[tuple[int, int], str] | None = None) -> None:
+        """The whole body below the header; cells of the old body beyond it are cleared (unbounded range).
+        ``links``: (row index, column) → a link on that cell's text (the old body's links go)."""
         assert plan.info is not None
+        rows = [{"values": [cell_data(v) for v in line]} for line in body]
+        for (index, column), uri in (links or {}).items():
+            cell = rows[index]["values"][column]
+            if cell:
+                cell["textFormatRuns"] = [{"startIndex": 0, "format": {"link": {"uri": uri}}}]
         self._cells.append(
             {
                 "updateCells": {
-                    "rows": [{"values": [cell_data(v) for v in line]} for line in body],
-                    "fields": "userEnteredValue",
+                    "rows": rows,
+                    "fields": "userEnteredValue" if links is None else "userEnteredValue,textFormatRuns",
                     "range": {
                         "sheetId": plan.info.sheet_id,
                         "startRowIndex": 1,
