@@ -2,7 +2,10 @@
 
 Reading goes through python-calamine and writing patches only the worksheets that change
 (:mod:`automation.adapters.xlsx_parts`); openpyxl loads the whole workbook only for what the part writer
-does not do (new tabs or columns, dropdowns, tab colours, values other than text and numbers).
+does not do (new tabs or columns, dropdowns, tab colours and the readable layout of ``format_tabs``).
+
+Dates, times and timestamps of the job's date columns are written as real date cells (``DD.MM.YYYY HH:MM``,
+see :mod:`automation.domain.layout`); each row of ``Hinweise`` links to the cell it is about.
 
 Saving is atomic (temporary file in the same folder, then rename) and keeps the previous version as
 ``<name>.vorher.xlsx``. While Excel or LibreOffice has the workbook open (their lock files ``~$name`` and

@@ -10,7 +10,10 @@ Writing: :class:`SheetXml` changes cells, rows and the body of one worksheet's X
 everything else of it (column widths, styles of existing cells, data validation, frozen panes, the
 user's extra columns). :meth:`Package.write` writes a new archive in which the changed worksheets are
 replaced and every other part is copied byte for byte, still compressed (shared strings and styles stay
-valid: a cell written here is an inline string or a number and keeps the style index it had).
+valid: a cell written here is an inline string or a number and keeps the style index it had, or takes its
+column's when it had none). A date is a day number in a cell whose own or column style shows dates; the
+caller asks :meth:`SheetXml.date_style` first and writes text where there is none. The internal links of
+``Hinweise`` (``<hyperlinks>``) are replaced with its body.
 """
 
 from __future__ import annotations
