@@ -18,7 +18,7 @@ from googleapiclient.errors import HttpError
 from automation.adapters.form_state import FormState
 from automation.adapters.google.http import describe_status
 from automation.domain.errors import GoogleApiError
-from automation.domain.forms import FormDefinition, Question
+from automation.domain.forms import LANGUAGE_NAMES, FormDefinition, Question, load_variants, variant_key
 
 if TYPE_CHECKING:
     from automation.services.wiring import Workspace
@@ -161,20 +161,21 @@ def sync_forms(
     result = FormsResult(dict(states))
     forms = service.forms()
     for key, definition in definitions.items():
+        name = _label(key, definition)
         for source, texts in options.items():
             if not texts and any(q.optionen_aus == source for q in definition.fragen):
-                result.lines.append(f"{definition.titel}: keine Auswahl für »{source}« – Platzhalter eingesetzt.")
+                result.lines.append(f"{name}: keine Auswahl für »{source}« – Platzhalter eingesetzt.")
         state = states.get(key)
         if state is None:
             if dry_run:
-                result.lines.append(f"{definition.titel}: würde neu angelegt.")
+                result.lines.append(f"{name}: würde neu angelegt.")
                 continue
-            created: dict[str, Any] = {"info": {"title": definition.titel, "documentTitle": definition.titel}}
-            current = _execute(forms.create(body=created), f"das Anlegen des Formulars »{definition.titel}«")
+            created: dict[str, Any] = {"info": {"title": definition.titel, "documentTitle": name}}
+            current = _execute(forms.create(body=created), f"das Anlegen des Formulars »{name}«")
             result.writes += 1
-            result.lines.append(f"{definition.titel}: neu angelegt.")
+            result.lines.append(f"{name}: neu angelegt.")
         else:
-            current = _execute(forms.get(formId=state.form_id), f"das Lesen des Formulars »{definition.titel}«")
+            current = _execute(forms.get(formId=state.form_id), f"das Lesen des Formulars »{name}«")
         form_id = str(current["formId"])
         requests = plan_requests(current, definition, options)
         revision = current.get("revisionId")
@@ -183,12 +184,12 @@ def sync_forms(
                 "requests": requests,
                 **({"writeControl": {"requiredRevisionId": revision}} if revision else {}),
             }
-            reply = _execute(forms.batchUpdate(formId=form_id, body=body), f"das Ändern von »{definition.titel}«")
+            reply = _execute(forms.batchUpdate(formId=form_id, body=body), f"das Ändern von »{name}«")
             revision = reply.get("writeControl", {}).get("requiredRevisionId", revision)
             result.writes += 1
         if requests:
             verb = "würde aktualisiert" if dry_run else "aktualisiert"
-            result.lines.append(f"{definition.titel}: {verb} ({len(requests)} Änderungen).")
+            result.lines.append(f"{name}: {verb} ({len(requests)} Änderungen).")
         publish = current.get("publishSettings", {}).get("publishState")
         if publish is not None and not publish.get("isPublished"):
             if not dry_run:
@@ -200,9 +201,9 @@ def sync_forms(
                     forms.setPublishSettings(formId=form_id, body=publish_body), f"das Veröffentlichen von »{key}«"
                 )
                 result.writes += 1
-            result.lines.append(f"{definition.titel}: {'würde veröffentlicht' if dry_run else 'veröffentlicht'}.")
+            result.lines.append(f"{name}: {'würde veröffentlicht' if dry_run else 'veröffentlicht'}.")
         if not requests and state is not None and (publish is None or publish.get("isPublished")):
-            result.lines.append(f"{definition.titel}: unverändert.")
+            result.lines.append(f"{name}: unverändert.")
         result.states[key] = FormState(
             form_id=form_id,
             responder_url=str(current.get("responderUri", f"https://docs.google.com/forms/d/{form_id}/viewform")),
@@ -214,19 +215,40 @@ def sync_forms(
 
 
 def run_formulare(workspace: Workspace, dry_run: bool = False) -> FormsResult:
-    """``gespraechsrunde formulare``: read the data for the choices, then create/update the three forms."""
+    """``gespraechsrunde formulare``: read the data for the choices, then create/update the forms (one per
+    form and language)."""
     from automation.adapters.form_state import load_form_states, save_form_states
     from automation.adapters.google import wiring
     from automation.adapters.google.forms_source import remember_definitions
     from automation.domain.dataset import Dataset
     from automation.domain.form_options import options_from_data
 
+    definitions = form_variants(workspace)  # before any request: a broken translation stops here
     via = wiring.transport(workspace, interactive=True)
     store = wiring.open_store(workspace, via) if workspace.settings.speicher == "google" else workspace.store()
     options = options_from_data(Dataset.from_snapshot(store.read()))
     service = wiring.forms_service(workspace, via)
-    result = sync_forms(service, workspace.forms(), options, load_form_states(workspace.folder), dry_run)
+    result = sync_forms(service, definitions, options, load_form_states(workspace.folder), dry_run)
     if not dry_run:
         save_form_states(workspace.folder, result.states)
-        remember_definitions(workspace.folder, workspace.forms(), result.states)
+        remember_definitions(workspace.folder, definitions, result.states)
     return result
+
+
+def form_variants(workspace: Workspace) -> dict[str, FormDefinition]:
+    """Every form in every language of ``[darstellung] formular_sprachen``, keyed as in ``formulare.json``
+    (``anmeldung``, ``anmeldung.en`` …): the Forms API has no multi-language form, so one form per language."""
+    languages = ["de", *(s for s in workspace.settings.darstellung.formular_sprachen if s != "de")]
+    variants = load_variants(workspace.forms(), workspace.folder, languages)
+    return {
+        variant_key(form_id, sprache): definition
+        for sprache in languages
+        for form_id, by_language in variants.items()
+        if (definition := by_language.get(sprache)) is not None
+    }
+
+
+def _label(key: str, definition: FormDefinition) -> str:
+    """How a form is named in the output: its title, with the language for a translated one."""
+    sprache = key.rpartition(".")[2] if "." in key else "de"
+    return definition.titel if sprache == "de" else f"{definition.titel} ({LANGUAGE_NAMES.get(sprache, sprache)})"

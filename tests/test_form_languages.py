@@ -1,0 +1,151 @@
+"""Form translations (``formulare/<id>.<sprache>.yaml``): complete, mapped back by position, and a CSV export
+of a translated form read into the same columns and values as a German one (local workbook, real sync)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from automation.domain.errors import ConfigError
+from automation.domain.form_options import termin_option_text
+from automation.domain.forms import (
+    FORM_IDS,
+    TRANSLATED_LANGUAGES,
+    FormDefinition,
+    load_forms,
+    load_translations,
+    load_variants,
+)
+from automation.domain.records import Anmeldung, Eingang, Hinweis, Kontakt
+from automation.domain.resources import formulare_dir
+from tests.conftest import TERMIN, WorkspaceFactory, read_dataset, run_cli
+
+
+@pytest.mark.parametrize("sprache", TRANSLATED_LANGUAGES)
+@pytest.mark.parametrize("form_id", FORM_IDS)
+def test_every_form_is_translated_completely(form_id: str, sprache: str) -> None:
+    assert (formulare_dir() / f"{form_id}.{sprache}.yaml").is_file()
+    german = load_forms()[form_id]
+    translation = load_translations(form_id, None, [sprache])[sprache]
+    assert translation.titel.strip() and translation.titel != german.titel
+    assert bool(translation.beschreibung) == bool(german.beschreibung)
+    for question in german.fragen:
+        text = translation.fragen.get(question.schluessel)
+        assert text is not None, f"{form_id}.{sprache}.yaml: Frage »{question.schluessel}« fehlt"
+        assert bool(text.hilfe) == bool(question.hilfe), question.schluessel
+        assert len(text.optionen) == len(question.optionen), question.schluessel
+        if question.skala is not None and question.skala.links:
+            assert text.links and text.rechts, question.schluessel
+    variant = load_variants({form_id: german})[form_id][sprache]  # translates without error
+    assert [q.frage_id for q in variant.fragen] == [q.frage_id for q in german.fragen]
+
+
+def test_choice_labels_map_to_the_german_value_by_position() -> None:
+    tr = load_variants(load_forms())["anmeldung"]["tr"]
+    assert tr.question("kinderbetreuung").option_value("Evet") == "Ja"
+    assert tr.question("kinderbetreuung").option_value("Hayır") == "Nein"
+    assert tr.question("gruppe").option_value("Buraya yeni taşındım") == "Neu zugezogen"
+    uk = load_variants(load_forms())["abmeldung"]["uk"]
+    assert uk.question("wunsch").option_value("Я скасовую свою реєстрацію.") == "absagen"
+
+
+def own_translation(folder: Path, name: str, text: str) -> None:
+    (folder / "formulare").mkdir(parents=True, exist_ok=True)
+    (folder / "formulare" / name).write_text(text, encoding="utf-8")
+
+
+def test_a_workspace_translation_wins_and_an_unfitting_one_names_file_and_question(tmp_path: Path) -> None:
+    own_translation(tmp_path, "nachfrage.en.yaml", (
+        "sprache: en\ntitel: Follow-up\nfragen:\n  mitgemacht:\n    titel: Joined?\n"
+        "    optionen: [Yep, Still talking, Nope]\n"
+    ))  # fmt: skip
+    en = load_variants(load_forms(tmp_path), tmp_path)["nachfrage"]["en"]
+    assert en.titel == "Follow-up"
+    assert [en.question("mitgemacht").option_value(t) for t in ("Yep", "Still talking", "Nope")] == [
+        "ja",
+        "nein",
+        "nein",
+    ]
+    assert en.question("geholfen").titel == "Was hat geholfen?"  # not translated: the German text stays
+
+    own_translation(tmp_path, "nachfrage.en.yaml", (
+        "sprache: en\ntitel: Follow-up\nfragen:\n  mitgemacht:\n    titel: Joined?\n    optionen: [Sure, Nah]\n"
+    ))  # fmt: skip
+    with pytest.raises(ConfigError, match=r"nachfrage\.en\.yaml.*»mitgemacht« hat 3 .* die Übersetzung 2"):
+        load_variants(load_forms(tmp_path), tmp_path)
+
+
+def write_export(path: Path, definition: FormDefinition, rows: list[tuple[str, dict[str, str]]]) -> None:
+    """Google Forms' CSV export of ``definition``: headers are its question titles (in its language)."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Zaman damgası" if definition.titel != load_forms()["anmeldung"].titel else "Zeitstempel",
+                         *(q.titel for q in definition.fragen)])  # fmt: skip
+        for stamp, answer in rows:
+            writer.writerow([stamp, *(answer.get(q.schluessel, "") for q in definition.fragen)])
+
+
+def ticked(definition: FormDefinition, vorname: str, mail: str) -> dict[str, str]:
+    option = {q.schluessel: [o.text for o in q.optionen] for q in definition.fragen}
+    return {
+        "vorname": vorname, "nachname": "Kaya", "email": mail, "kommune": "Adorf",
+        "gruppe": option["gruppe"][2], "termin": termin_option_text(TERMIN), "interessen": "Sport",
+        "personen": "2", "anwesenheit": ", ".join(option["anwesenheit"][:2]),
+        "kinderbetreuung": option["kinderbetreuung"][0], "sprache": option["sprache"][0],
+        "einwilligung_speicherung": option["einwilligung_speicherung"][0],
+        "einwilligung_einladungen": option["einwilligung_einladungen"][0],
+    }  # fmt: skip
+
+
+def test_csv_export_of_a_turkish_form_maps_like_a_german_one(make_workspace: WorkspaceFactory) -> None:
+    folder = make_workspace()
+    variants = load_variants(load_forms())["anmeldung"]
+    answers = folder / "antworten"
+    write_export(
+        answers / "anmeldung.csv",
+        variants["de"],
+        [("01.02.2027 10:00:00", ticked(variants["de"], "Deniz", "d@x.example"))],
+    )
+    turkish = [("01.02.2027 10:05:00", ticked(variants["tr"], "Ayşe", "a@x.example"))]
+    write_export(answers / "anmeldung-tr.csv", variants["tr"], turkish)
+    result = run_cli("-C", str(folder), "sync")
+    assert result.exit_code in (0, 1), result.output
+    data = read_dataset(folder)
+    assert {e.status for e in data.all(Eingang)} == {"verarbeitet"}
+    kontakte = {k.vorname: k for k in data.all(Kontakt)}
+    deniz, ayse = kontakte["Deniz"], kontakte["Ayşe"]
+    for field in ("gruppe", "anwesenheit", "sprache", "einwilligung_speicherung", "einwilligung_einladungen"):
+        assert getattr(ayse, field) == getattr(deniz, field), field
+    assert (ayse.gruppe, ayse.sprache) == ("Neu zugezogen", "Deutsch")  # »Almanca« ticked: German, as ticked
+    assert ayse.anwesenheit == ["unter der Woche", "am Wochenende"]
+    anmeldungen = {a.kontakt_id: a for a in data.all(Anmeldung)}
+    assert anmeldungen[ayse.kontakt_id].kinderbetreuung is True  # »Evet«
+
+    # the Turkish file exported again (same rows, one more): nothing twice
+    turkish.append(("02.02.2027 09:00:00", ticked(variants["tr"], "Emre", "e@x.example")))
+    write_export(answers / "anmeldung-tr.csv", variants["tr"], turkish)
+    assert run_cli("-C", str(folder), "sync").exit_code in (0, 1)
+    data = read_dataset(folder)
+    assert sorted(k.vorname for k in data.all(Kontakt) if k.vorname in ("Ayşe", "Deniz", "Emre")) == [
+        "Ayşe", "Deniz", "Emre"
+    ]  # fmt: skip
+    assert len(data.all(Eingang)) == 3
+
+
+def test_an_unfitting_translation_skips_only_the_translated_export(make_workspace: WorkspaceFactory) -> None:
+    folder = make_workspace()
+    variants = load_variants(load_forms())["anmeldung"]
+    write_export(folder / "antworten" / "anmeldung.csv", variants["de"],
+                 [("01.02.2027 10:00:00", ticked(variants["de"], "Deniz", "d@x.example"))])  # fmt: skip
+    write_export(folder / "antworten" / "anmeldung-tr.csv", variants["tr"],
+                 [("01.02.2027 10:05:00", ticked(variants["tr"], "Ayşe", "a@x.example"))])  # fmt: skip
+    packaged = (formulare_dir() / "anmeldung.tr.yaml").read_text(encoding="utf-8")
+    own_translation(folder, "anmeldung.tr.yaml", packaged.replace("      - Evet\n", ""))  # one choice missing
+    result = run_cli("-C", str(folder), "sync")
+    assert result.exit_code == 1, result.output  # findings, no traceback, the run went on
+    data = read_dataset(folder)
+    assert [k.vorname for k in data.all(Kontakt) if k.vorname in ("Deniz", "Ayşe")] == ["Deniz"]
+    (finding,) = [h for h in data.all(Hinweis) if "anmeldung.tr.yaml" in h.hinweis]
+    assert "kinderbetreuung" in finding.hinweis and finding.schwere == "Fehler"
