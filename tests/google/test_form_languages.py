@@ -156,6 +156,19 @@ def test_turkish_answers_land_in_the_same_columns_and_values_as_german(gb: Googl
     (registered,) = [a for a in data.all(Anmeldung) if a.kontakt_id == ayse.kontakt_id]
     assert registered.personen == 3
 
+    # she cancels through the Turkish cancellation form: »Kaydımı iptal ediyorum.« is »absagen«
+    cancel = load_variants(load_forms())["abmeldung"]["tr"]
+    wish = {
+        "anmelde_id": [registered.anmelde_id],
+        "kontakt_id": [ayse.kontakt_id],
+        "wunsch": ["Kaydımı iptal ediyorum."],
+    }
+    gb.fake.add_form_response(states["abmeldung.tr"].form_id, response(cancel, "R-TR-2", later, wish))
+    result = gb.sync()
+    assert result.exit_code == 0, result.output
+    (registered,) = [a for a in gb.dataset().all(Anmeldung) if a.kontakt_id == ayse.kontakt_id]
+    assert registered.status == "abgesagt"
+
 
 def _body(message: Message) -> str:
     parts = [p for p in message.walk() if p.get_content_type() == "text/plain"]
