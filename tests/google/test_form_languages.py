@@ -96,7 +96,13 @@ def test_formulare_creates_one_published_form_per_language(gb: GoogleBackend) ->
         assert len(ids) == len(LANGUAGES)  # five different Google Forms
     turkish = gb.fake.forms[states["anmeldung.tr"].form_id]
     assert choices(turkish, "0a00000c") == ["Evet", "Hayır"]  # Kinderbetreuung
-    assert choices(turkish, "0a000007") == [termin_option_text(TERMIN)]  # dates as in the sheet, ID in brackets
+    # the date written in Turkish, the Termin-ID in brackets as in German
+    assert choices(turkish, "0a000007") == [
+        "13 Mart 2027 Cumartesi, 14:00 – Markt der Möglichkeiten, Bürgerhaus Adorf [T-2027-1]"
+    ]
+    assert choices(gb.fake.forms[states["anmeldung.en"].form_id], "0a000007") == [
+        "Saturday, March 13, 2027, 2:00\u202fPM – Markt der Möglichkeiten, Bürgerhaus Adorf [T-2027-1]"
+    ]
     arabic = gb.fake.forms[states["anmeldung.ar"].form_id]
     assert arabic["info"]["title"] == "التسجيل في Gesprächsrunde"
     creates = [c for c in gb.fake.calls if c.kind == "forms.create"]
@@ -118,8 +124,10 @@ def test_turkish_answers_land_in_the_same_columns_and_values_as_german(gb: Googl
     gb.fake.add_form_response(
         states["anmeldung"].form_id, response(de, "R-DE-1", when, filled(de, "Deniz", "d@x.example"))
     )
+    termin_tr = choices(gb.fake.forms[states["anmeldung.tr"].form_id], "0a000007")  # the date as offered in Turkish
     gb.fake.add_form_response(
-        states["anmeldung.tr"].form_id, response(tr, "R-TR-1", when, filled(tr, "Ayşe", "a@x.example"))
+        states["anmeldung.tr"].form_id,
+        response(tr, "R-TR-1", when, filled(tr, "Ayşe", "a@x.example", termin=termin_tr)),
     )
     result = gb.sync()
     assert result.exit_code == 0, result.output
@@ -146,7 +154,7 @@ def test_turkish_answers_land_in_the_same_columns_and_values_as_german(gb: Googl
     again = filled(de, "Ayşe", "a@x.example", personen=["3"])
     gb.fake.add_form_response(states["anmeldung"].form_id, response(de, "R-DE-2", later, again))
     # and edits her Turkish answer (same response ID): updated in place, not a second answer
-    edited = filled(tr, "Ayşe", "a@x.example", kinderbetreuung=["Hayır"], personen=["3"])
+    edited = filled(tr, "Ayşe", "a@x.example", kinderbetreuung=["Hayır"], personen=["3"], termin=termin_tr)
     gb.fake.form_responses[states["anmeldung.tr"].form_id][0] = response(tr, "R-TR-1", later, edited)
     result = gb.sync()
     assert result.exit_code == 0, result.output
@@ -201,3 +209,11 @@ def test_invitation_links_the_form_in_the_persons_language(gb: GoogleBackend) ->
     # the unsubscribe link goes to the English cancellation form, its choice preselected in English
     assert states["abmeldung.en"].responder_url.split("?")[0] in english
     assert "I%20do%20not%20want%20any%20more%20invitations." in english
+
+
+def test_placeholders_for_empty_choices_are_in_the_forms_language() -> None:
+    from automation.services.formulare import choices
+
+    termin = load_forms()["anmeldung"].question("termin")
+    assert choices(termin, {"termine": []}, "tr") == ["Şu anda kayıt için açık bir tarih yok"]
+    assert choices(termin, {"termine": []}) == ["Zurzeit ist kein Termin zur Anmeldung offen"]
