@@ -149,3 +149,49 @@ def test_an_unfitting_translation_skips_only_the_translated_export(make_workspac
     assert [k.vorname for k in data.all(Kontakt) if k.vorname in ("Deniz", "Ayşe")] == ["Deniz"]
     (finding,) = [h for h in data.all(Hinweis) if "anmeldung.tr.yaml" in h.hinweis]
     assert "kinderbetreuung" in finding.hinweis and finding.schwere == "Fehler"
+
+
+def test_a_turkish_export_resaved_by_excel_in_windows_1252_maps_and_stays_one_answer(
+    make_workspace: WorkspaceFactory,
+) -> None:
+    folder = make_workspace()
+    tr = load_variants(load_forms())["anmeldung"]["tr"]
+    answer = ticked(tr, "Ayşe", "a@x.example")
+    answer.update(kinderbetreuung="Hayır", gruppe=tr.question("gruppe").optionen[3].text)  # »ı«, »ş«: not in cp1252
+    path = folder / "antworten" / "anmeldung-tr.csv"
+    write_export(path, tr, [("01.02.2027 10:05:00", answer)])
+    original = path.read_text(encoding="utf-8")
+    # German Excel: opened and saved again as »CSV (Trennzeichen-getrennt)«: semicolons, Windows-1252, »?«
+    rows = list(csv.reader(original.splitlines()))
+    with path.open("w", encoding="cp1252", errors="replace", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+    assert "Hay?r" in path.read_text(encoding="cp1252") and "Ad?n?z" in path.read_text(encoding="cp1252")
+    assert run_cli("-C", str(folder), "sync").exit_code in (0, 1)
+    data = read_dataset(folder)
+    (entry,) = data.all(Eingang)
+    assert entry.status == "verarbeitet", entry.hinweis
+    (ayse,) = [k for k in data.all(Kontakt) if k.email == "a@x.example"]
+    assert ayse.gruppe == "Einheimisch"  # »Uzun zamandır burada yaşıyorum«, damaged, still the fourth option
+    (anmeldung,) = [a for a in data.all(Anmeldung) if a.kontakt_id == ayse.kontakt_id]
+    assert anmeldung.kinderbetreuung is False  # »Hay?r« is »Hayır« is »Nein«
+
+    path.write_text(original, encoding="utf-8")  # exported again from Google: the same answer, not a second
+    assert run_cli("-C", str(folder), "sync").exit_code in (0, 1)
+    assert len(read_dataset(folder).all(Eingang)) == 1
+
+
+def test_damaged_labels_map_back_only_where_unambiguous() -> None:
+    from automation.adapters.csv_source import _lossy, _split
+
+    uk = load_variants(load_forms())["anmeldung"]["uk"]
+    # Ukrainian labels lose every letter in Windows-1252: »Так«/»Ні« become »???«/»??« – different lengths, so
+    # each still names one option; the two-option consent question maps, too
+    question = uk.question("kinderbetreuung")
+    assert [question.option_value(p) for p in _split(question, "??", _lossy)] == ["Nein"]
+    anwesenheit = uk.question("anwesenheit")
+    folded = [_lossy(o.text) for o in anwesenheit.optionen]
+    ambiguous = {f for f in folded if folded.count(f) > 1}
+    for option in anwesenheit.optionen:
+        (part,) = _split(anwesenheit, _lossy(option.text), _lossy)
+        expected = option.value if _lossy(option.text) not in ambiguous else _lossy(option.text)
+        assert anwesenheit.option_value(part) == expected

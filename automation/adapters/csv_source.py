@@ -25,6 +25,7 @@ import csv
 import datetime as dt
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from automation.domain import normalize
@@ -108,20 +109,54 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _split(question: Question | None, value: str) -> list[str]:
+def _as_is(text: str) -> str:
+    return text
+
+
+def _lossy(text: str) -> str:
+    """A text as a re-save in Windows-1252 leaves it: characters it cannot hold become ``?`` (``Hayır`` →
+    ``Hay?r``; Cyrillic and Arabic letters entirely)."""
+    return text.encode("cp1252", errors="replace").decode("cp1252")
+
+
+def _split(question: Question | None, value: str, fold: Callable[[str], str] = _as_is) -> list[str]:
+    """The answer texts of a cell; with ``fold`` (a re-saved file) a damaged choice label is given back as
+    the label, where it is unambiguous."""
     if question is None or question.typ not in ("mehrfach", "einwilligung"):
-        return [value.strip()] if value.strip() else []
-    return normalize.split_known_options(value, [o.text for o in question.optionen])
+        parts = [value.strip()] if value.strip() else []
+    else:
+        parts = normalize.split_known_options(value, [fold(o.text) for o in question.optionen])
+    if fold is _as_is or not question or not question.optionen:
+        return parts
+    labels: dict[str, str | None] = {}
+    for option in question.optionen:
+        key = fold(option.text)
+        labels[key] = None if key in labels else option.text
+    return [labels.get(part) or part for part in parts]
 
 
-def pick_language(header: list[str], form: FormDefinition, translations: dict[str, FormTranslation]) -> str:
+def _title_index(form: FormDefinition, fold: Callable[[str], str]) -> dict[str, Question]:
+    """Header → question; titles that ``fold`` makes equal match no header (no guessing)."""
+    index: dict[str, Question | None] = {}
+    for question in form.fragen:
+        key = header_key(fold(question.titel))
+        index[key] = None if key in index else question
+    return {key: question for key, question in index.items() if question is not None}
+
+
+def pick_language(
+    header: list[str],
+    form: FormDefinition,
+    translations: dict[str, FormTranslation],
+    fold: Callable[[str], str] = _as_is,
+) -> str:
     """The language whose question titles match the most headers (German on a tie)."""
     keys = {header_key(h) for h in header}
-    best, best_score = "de", sum(header_key(q.titel) in keys for q in form.fragen)
+    best, best_score = "de", sum(header_key(fold(q.titel)) in keys for q in form.fragen)
     for sprache, translation in translations.items():
         titles = [translation.fragen[q.schluessel].titel if q.schluessel in translation.fragen else q.titel
                   for q in form.fragen]  # fmt: skip
-        score = sum(header_key(t) in keys for t in titles)
+        score = sum(header_key(fold(t)) in keys for t in titles)
         if score > best_score:
             best, best_score = sprache, score
     return best
@@ -143,11 +178,14 @@ def parse_csv(
     if not rows:
         return []
     header = [h.strip() for h in rows[0]]
-    sprache = pick_language(header, form, translations or {})
+    # re-saved by Excel in Windows-1252: Turkish, Ukrainian, Arabic titles and labels come back damaged
+    fold = _lossy if encoding == "cp1252" else _as_is
+    sprache = pick_language(header, form, translations or {}, fold)
     if sprache != "de":
         form = translate(form, (translations or {})[sprache], f"{form.id}.{sprache}.yaml")
-    titles = {header_key(q.titel): q for q in form.fragen}
-    stamp_col = next((i for i, h in enumerate(header) if header_key(h) in TIMESTAMP_HEADERS), None)
+    titles = _title_index(form, fold)
+    stamps = {header_key(fold(t)) for t in TIMESTAMP_HEADERS}
+    stamp_col = next((i for i, h in enumerate(header) if header_key(h) in stamps), None)
     if stamp_col is None:
         raise NotACsvExport(
             f"{path.name}: keine Spalte »Zeitstempel« gefunden. Bitte den CSV-Export von Google Forms "
@@ -169,7 +207,7 @@ def parse_csv(
             if index == stamp_col or index >= len(row) or not title:
                 continue
             question = titles.get(header_key(title))
-            parts = _split(question, row[index])
+            parts = _split(question, row[index], fold)
             if question is None:
                 if parts:
                     unknown[title] = parts
