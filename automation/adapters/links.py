@@ -15,13 +15,17 @@ kontakt_adresse``, else the sender) with a prefilled subject such as ``Absage A-
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from automation.adapters.form_state import FormState, load_form_states
+from automation.domain.errors import ConfigError
 from automation.domain.forms import FormDefinition, load_forms, load_variants, variant_key
 from automation.domain.settings import Settings
+
+log = logging.getLogger("gespraechsrunde.links")
 
 # Option texts of the ``wunsch`` question of the cancellation form, preselected by the links.
 _WISH_CANCEL = "absagen"
@@ -82,7 +86,11 @@ class LinkBuilder:
         if sprache != "de" and state is not None:
             if form_id not in self._variants:
                 languages = [k.partition(".")[2] for k in self.states if k.partition(".")[0] == form_id]
-                self._variants[form_id] = load_variants({form_id: form}, self.folder, languages)[form_id]
+                try:
+                    self._variants[form_id] = load_variants({form_id: form}, self.folder, languages)[form_id]
+                except ConfigError as exc:  # »sync« reports the file in Hinweise; the German form still works
+                    log.warning("Übersetzung unbrauchbar, Links zum deutschen Formular: %s", exc)
+                    self._variants[form_id] = {}
             variant = self._variants[form_id].get(sprache)
             if variant is not None:
                 return state, variant

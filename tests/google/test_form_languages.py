@@ -18,7 +18,8 @@ import pytest
 from automation.adapters.form_state import load_form_states
 from automation.domain.form_options import termin_option_text
 from automation.domain.forms import FormDefinition, load_forms, load_variants
-from automation.domain.records import Anmeldung, Eingang, Kontakt
+from automation.domain.records import Anmeldung, Eingang, Hinweis, Kontakt
+from automation.domain.resources import formulare_dir
 from tests.backends import GoogleBackend, google_backend, zulu
 from tests.conftest import TERMIN, base_records
 
@@ -217,3 +218,34 @@ def test_placeholders_for_empty_choices_are_in_the_forms_language() -> None:
     termin = load_forms()["anmeldung"].question("termin")
     assert choices(termin, {"termine": []}, "tr") == ["Şu anda kayıt için açık bir tarih yok"]
     assert choices(termin, {"termine": []}) == ["Zurzeit ist kein Termin zur Anmeldung offen"]
+
+
+def test_an_unfitting_translation_holds_back_that_form_until_fixed_and_loses_nothing(gb: GoogleBackend) -> None:
+    assert gb.run("formulare").exit_code == 0
+    states = load_form_states(gb.folder)
+    variants = load_variants(load_forms())["anmeldung"]
+    de, tr = variants["de"], variants["tr"]
+    when = dt.datetime(2027, 2, 1, 10)
+    termin_tr = choices(gb.fake.forms[states["anmeldung.tr"].form_id], "0a000007")
+    gb.fake.add_form_response(
+        states["anmeldung"].form_id, response(de, "R-DE-1", when, filled(de, "Deniz", "d@x.example"))
+    )
+    gb.fake.add_form_response(
+        states["anmeldung.tr"].form_id,
+        response(tr, "R-TR-1", when, filled(tr, "Ayşe", "a@x.example", termin=termin_tr)),
+    )
+    own = gb.folder / "formulare" / "anmeldung.tr.yaml"
+    own.parent.mkdir(exist_ok=True)
+    packaged = (formulare_dir() / "anmeldung.tr.yaml").read_text(encoding="utf-8")
+    own.write_text(packaged.replace("      - Evet\n", ""), encoding="utf-8")  # someone deleted a choice
+    result = gb.sync()
+    assert result.exit_code == 1, result.output  # a finding, no traceback; the rest of the run went on
+    data = gb.dataset()
+    assert data.all(Eingang) == []  # neither language read: the one watermark of »anmeldung« stays put
+    (finding,) = [h for h in data.all(Hinweis) if "anmeldung.tr.yaml" in h.hinweis]
+    assert "kinderbetreuung" in finding.hinweis and "keine verloren" in finding.hinweis
+
+    own.unlink()  # fixed
+    result = gb.sync()
+    assert result.exit_code == 0, result.output
+    assert sorted(e.antwort_id for e in gb.dataset().all(Eingang)) == ["R-DE-1", "R-TR-1"]
