@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from automation.adapters.form_state import FormState, save_form_states
+from automation.adapters.links import LinkBuilder
 from automation.domain.errors import ConfigError
 from automation.domain.form_options import termin_option_text
 from automation.domain.forms import (
@@ -20,6 +22,7 @@ from automation.domain.forms import (
 )
 from automation.domain.records import Anmeldung, Eingang, Hinweis, Kontakt
 from automation.domain.resources import formulare_dir
+from automation.domain.settings import load_settings
 from tests.conftest import TERMIN, WorkspaceFactory, read_dataset, run_cli
 
 
@@ -195,3 +198,55 @@ def test_damaged_labels_map_back_only_where_unambiguous() -> None:
         (part,) = _split(anwesenheit, _lossy(option.text), _lossy)
         expected = option.value if _lossy(option.text) not in ambiguous else _lossy(option.text)
         assert anwesenheit.option_value(part) == expected
+
+
+def _links(tmp_path: Path, *keys: str) -> LinkBuilder:
+    states = {
+        k: FormState(form_id=f"id-{k}", responder_url=f"https://docs.google.com/forms/d/e/id-{k}/viewform")
+        for k in keys
+    }
+    save_form_states(tmp_path, states)
+    (tmp_path / "gespraechsrunde.toml").write_text('[mail]\nabsender_adresse = "runde@adorf.de"\n', encoding="utf-8")
+    return LinkBuilder.for_workspace(tmp_path, load_settings(tmp_path))
+
+
+def test_links_go_to_the_form_in_the_persons_language_else_german(tmp_path: Path) -> None:
+    links = _links(
+        tmp_path, "anmeldung", "anmeldung.tr", "abmeldung", "abmeldung.tr", "feedback", "nachfrage", "nachfrage.tr"
+    )
+    turkish = links.links("K-1", "A-1", "tr")
+    assert turkish.anmeldung is not None and "/id-anmeldung.tr/" in turkish.anmeldung
+    assert turkish.absage is not None and "/id-abmeldung.tr/" in turkish.absage
+    assert "Kayd%C4%B1m%C4%B1%20iptal%20ediyorum." in turkish.absage  # the choice preselected in Turkish
+    assert turkish.feedback is not None and "/id-feedback/" in turkish.feedback  # no Turkish feedback form yet
+    ukrainian = links.links("K-1", "A-1", "uk")  # no Ukrainian forms: the German ones
+    assert ukrainian.anmeldung is not None and "/id-anmeldung/" in ukrainian.anmeldung
+    assert "Ich%20sage%20meine%20Anmeldung%20ab." in (ukrainian.absage or "")
+
+
+def test_the_follow_up_links_the_follow_up_form_in_the_persons_language(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from automation.adapters.memory import MemoryStore
+    from automation.domain.dataset import Dataset
+    from automation.services.nachbereitung import follow_up_messages
+    from tests.factory import seed_store
+
+    links = _links(tmp_path, "nachfrage", "nachfrage.tr", "nachfrage.ar")
+    people = [
+        Kontakt(kontakt_id=f"K-{code}", vorname=code, nachname="X", email=f"{code}@x.example", sprache=sprache,
+                einwilligung_speicherung=True, einwilligung_einladungen=True)
+        for code, sprache in (("TR", "Türkisch"), ("AR", "العربية"), ("DE", ""))
+    ]  # fmt: skip
+    came = [
+        Anmeldung(anmelde_id=f"A-{k.kontakt_id}", termin_id=TERMIN.termin_id, kontakt_id=k.kontakt_id,
+                  status="teilgenommen")
+        for k in people
+    ]  # fmt: skip
+    dataset = Dataset.from_snapshot(seed_store(MemoryStore(), [TERMIN, *people, *came]).read())
+    today = TERMIN.datum + dt.timedelta(weeks=load_settings(tmp_path).nachbereitung.nachfrage_wochen_nach)
+    due = {
+        m.kontakt.kontakt_id: m.extra["nachfrage_link"]
+        for m in follow_up_messages(dataset, today, load_settings(tmp_path), links)
+    }
+    assert "/id-nachfrage.tr/" in due["K-TR"] and "/id-nachfrage.ar/" in due["K-AR"] and "/id-nachfrage/" in due["K-DE"]
