@@ -80,6 +80,16 @@ def test_a_workspace_translation_wins_and_an_unfitting_one_names_file_and_questi
         load_variants(load_forms(tmp_path), tmp_path)
 
 
+def test_a_workspace_form_without_a_question_keeps_the_packaged_translations(tmp_path: Path) -> None:
+    german = (formulare_dir() / "anmeldung.yaml").read_text(encoding="utf-8")
+    start = german.index("  - schluessel: begleitung")
+    end = german.index("  - schluessel: einwilligung_speicherung")
+    own_translation(tmp_path, "anmeldung.yaml", german[:start] + german[end:])  # no guide question here
+    tr = load_variants(load_forms(tmp_path), tmp_path)["anmeldung"]["tr"]
+    assert "begleitung" not in {q.schluessel for q in tr.fragen}
+    assert tr.question("kinderbetreuung").option_value("Evet") == "Ja"
+
+
 def write_export(path: Path, definition: FormDefinition, rows: list[tuple[str, dict[str, str]]]) -> None:
     """Google Forms' CSV export of ``definition``: headers are its question titles (in its language)."""
     with path.open("w", encoding="utf-8", newline="") as handle:

@@ -158,16 +158,11 @@ def variant_key(form_id: str, sprache: str) -> str:
 def translate(form: FormDefinition, translation: FormTranslation, source: str = "") -> FormDefinition:
     """The definition with the translated texts; choices keep their German value (by position).
 
-    A question the translation lacks keeps its German texts. A translation whose choices do not fit the
+    A question the translation lacks keeps its German texts; a translated question the German file no longer
+    has is ignored (a workspace may drop questions). A translation whose choices do not fit the
     German file (another number, a question without choices) is a :class:`ConfigError` naming the file.
     """
     name = source or f"{form.id}.{translation.sprache}.yaml"
-    unknown = sorted(set(translation.fragen) - {q.schluessel for q in form.fragen})
-    if unknown:
-        raise ConfigError(
-            f"Übersetzung {name}: unbekannte Fragen {', '.join(unknown)}. Bitte die Schlüssel aus "
-            f"{form.id}.yaml verwenden."
-        )
     questions = []
     for question in form.fragen:
         text = translation.fragen.get(question.schluessel)
