@@ -120,8 +120,11 @@ class DarstellungSettings(_Section):
         "", description="Zweite Sprache der Tischschilder (z. B. »Englisch«, »Arabisch«; leer: nur Deutsch)."
     )
     formular_sprachen: list[FormularSprache] = Field(
-        default_factory=lambda: list(FORMULAR_SPRACHEN),
-        description="Sprachen der Formulare (je Sprache ein Google-Formular; Deutsch immer dabei).",
+        default_factory=lambda: ["de"],
+        description=(
+            "Sprachen der Formulare (je Sprache ein Google-Formular; Deutsch immer dabei). Jede weitere Sprache"
+            " kostet je ruhigem Lauf drei Abrufe mehr bei Google Forms."
+        ),
     )
 
 

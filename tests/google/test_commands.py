@@ -52,8 +52,9 @@ def test_termin_option_text_round_trip() -> None:
 
 
 def test_formulare_creates_publishes_and_second_run_writes_nothing(
-    google_workspace: Callable[..., GoogleWorkspace],
+    google_workspace: Callable[..., GoogleWorkspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("GESPRAECHSRUNDE_DARSTELLUNG__FORMULAR_SPRACHEN", '["de", "en", "tr", "uk", "ar"]')
     gw = google_workspace()
     with_data(gw.fake)
     output = run(gw.folder, "formulare")

@@ -69,6 +69,7 @@ def filled(definition: FormDefinition, vorname: str, mail: str, **extra: list[st
 @pytest.fixture
 def gb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setenv("GESPRAECHSRUNDE_MAIL__SENDEN_BEI_SYNC", "false")
+    monkeypatch.setenv("GESPRAECHSRUNDE_DARSTELLUNG__FORMULAR_SPRACHEN", '["de", "en", "tr", "uk", "ar"]')
     with google_backend(tmp_path / "arbeitsordner", monkeypatch) as backend:
         backend.create()
         (backend.folder / "formulare.json").unlink()  # no forms yet: »formulare« creates them
