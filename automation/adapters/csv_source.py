@@ -11,6 +11,10 @@ to the minute and the first two answers (the names), normalised. The same row th
 in every run and from every re-export. IDs of the earlier scheme are kept as ``fruehere_ids``, so answers
 stored by older versions are recognised too.
 
+A file exported from a translated form (``anmeldung-tr.csv``, headers in Turkish) is read with the variant
+whose question titles match the most headers (German when equal); its choice labels become the German values
+(:func:`~automation.domain.forms.canonical_answers`), so it lands in the same columns as a German export.
+
 A file that is not a CSV export (an .xlsx saved under a .csv name, a binary file, no ``Zeitstempel``
 column) becomes a finding for that file; the other files are read as usual.
 """
@@ -21,17 +25,28 @@ import csv
 import datetime as dt
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from automation.domain import normalize
 from automation.domain.answers.base import RawAnswer
 from automation.domain.answers.identity import answer_id, legacy_answer_id
-from automation.domain.forms import FormDefinition, Question
+from automation.domain.errors import ConfigError
+from automation.domain.forms import (
+    TRANSLATED_LANGUAGES,
+    FormDefinition,
+    FormTranslation,
+    Question,
+    canonical_answers,
+    load_translations,
+    translate,
+)
 from automation.domain.normalize import CellError
 from automation.domain.records import Hinweis
 from automation.domain.store import header_key
 
-TIMESTAMP_HEADERS = ("zeitstempel", "timestamp", "zeitpunkt")
+# the time stamp column is named in the language of the Google account that exported the file
+TIMESTAMP_HEADERS = ("zeitstempel", "timestamp", "zeitpunkt", "zaman damgası", "позначка часу", "الطابع الزمني")
 ENCODINGS = ("utf-8-sig", "cp1252")
 DELIMITERS = (",", ";", "\t")
 # Fields longer than the csv module's default limit (131,072) are read; intake shortens what no cell holds.
@@ -94,14 +109,66 @@ def sniff_delimiter(text: str) -> str:
     return best
 
 
-def _split(question: Question | None, value: str) -> list[str]:
+def _as_is(text: str) -> str:
+    return text
+
+
+def _lossy(text: str) -> str:
+    """A text as a re-save in Windows-1252 leaves it: characters it cannot hold become ``?`` (``Hayır`` →
+    ``Hay?r``; Cyrillic and Arabic letters entirely)."""
+    return text.encode("cp1252", errors="replace").decode("cp1252")
+
+
+def _split(question: Question | None, value: str, fold: Callable[[str], str] = _as_is) -> list[str]:
+    """The answer texts of a cell; with ``fold`` (a re-saved file) a damaged choice label is given back as
+    the label, where it is unambiguous."""
     if question is None or question.typ not in ("mehrfach", "einwilligung"):
-        return [value.strip()] if value.strip() else []
-    return normalize.split_known_options(value, [o.text for o in question.optionen])
+        parts = [value.strip()] if value.strip() else []
+    else:
+        parts = normalize.split_known_options(value, [fold(o.text) for o in question.optionen])
+    if fold is _as_is or not question or not question.optionen:
+        return parts
+    labels: dict[str, str | None] = {}
+    for option in question.optionen:
+        key = fold(option.text)
+        labels[key] = None if key in labels else option.text
+    return [labels.get(part) or part for part in parts]
 
 
-def parse_csv(form: FormDefinition, path: Path) -> list[RawAnswer]:
-    """Every answer row of one exported file, in file order; raises NotACsvExport for a file that is none."""
+def _title_index(form: FormDefinition, fold: Callable[[str], str]) -> dict[str, Question]:
+    """Header → question; titles that ``fold`` makes equal match no header (no guessing)."""
+    index: dict[str, Question | None] = {}
+    for question in form.fragen:
+        key = header_key(fold(question.titel))
+        index[key] = None if key in index else question
+    return {key: question for key, question in index.items() if question is not None}
+
+
+def pick_language(
+    header: list[str],
+    form: FormDefinition,
+    translations: dict[str, FormTranslation],
+    fold: Callable[[str], str] = _as_is,
+) -> str:
+    """The language whose question titles match the most headers (German on a tie)."""
+    keys = {header_key(h) for h in header}
+    best, best_score = "de", sum(header_key(fold(q.titel)) in keys for q in form.fragen)
+    for sprache, translation in translations.items():
+        titles = [translation.fragen[q.schluessel].titel if q.schluessel in translation.fragen else q.titel
+                  for q in form.fragen]  # fmt: skip
+        score = sum(header_key(fold(t)) in keys for t in titles)
+        if score > best_score:
+            best, best_score = sprache, score
+    return best
+
+
+def parse_csv(
+    form: FormDefinition, path: Path, translations: dict[str, FormTranslation] | None = None
+) -> list[RawAnswer]:
+    """Every answer row of one exported file, in file order; raises NotACsvExport for a file that is none.
+
+    ``translations``: the form's translations; the file is read in the language its headers fit best (a
+    translation that does not fit the German file raises :class:`ConfigError`)."""
     text, encoding = read_text(path)
     delimiter = sniff_delimiter(text)
     try:
@@ -111,8 +178,14 @@ def parse_csv(form: FormDefinition, path: Path) -> list[RawAnswer]:
     if not rows:
         return []
     header = [h.strip() for h in rows[0]]
-    titles = {header_key(q.titel): q for q in form.fragen}
-    stamp_col = next((i for i, h in enumerate(header) if header_key(h) in TIMESTAMP_HEADERS), None)
+    # re-saved by Excel in Windows-1252: Turkish, Ukrainian, Arabic titles and labels come back damaged
+    fold = _lossy if encoding == "cp1252" else _as_is
+    sprache = pick_language(header, form, translations or {}, fold)
+    if sprache != "de":
+        form = translate(form, (translations or {})[sprache], f"{form.id}.{sprache}.yaml")
+    titles = _title_index(form, fold)
+    stamps = {header_key(fold(t)) for t in TIMESTAMP_HEADERS}
+    stamp_col = next((i for i, h in enumerate(header) if header_key(h) in stamps), None)
     if stamp_col is None:
         raise NotACsvExport(
             f"{path.name}: keine Spalte »Zeitstempel« gefunden. Bitte den CSV-Export von Google Forms "
@@ -134,12 +207,13 @@ def parse_csv(form: FormDefinition, path: Path) -> list[RawAnswer]:
             if index == stamp_col or index >= len(row) or not title:
                 continue
             question = titles.get(header_key(title))
-            parts = _split(question, row[index])
+            parts = _split(question, row[index], fold)
             if question is None:
                 if parts:
                     unknown[title] = parts
             elif parts:
                 values[question.schluessel] = parts
+        values = canonical_answers(form, sprache, values)
         base = answer_id(form, when, values)
         seen[base] = seen.get(base, 0) + 1
         new_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
@@ -163,8 +237,12 @@ def parse_csv(form: FormDefinition, path: Path) -> list[RawAnswer]:
 class CsvAnswerSource:
     """CSV exports in a folder: ``<formular>*.csv`` (e.g. ``anmeldung.csv``, ``anmeldung-2027-03.csv``)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(
+        self, folder: Path, workspace: Path | None = None, languages: tuple[str, ...] = TRANSLATED_LANGUAGES
+    ) -> None:
         self.folder = folder
+        self.workspace = workspace  # for the workspace's own translations (``formulare/<id>.<sprache>.yaml``)
+        self.languages = languages
         self.findings: list[Hinweis] = []
 
     def describe(self) -> str:
@@ -174,11 +252,20 @@ class CsvAnswerSource:
         result: list[RawAnswer] = []
         self.findings = []
         for form_id, form in forms.items():
-            for path in sorted(self.folder.glob(f"{form_id}*.csv")):
+            paths = sorted(self.folder.glob(f"{form_id}*.csv"))
+            try:
+                translations = load_translations(form_id, self.workspace, self.languages) if paths else {}
+            except ConfigError as exc:  # German exports are still read; a translated one cannot be recognised
+                translations = {}
+                self.findings.append(
+                    Hinweis(tabelle="formulare", spalte="Datei", schwere="Fehler", hinweis=str(exc),
+                            vorschlag="Die Übersetzung im Ordner formulare/ korrigieren.")
+                )  # fmt: skip
+            for path in paths:
                 try:
-                    result += parse_csv(form, path)
-                except (NotACsvExport, OSError) as exc:
-                    message = str(exc) if isinstance(exc, NotACsvExport) else f"{path.name}: nicht lesbar ({exc})."
+                    result += parse_csv(form, path, translations)
+                except (NotACsvExport, ConfigError, OSError) as exc:
+                    message = str(exc) if not isinstance(exc, OSError) else f"{path.name}: nicht lesbar ({exc})."
                     self.findings.append(
                         Hinweis(
                             tabelle=f"{self.folder.name}/{path.name}", spalte="Datei", schwere="Fehler",

@@ -100,6 +100,10 @@ class ImapSettings(_Section):
     zeitlimit_sekunden: float = Field(30.0, gt=0, description="Zeitlimit je IMAP-Verbindung.")
 
 
+FormularSprache = Literal["de", "en", "tr", "uk", "ar"]
+FORMULAR_SPRACHEN: tuple[FormularSprache, ...] = ("de", "en", "tr", "uk", "ar")
+
+
 class DarstellungSettings(_Section):
     kommune: str = Field("Ihre Kommune", description="Name der Kommune (oder des Verbunds) in Nachrichten.")
     logo: str | None = Field(None, description="Adresse eines Logos (https://…) für Nachrichten und Ausdrucke.")
@@ -114,6 +118,13 @@ class DarstellungSettings(_Section):
     )
     zweite_sprache: str = Field(
         "", description="Zweite Sprache der Tischschilder (z. B. »Englisch«, »Arabisch«; leer: nur Deutsch)."
+    )
+    formular_sprachen: list[FormularSprache] = Field(
+        default_factory=lambda: ["de"],
+        description=(
+            "Sprachen der Formulare (je Sprache ein Google-Formular; Deutsch immer dabei). Jede weitere Sprache"
+            " kostet je ruhigem Lauf drei Abrufe mehr bei Google Forms."
+        ),
     )
 
 

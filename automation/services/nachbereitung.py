@@ -34,6 +34,7 @@ from automation.domain.mail.due import DueMessage, LedgerView
 from automation.domain.mail.kinds import CLUB_KINDS, Art, MessageKey
 from automation.domain.records import Angebot, Anmeldung, Feedback, Hinweis, Kontakt, Nachfrage, Termin, Verein, Versand
 from automation.domain.settings import Settings
+from automation.domain.sprachen import language_code
 from automation.domain.weitergabe import Wish, in_window, passed_on, wishes
 from automation.services.mail.dispatch import Dispatcher, progress_reporter
 from automation.services.runner import JobContext
@@ -195,7 +196,7 @@ def follow_up_messages(dataset: Dataset, today: dt.date, settings: Settings, lin
             continue
         if (termin.termin_id, kontakt.kontakt_id) in answered:
             continue
-        link = links.form_link("nachfrage", {"anmelde_id": anmeldung.anmelde_id})
+        link = links.form_link("nachfrage", {"anmelde_id": anmeldung.anmelde_id}, language_code(kontakt.sprache))
         extra = {"nachfrage_link": link or ""}
         first = MessageKey(Art.NACHFRAGE, termin.termin_id, kontakt.kontakt_id)
         if not ledger.done(first):
@@ -518,7 +519,7 @@ def rebuild_message(ctx: JobContext, links: LinkBuilder, key: MessageKey) -> Due
     ]
     if not came:
         raise RebuildError(f"{key}: {kontakt.kontakt_id} hat laut »Anmeldungen« nicht teilgenommen.")
-    link = links.form_link("nachfrage", {"anmelde_id": came[-1].anmelde_id})
+    link = links.form_link("nachfrage", {"anmelde_id": came[-1].anmelde_id}, language_code(kontakt.sprache))
     return DueMessage(key, kontakt, termin, came[-1], extra={"nachfrage_link": link or ""})
 
 

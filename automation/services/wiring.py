@@ -76,7 +76,7 @@ class Workspace:
             from automation.adapters.google.wiring import open_answer_source
 
             return open_answer_source(self)
-        return CsvAnswerSource(self.path(self.settings.lokal.antworten))
+        return CsvAnswerSource(self.path(self.settings.lokal.antworten), workspace=self.folder)
 
     def sender(self) -> Sender:
         """The sender the settings name (``[mail] versand``): the outbox folder or SMTP."""

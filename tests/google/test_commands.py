@@ -52,14 +52,16 @@ def test_termin_option_text_round_trip() -> None:
 
 
 def test_formulare_creates_publishes_and_second_run_writes_nothing(
-    google_workspace: Callable[..., GoogleWorkspace],
+    google_workspace: Callable[..., GoogleWorkspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("GESPRAECHSRUNDE_DARSTELLUNG__FORMULAR_SPRACHEN", '["de", "en", "tr", "uk", "ar"]')
     gw = google_workspace()
     with_data(gw.fake)
     output = run(gw.folder, "formulare")
     assert "neu angelegt" in output
     states = load_form_states(gw.folder)
-    assert set(states) == {"anmeldung", "feedback", "abmeldung", "nachfrage"}
+    forms = ("anmeldung", "feedback", "abmeldung", "nachfrage")
+    assert set(states) == {f if s == "de" else f"{f}.{s}" for f in forms for s in ("de", "en", "tr", "uk", "ar")}
     follow_up = gw.fake.forms[states["nachfrage"].form_id]  # the follow-up form, created on the stand-in
     assert [i["questionItem"]["question"]["questionId"] for i in follow_up["items"]] == [
         q.frage_id for q in load_forms()["nachfrage"].fragen
@@ -81,7 +83,7 @@ def test_formulare_creates_publishes_and_second_run_writes_nothing(
 
     start = len(gw.fake.calls)
     output = run(gw.folder, "formulare")
-    assert output.count("unverändert") == 4
+    assert output.count("unverändert") == 20  # four forms in five languages
     assert gw.fake.writes(start) == []
 
     # the next sync maps answers with what »formulare« sent: no forms.get
@@ -93,14 +95,15 @@ def test_formulare_creates_publishes_and_second_run_writes_nothing(
     start = len(gw.fake.calls)
     (answer,) = gw.workspace().answer_source().fetch({"anmeldung": definition}, {"anmeldung": None})
     assert answer.werte == {"vorname": ["Anna"]}
-    assert [k for k in gw.fake.kinds(start) if k != "token"] == ["responses.list"]
+    assert [k for k in gw.fake.kinds(start) if k != "token"] == ["responses.list"] * 5  # one per language
 
-    # a new club changes the choices of the forms listing clubs (feedback, nachfrage): one batchUpdate each
+    # a new club changes the choices of the forms listing clubs (feedback, nachfrage): one batchUpdate each,
+    # in every language
     gw.fake.sheet("Vereine").rows.append(["V-3", "Feuerwehr"])
     start = len(gw.fake.calls)
     run(gw.folder, "formulare")
     writes = gw.fake.writes(start)
-    assert [w.kind for w in writes] == ["forms.batchUpdate", "forms.batchUpdate"]
+    assert [w.kind for w in writes] == ["forms.batchUpdate"] * 10
     assert all({next(iter(r)) for r in w.body["requests"]} == {"updateItem"} for w in writes)
 
 

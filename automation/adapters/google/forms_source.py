@@ -29,7 +29,8 @@ from automation.adapters.google.http import describe_status
 from automation.domain import normalize
 from automation.domain.answers.base import RawAnswer
 from automation.domain.errors import ConfigError, GoogleApiError
-from automation.domain.forms import FormDefinition, Question
+from automation.domain.forms import FormDefinition, Question, canonical_answers, load_variants, variant_key
+from automation.domain.records import Hinweis
 from automation.domain.store import header_key
 
 log = logging.getLogger("gespraechsrunde.google")
@@ -66,7 +67,11 @@ def question_map(form: FormDefinition, google_form: dict[str, Any]) -> tuple[dic
 
 
 def to_raw_answer(
-    form: FormDefinition, response: dict[str, Any], mapping: dict[str, Question], titles: dict[str, str]
+    form: FormDefinition,
+    response: dict[str, Any],
+    mapping: dict[str, Question],
+    titles: dict[str, str],
+    sprache: str = "de",
 ) -> RawAnswer:
     werte: dict[str, list[str]] = {}
     unbekannt: dict[str, list[str]] = {}
@@ -87,7 +92,7 @@ def to_raw_answer(
         formular=form.id,
         eingegangen=created,
         geaendert=changed,
-        werte=werte,
+        werte=canonical_answers(form, sprache, werte),
         herkunft=f"Google-Formular »{form.titel}«",
         unbekannt=unbekannt,
     )
@@ -103,13 +108,16 @@ class GoogleFormsSource:
         margin: dt.timedelta = SAFETY_MARGIN,
         page_size: int = PAGE_SIZE,
         cache: Path | None = None,
+        folder: Path | None = None,
     ) -> None:
         self.service = service
+        self.folder = folder  # the workspace, for its own translations (``formulare/<id>.<sprache>.yaml``)
         self.states = states
         self.margin = margin
         self.page_size = page_size
         self.cache_path = cache
         self.cache = _load_cache(cache)
+        self.findings: list[Hinweis] = []  # translations that do not fit: the form waits
 
     def describe(self) -> str:
         return "Google Forms"
@@ -127,20 +135,49 @@ class GoogleFormsSource:
                 "»gespraechsrunde formulare« ausführen."
             )
         result: list[RawAnswer] = []
+        self.findings = []
         before = json.dumps(self.cache, sort_keys=True)
         for form_key, form in forms.items():
-            state = self.states.get(form_key)
-            if state is None:
+            if self.states.get(form_key) is None:
                 log.warning(
                     "Formular %s hat noch kein Google-Formular; »gespraechsrunde formulare« ausführen.", form_key
                 )
+            # every language variant »formulare« created, also one no longer in the settings: nothing is lost
+            languages = [k.partition(".")[2] or "de" for k in self.states if k.partition(".")[0] == form_key]
+            try:
+                variants = self._variants(form_key, form, languages)
+            except ConfigError as exc:  # the whole form waits (one watermark for all languages): none lost
+                self.findings.append(
+                    Hinweis(
+                        tabelle="formulare", spalte="Datei", schwere="Fehler",
+                        hinweis=f"{exc} Die Antworten zu »{form.titel}« (alle Sprachen) werden erst wieder gelesen, "
+                        "wenn die Übersetzung passt; es geht keine verloren.",
+                        vorschlag="Die Übersetzung im Ordner formulare/ korrigieren.",
+                    )
+                )  # fmt: skip
                 continue
-            result += self._fetch_form(form, state, since.get(form_key))
+            for sprache, variant in variants.items():
+                state = self.states[variant_key(form_key, sprache)]
+                result += self._fetch_form(variant, state, since.get(form_key), sprache)
         if self.cache_path is not None and json.dumps(self.cache, sort_keys=True) != before:
             _save_cache(self.cache_path, self.cache)
         return result
 
-    def _fetch_form(self, form: FormDefinition, state: FormState, since: dt.datetime | None = None) -> list[RawAnswer]:
+    def _variants(self, form_key: str, form: FormDefinition, languages: list[str]) -> dict[str, FormDefinition]:
+        """The definitions of the form's Google Forms by language; ConfigError when a translation is missing
+        or does not fit."""
+        variants = load_variants({form_key: form}, self.folder, languages)[form_key]
+        missing = [s for s in languages if s not in variants]
+        if missing:
+            raise ConfigError(
+                f"Zum Formular {variant_key(form_key, missing[0])} in formulare.json fehlt die Übersetzung "
+                f"{form_key}.{missing[0]}.yaml; ohne sie lassen sich die Antworten nicht zuordnen."
+            )
+        return {s: variants[s] for s in languages}
+
+    def _fetch_form(
+        self, form: FormDefinition, state: FormState, since: dt.datetime | None = None, sprache: str = "de"
+    ) -> list[RawAnswer]:
         google_id = state.form_id
         forms = self.service.forms()
         params: dict[str, Any] = {"formId": google_id, "pageSize": self.page_size}
@@ -180,7 +217,7 @@ class GoogleFormsSource:
         mapping, titles = question_map(form, google_form)
         seen: dict[str, RawAnswer] = {}
         for response in responses:
-            answer = to_raw_answer(form, response, mapping, titles)
+            answer = to_raw_answer(form, response, mapping, titles, sprache)
             seen[answer.antwort_id] = answer
         return sorted(seen.values(), key=lambda a: (a.geaendert, a.antwort_id))
 

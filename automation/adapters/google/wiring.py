@@ -87,4 +87,6 @@ def open_answer_source(workspace: GoogleWorkspace, via: Transport | None = None)
     from automation.adapters.google.forms_source import CACHE_FILE, GoogleFormsSource
 
     states = load_form_states(workspace.folder)
-    return GoogleFormsSource(forms_service(workspace, via), states, cache=workspace.folder / CACHE_FILE)
+    return GoogleFormsSource(
+        forms_service(workspace, via), states, cache=workspace.folder / CACHE_FILE, folder=workspace.folder
+    )

@@ -9,12 +9,13 @@ from email.message import EmailMessage
 from automation.adapters.links import LinkBuilder
 from automation.adapters.mail.compose import Attachment, InvalidAddress, compose, make_address
 from automation.adapters.mail.ics import calendar_file
-from automation.adapters.mail.render import Renderer, build_context
+from automation.adapters.mail.render import TRANSLATED, Renderer, build_context
 from automation.domain import announcement
 from automation.domain.errors import ConfigError
 from automation.domain.mail.due import DueMessage
 from automation.domain.mail.kinds import CALENDAR
 from automation.domain.settings import Settings
+from automation.domain.sprachen import DEUTSCH, language_code
 
 
 class MessageBuilder:
@@ -38,7 +39,8 @@ class MessageBuilder:
         self, item: DueMessage, recipient: Address, tables: list[tuple[int, str]], now: dt.datetime
     ) -> EmailMessage:
         anmelde_id = item.anmeldung.anmelde_id if item.anmeldung else None
-        links = self.links.links(item.kontakt.kontakt_id, anmelde_id)
+        sprache = language_code(item.kontakt.sprache) if item.art in TRANSLATED else DEUTSCH
+        links = self.links.links(item.kontakt.kontakt_id, anmelde_id, sprache)  # the forms in the mail's language
         context = build_context(self.settings, item.kontakt, item.termin, item.anmeldung, links, tables, art=item.art)
         context.update(item.extra)  # kind-specific variables (Lotsen-Briefing, the newcomer's guide)
         try:
