@@ -113,3 +113,29 @@ def test_interrupted_erasure_is_completed_by_running_it_again(make_workspace, mo
     assert run_cli("-C", str(folder), "person", "loeschen", "K-BEKANNT1", "--ja").exit_code == 0
     data = read_dataset(folder)  # … and the second run completes the erasure
     assert data.get(Kontakt, "K-BEKANNT1") is None and data.all(Anmeldung) == []
+
+
+def test_erasure_refuses_while_a_tab_it_edits_has_a_renamed_header(backend: Backend) -> None:
+    """A renamed header in a tab the erasure must edit: refused with a German message, nothing half-erased."""
+    from tests.sheet_edits import rename_header
+
+    backend.create()
+    backend.answer(
+        "anmeldung", dt.datetime(2027, 2, 1, 10), registration("Erika", "Beispiel", "erika@beispiel.example")
+    )
+    backend.sync()
+    rename_header(backend, "Anmeldungen", "Kontakt-ID", "Kontakt ID alt")
+    before = backend.mark()
+
+    result = backend.run("person", "loeschen", "K-BEKANNT1", "--ja")
+
+    assert result.exit_code == 1, result.output
+    assert "Löschen von K-BEKANNT1 ist nicht möglich" in result.output
+    assert "Anmeldungen" in result.output and "Kontakt-ID" in result.output
+    assert "Traceback" not in result.output
+    assert backend.unchanged_since(before)  # nothing erased anywhere: not the Kontakt, not the answers
+
+    rename_header(backend, "Anmeldungen", "Kontakt ID alt", "Kontakt-ID")
+    assert backend.run("person", "loeschen", "K-BEKANNT1", "--ja").exit_code == 0
+    data = backend.dataset()
+    assert data.get(Kontakt, "K-BEKANNT1") is None and data.all(Anmeldung) == []
