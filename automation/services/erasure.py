@@ -19,6 +19,7 @@ from pathlib import Path
 
 from automation.adapters.files import write_atomically
 from automation.domain.errors import GespraechsrundeError
+from automation.domain.mail.ledger_memo import MEMO_FILE
 from automation.domain.privacy import (
     erase_person,
     erasure_drift,
@@ -86,6 +87,8 @@ def clean_files(workspace: Workspace, names: list[str], workbook: Path | None, t
             continue
         if workbook is not None and path.resolve() in (workbook.resolve(), backup.resolve() if backup else None):
             continue
+        if path.name == MEMO_FILE:
+            continue  # keys of »Versand« only, which keep their key after an erasure (nothing is sent twice)
         if path.name.startswith(".speichern-") or path.name.endswith(".eml.tmp"):
             path.unlink(missing_ok=True)  # a save or a message that never finished
             result.removed.append(str(relative))
