@@ -139,3 +139,28 @@ def test_erasure_refuses_while_a_tab_it_edits_has_a_renamed_header(backend: Back
     assert backend.run("person", "loeschen", "K-BEKANNT1", "--ja").exit_code == 0
     data = backend.dataset()
     assert data.get(Kontakt, "K-BEKANNT1") is None and data.all(Anmeldung) == []
+
+
+def test_unsubscribe_by_form_is_confirmed_exactly_once(backend: Backend) -> None:
+    """The abmeldung form (Google or CSV export): one Abmelde-Bestätigung, never a second one."""
+    from automation.domain.records import Versand
+    from tests.sheet_edits import mails
+
+    backend.create()
+    backend.answer(
+        "anmeldung", dt.datetime(2027, 2, 1, 10), registration("Erika", "Beispiel", "erika@beispiel.example")
+    )
+    backend.sync()
+    before = len(mails(backend.folder))
+    wish = {"kontakt_id": "K-BEKANNT1", "wunsch": "Ich möchte keine Einladungen mehr erhalten."}
+    backend.answer("abmeldung", dt.datetime(2027, 2, 2, 10), wish)
+    backend.sync()
+    backend.answer("abmeldung", dt.datetime(2027, 2, 3, 10), wish)  # sent twice by the person
+    backend.sync()
+
+    data = backend.dataset()
+    kontakt = data.get(Kontakt, "K-BEKANNT1")
+    assert kontakt is not None and kontakt.abgemeldet
+    rows = [v for v in data.all(Versand) if v.art == "Abmelde-Bestätigung"]
+    assert [(v.schluessel, v.status) for v in rows] == [("Abmelde-Bestätigung|-|K-BEKANNT1", "gesendet")]
+    assert len(mails(backend.folder)) == before + 1

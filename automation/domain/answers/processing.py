@@ -15,6 +15,7 @@ from automation.domain import ids
 from automation.domain.answers.reader import AnswerProblem, AnswerReader
 from automation.domain.dataset import Dataset
 from automation.domain.form_options import termin_id_from_option
+from automation.domain.mail.due import plan_unsubscribe_confirmation
 from automation.domain.matching import ContactIndex
 from automation.domain.privacy import erase_person, erasure_drift, identifiers, person_rows
 from automation.domain.records import (
@@ -359,6 +360,7 @@ def _cancellation(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
         if not kontakt.abgemeldet or kontakt.einwilligung_einladungen:
             dataset.put(kontakt.model_copy(update={"abgemeldet": True, "einwilligung_einladungen": False}))
             ctx.report.count("Abmeldungen")
+        plan_unsubscribe_confirmation(dataset, kontakt)  # once ever; sent by the mail step
         return f"Kontakt {kontakt.kontakt_id} abgemeldet"
     reader.fail("wunsch", f"Unbekannter Wunsch »{wunsch}«.", "Die Person fragen, was sie möchte.")
     raise AssertionError

@@ -32,6 +32,8 @@ class Art(enum.StrEnum):
     ANGEBOTE_ERINNERUNG = "Angebote-Erinnerung"
     NACHFRAGE = "Nachfrage"
     NACHFRAGE_ERINNERUNG = "Nachfrage-Erinnerung"
+    # self-service: confirms an unsubscribe (form or e-mail reply); planned when the answer is processed
+    ABMELDE_BESTAETIGUNG = "Abmelde-Bestätigung"
 
     @property
     def template(self) -> str:
@@ -56,6 +58,7 @@ _TEMPLATES = {
     Art.ANGEBOTE_ERINNERUNG: "angebote_erinnerung",
     Art.NACHFRAGE: "nachfrage",
     Art.NACHFRAGE_ERINNERUNG: "nachfrage_erinnerung",
+    Art.ABMELDE_BESTAETIGUNG: "abmelde_bestaetigung",
 }
 
 # Kinds with a calendar file ``termin.ics``, and its METHOD (RFC 5546).
@@ -68,6 +71,9 @@ CALENDAR: dict[Art, str] = {
 
 # Kinds sent once per announced change of the date: their key carries the date's »Fassung«.
 VERSIONED: frozenset[Art] = frozenset({Art.TERMINAENDERUNG})
+
+# The Termin-ID part of the key of messages about no date (Abmelde-Bestätigung: from every future invitation).
+NO_DATE = "-"
 
 # Kinds whose recipient is a club (Vereine tab), not a Kontakt: the key's third part is the Vereins-ID.
 CLUB_KINDS = frozenset({Art.WEITERGABE, Art.VEREINSBERICHT, Art.ANGEBOTE_ERINNERUNG})
