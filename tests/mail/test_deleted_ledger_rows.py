@@ -27,7 +27,9 @@ def _delete_ledger_rows(space: Any, keys: set[str] | None = None) -> None:
 
 
 def _sent_keys(space: Any) -> Counter[str]:
-    return Counter(str(m["X-Gespraechsrunde-Schluessel"]) for m in space.outbox_messages())
+    """Messages to people (the coordination's notices are tested in test_koordination.py)."""
+    keys = (str(m["X-Gespraechsrunde-Schluessel"]) for m in space.outbox_messages())
+    return Counter(k for k in keys if "|Koordination|" not in k)
 
 
 def test_a_deleted_row_is_noticed_and_its_message_not_sent_again(make_space: Any) -> None:
