@@ -164,3 +164,30 @@ def test_unsubscribe_by_form_is_confirmed_exactly_once(backend: Backend) -> None
     rows = [v for v in data.all(Versand) if v.art == "Abmelde-Bestätigung"]
     assert [(v.schluessel, v.status) for v in rows] == [("Abmelde-Bestätigung|-|K-BEKANNT1", "gesendet")]
     assert len(mails(backend.folder)) == before + 1
+
+
+def test_erasure_asked_for_in_the_form_waits_while_a_tab_drifted(backend: Backend) -> None:
+    """The »loeschen« wish of the abmeldung form: not half done while »Versand« has a renamed header."""
+    from tests.sheet_edits import rename_header
+
+    backend.create()
+    backend.answer(
+        "anmeldung", dt.datetime(2027, 2, 1, 10), registration("Erika", "Beispiel", "erika@beispiel.example")
+    )
+    backend.sync()
+    rename_header(backend, "Versand", "Adresse", "Adresse (alt)")
+    wish = {"kontakt_id": "K-BEKANNT1", "wunsch": "Bitte löschen Sie alle meine Daten."}
+    backend.answer("abmeldung", dt.datetime(2027, 2, 2, 10), wish)
+
+    result = backend.sync()
+
+    data = backend.dataset()
+    assert data.get(Kontakt, "K-BEKANNT1") is not None and len(data.all(Anmeldung)) == 1  # nothing erased
+    waiting = [e for e in data.all(Eingang) if e.formular == "abmeldung"]
+    assert [e.status for e in waiting] == ["fehlerhaft"], result.output
+    assert "Löschen von K-BEKANNT1 wartet" in (waiting[0].hinweis or "") and "Adresse" in (waiting[0].hinweis or "")
+
+    rename_header(backend, "Versand", "Adresse (alt)", "Adresse")
+    backend.sync()  # the next run after the fix erases the person completely
+    data = backend.dataset()
+    assert data.get(Kontakt, "K-BEKANNT1") is None and data.all(Anmeldung) == []
