@@ -136,3 +136,18 @@ def test_status_does_not_count_a_deleted_row_as_due(make_space: Any) -> None:
     (date,) = workspace_status(space.folder, today=NOW.date(), page=False).report.termine
     assert date.nachrichten.get("fällig", 0) == 0 and date.nachrichten.get("gesendet") == 1
     assert space.versand() == {}  # status only reads: the row is put back by the next sync
+
+
+def test_a_memo_that_cannot_be_written_does_not_stop_sending(make_space: Any, monkeypatch: Any) -> None:
+    from automation.adapters.mail.ledger_memo_file import MemoFile
+
+    def full_disk(self: MemoFile, memo: object) -> None:
+        raise OSError(28, "Kein Platz auf dem Gerät")
+
+    monkeypatch.setattr(MemoFile, "write", full_disk)
+    space = make_space()
+    space.add(termin(plaetze=50), kontakt(1), anmeldung(1))
+    ctx = space.sync()
+    assert _sent_keys(space) == {f"Bestätigung|{TERMIN}|K-0001": 1}
+    assert space.versand()[f"Bestätigung|{TERMIN}|K-0001"].status == "gesendet"
+    assert any(".versand-stand.json" in f.hinweis and f.schwere == "Warnung" for f in ctx.report.findings)

@@ -11,7 +11,15 @@ import logging
 from typing import TYPE_CHECKING
 
 from automation.adapters.mail.ledger_memo_file import MemoFile, MemoUnreadable
-from automation.domain.mail.ledger_memo import Memo, ledger_readable, memo_of, restore_missing, unreadable_memo
+from automation.domain.mail.ledger_memo import (
+    MEMO_FILE,
+    Memo,
+    ledger_readable,
+    memo_of,
+    restore_missing,
+    unreadable_memo,
+)
+from automation.domain.records import Hinweis, Versand
 
 if TYPE_CHECKING:
     from automation.services.runner import JobContext
@@ -58,5 +66,17 @@ def remember(ctx: JobContext) -> None:
     if all(memo.get(key) == entry for key, entry in current.items()):
         return
     updated = {**memo, **current}
-    _file(ctx).write(updated)
+    try:
+        _file(ctx).write(updated)
+    except OSError as exc:  # the ledger itself was written: the run goes on, only the memo lags behind
+        ctx.report.say(f"{MEMO_FILE} konnte nicht geschrieben werden ({type(exc).__name__}).")
+        ctx.report.findings.append(
+            Hinweis(
+                tabelle=Versand.TAB, spalte="Schlüssel", schwere="Warnung",
+                hinweis=f"Die Datei {MEMO_FILE} im Arbeitsordner konnte nicht geschrieben werden; von Hand "
+                "gelöschte Zeilen in »Versand« bemerkt der Job erst wieder, wenn das gelingt.",
+                vorschlag="Speicherplatz und Schreibrechte des Arbeitsordners prüfen.",
+            )
+        )  # fmt: skip
+        return
     ctx.ledger_memo = updated
