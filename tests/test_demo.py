@@ -158,3 +158,15 @@ def test_sizes_are_parameters(tmp_path: Path) -> None:
     summary = create_demo(tmp_path / "klein", contacts=40, registrations=12, feedback=5, today=TODAY)
     assert summary.rows["Kontakte"] == 40
     assert summary.answers == {"anmeldung": 12, "feedback": 5}
+
+
+def test_a_second_demo_sends_its_messages_afresh(tmp_path: Path) -> None:
+    """The memo of »Versand« rows (.versand-stand.json) belongs to the earlier demo's workbook: a new demo in
+    the same folder starts without it, so its confirmations go out again instead of being »put back«."""
+    target = tmp_path / "demo"
+    for _ in range(2):
+        assert CliRunner().invoke(main, ["demo", str(target)]).exit_code == 0
+        assert not (target / ".versand-stand.json").exists()
+        CliRunner().invoke(main, ["-C", str(target), "sync"])
+        assert (target / ".versand-stand.json").exists()
+        assert len(list((target / "ausgang").glob("*.eml"))) > 0

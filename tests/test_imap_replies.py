@@ -10,6 +10,7 @@ import pytest
 from automation.domain.records import Anmeldung, Eingang, Kontakt, Versand
 from tests.conftest import WorkspaceFactory, read_dataset, registration, run_cli, write_answers
 from tests.imap_server import ImapServer, dovecot
+from tests.mail.conftest import read_eml
 
 ERIKA = "erika@beispiel.example"
 
@@ -76,6 +77,17 @@ def test_unsubscribe_by_reply(workspace: Path, imap: ImapServer) -> None:
     after = read_dataset(workspace).get(Kontakt, kontakt.kontakt_id)
     assert after is not None and after.abgemeldet and not after.einwilligung_einladungen
     assert imap.unread_subjects() == []
+    # a confirmation, exactly once (also when the person writes again)
+    (confirmation,) = _sent(workspace, "Abmelde-Bestätigung")
+    assert confirmation.adresse == ERIKA and confirmation.schluessel == f"Abmelde-Bestätigung|-|{kontakt.kontakt_id}"
+    mails = [read_eml(p.read_bytes()) for p in sorted((workspace / "ausgang").glob("*.eml"))]
+    (mail,) = [m for m in mails if m["X-Gespraechsrunde-Schluessel"] == confirmation.schluessel]
+    assert mail["To"].addresses[0].addr_spec == ERIKA
+    assert "Ihre Abmeldung ist angekommen" in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    imap.deliver(ERIKA, f"Abmelden {kontakt.kontakt_id} (noch einmal)", message_id="<ab2@mail.example>")
+    assert run_cli("-C", str(workspace), "sync").exit_code == 0
+    assert len(_sent(workspace, "Abmelde-Bestätigung")) == 1
+    assert len([p for p in (workspace / "ausgang").glob("*.eml")]) == len(mails)
 
 
 def test_a_crash_before_marking_acts_once_and_marks_next_time(

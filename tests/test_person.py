@@ -113,3 +113,81 @@ def test_interrupted_erasure_is_completed_by_running_it_again(make_workspace, mo
     assert run_cli("-C", str(folder), "person", "loeschen", "K-BEKANNT1", "--ja").exit_code == 0
     data = read_dataset(folder)  # … and the second run completes the erasure
     assert data.get(Kontakt, "K-BEKANNT1") is None and data.all(Anmeldung) == []
+
+
+def test_erasure_refuses_while_a_tab_it_edits_has_a_renamed_header(backend: Backend) -> None:
+    """A renamed header in a tab the erasure must edit: refused with a German message, nothing half-erased."""
+    from tests.sheet_edits import rename_header
+
+    backend.create()
+    backend.answer(
+        "anmeldung", dt.datetime(2027, 2, 1, 10), registration("Erika", "Beispiel", "erika@beispiel.example")
+    )
+    backend.sync()
+    rename_header(backend, "Anmeldungen", "Kontakt-ID", "Kontakt ID alt")
+    before = backend.mark()
+
+    result = backend.run("person", "loeschen", "K-BEKANNT1", "--ja")
+
+    assert result.exit_code == 1, result.output
+    assert "Löschen von K-BEKANNT1 ist nicht möglich" in result.output
+    assert "Anmeldungen" in result.output and "Kontakt-ID" in result.output
+    assert "Traceback" not in result.output
+    assert backend.unchanged_since(before)  # nothing erased anywhere: not the Kontakt, not the answers
+
+    rename_header(backend, "Anmeldungen", "Kontakt ID alt", "Kontakt-ID")
+    assert backend.run("person", "loeschen", "K-BEKANNT1", "--ja").exit_code == 0
+    data = backend.dataset()
+    assert data.get(Kontakt, "K-BEKANNT1") is None and data.all(Anmeldung) == []
+
+
+def test_unsubscribe_by_form_is_confirmed_exactly_once(backend: Backend) -> None:
+    """The abmeldung form (Google or CSV export): one Abmelde-Bestätigung, never a second one."""
+    from automation.domain.records import Versand
+    from tests.sheet_edits import mails
+
+    backend.create()
+    backend.answer(
+        "anmeldung", dt.datetime(2027, 2, 1, 10), registration("Erika", "Beispiel", "erika@beispiel.example")
+    )
+    backend.sync()
+    before = len(mails(backend.folder))
+    wish = {"kontakt_id": "K-BEKANNT1", "wunsch": "Ich möchte keine Einladungen mehr erhalten."}
+    backend.answer("abmeldung", dt.datetime(2027, 2, 2, 10), wish)
+    backend.sync()
+    backend.answer("abmeldung", dt.datetime(2027, 2, 3, 10), wish)  # sent twice by the person
+    backend.sync()
+
+    data = backend.dataset()
+    kontakt = data.get(Kontakt, "K-BEKANNT1")
+    assert kontakt is not None and kontakt.abgemeldet
+    rows = [v for v in data.all(Versand) if v.art == "Abmelde-Bestätigung"]
+    assert [(v.schluessel, v.status) for v in rows] == [("Abmelde-Bestätigung|-|K-BEKANNT1", "gesendet")]
+    assert len(mails(backend.folder)) == before + 1
+
+
+def test_erasure_asked_for_in_the_form_waits_while_a_tab_drifted(backend: Backend) -> None:
+    """The »loeschen« wish of the abmeldung form: not half done while »Versand« has a renamed header."""
+    from tests.sheet_edits import rename_header
+
+    backend.create()
+    backend.answer(
+        "anmeldung", dt.datetime(2027, 2, 1, 10), registration("Erika", "Beispiel", "erika@beispiel.example")
+    )
+    backend.sync()
+    rename_header(backend, "Versand", "Adresse", "Adresse (alt)")
+    wish = {"kontakt_id": "K-BEKANNT1", "wunsch": "Bitte löschen Sie alle meine Daten."}
+    backend.answer("abmeldung", dt.datetime(2027, 2, 2, 10), wish)
+
+    result = backend.sync()
+
+    data = backend.dataset()
+    assert data.get(Kontakt, "K-BEKANNT1") is not None and len(data.all(Anmeldung)) == 1  # nothing erased
+    waiting = [e for e in data.all(Eingang) if e.formular == "abmeldung"]
+    assert [e.status for e in waiting] == ["fehlerhaft"], result.output
+    assert "Löschen von K-BEKANNT1 wartet" in (waiting[0].hinweis or "") and "Adresse" in (waiting[0].hinweis or "")
+
+    rename_header(backend, "Versand", "Adresse (alt)", "Adresse")
+    backend.sync()  # the next run after the fix erases the person completely
+    data = backend.dataset()
+    assert data.get(Kontakt, "K-BEKANNT1") is None and data.all(Anmeldung) == []

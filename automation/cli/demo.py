@@ -10,7 +10,7 @@ from automation.cli.app import main
 from automation.domain.errors import ConfigError
 
 # What a demo run and the job leave in a demo folder besides the demo's own files.
-_DEMO_LEFTOVERS = ("ausgang", "ausgabe", ".versand-journal.jsonl", ".gespraechsrunde.lock")
+_DEMO_LEFTOVERS = ("ausgang", "ausgabe", ".versand-journal.jsonl", ".versand-stand.json", ".gespraechsrunde.lock")
 
 
 def is_demo_folder(folder: Path) -> bool:

@@ -87,6 +87,11 @@ class MailSettings(_Section):
     pro_minute: int = Field(60, ge=1, description="Höchstens so viele Nachrichten je Minute.")
     senden_bei_sync: bool = Field(True, description="Ob »sync« fällige Nachrichten gleich versendet.")
     erinnerung_tage_vorher: int = Field(3, ge=0, description="Erinnerung so viele Tage vor dem Termin.")
+    koordination_hinweise: bool = Field(
+        True,
+        description="Kurze Hinweise an die Koordination ([darstellung] kontakt_adresse): Termin zu 80 % und "
+        "100 % belegt, Nachrichten fehlgeschlagen – je einmal, nur Zahlen.",
+    )
 
 
 class ImapSettings(_Section):

@@ -31,6 +31,7 @@ from automation.domain.cells import Cell
 from automation.domain.dataset import Dataset
 from automation.domain.form_options import termin_option_text
 from automation.domain.forms import FormDefinition, Question, load_forms
+from automation.domain.mail.ledger_memo import MEMO_FILE
 from automation.domain.records import (
     TABS,
     Angebot,
@@ -791,6 +792,7 @@ def _written_files(target: Path) -> list[Path]:
         store.backup_path,
         target / ANSWERS_FOLDER / "anmeldung.csv",
         target / ANSWERS_FOLDER / "feedback.csv",
+        target / MEMO_FILE,  # the memo of the earlier demo's »Versand« would put its rows into the new workbook
     ]
 
 

@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from automation.adapters.files import write_atomically
-from automation.domain.privacy import erase_person, erasure_steps, identifiers, mentions, person_rows, redact
+from automation.domain.errors import GespraechsrundeError
+from automation.domain.mail.ledger_memo import MEMO_FILE
+from automation.domain.privacy import (
+    erase_person,
+    erasure_drift,
+    erasure_steps,
+    identifiers,
+    mentions,
+    person_rows,
+    redact,
+)
 from automation.domain.records import Eingang, Kontakt, TischplanZeile
 from automation.domain.store import Conflict
 from automation.services.runner import JobContext
@@ -77,6 +87,8 @@ def clean_files(workspace: Workspace, names: list[str], workbook: Path | None, t
             continue
         if workbook is not None and path.resolve() in (workbook.resolve(), backup.resolve() if backup else None):
             continue
+        if path.name == MEMO_FILE:
+            continue  # keys of »Versand« only, which keep their key after an erasure (nothing is sent twice)
         if path.name.startswith(".speichern-") or path.name.endswith(".eml.tmp"):
             path.unlink(missing_ok=True)  # a save or a message that never finished
             result.removed.append(str(relative))
@@ -136,6 +148,10 @@ class Erasure:
     by_hand: list[str] = field(default_factory=list)
 
 
+class ErasureRefused(GespraechsrundeError):
+    """A tab the erasure must edit drifted: nothing was erased (exit code 1)."""
+
+
 def _google_responses(entries: list[Eingang], ctx: JobContext) -> list[str]:
     forms = ctx.forms
     return [
@@ -149,8 +165,15 @@ def _google_responses(entries: list[Eingang], ctx: JobContext) -> list[str]:
 def erase(ctx: JobContext, kontakt: Kontakt) -> Erasure:
     """Erase the person in the store and in every file under the workspace (only count in a dry run).
 
-    The caller holds the lock (:func:`automation.services.session.open_workspace`)."""
+    The caller holds the lock (:func:`automation.services.session.open_workspace`). Refused as a whole
+    (:class:`ErasureRefused`) while a tab it must edit has a renamed tab or header."""
     dataset = ctx.dataset
+    drift = erasure_drift(dataset)
+    if drift is not None:
+        raise ErasureRefused(
+            f"Das Löschen von {kontakt.kontakt_id} ist nicht möglich; es wurde nichts gelöscht. {drift} "
+            "Danach den Befehl erneut aufrufen."
+        )
     rows = person_rows(dataset, kontakt)
     names = identifiers(kontakt, {a.anmelde_id for a in rows["Anmeldungen"]})
     dates = {a.termin_id for a in rows["Anmeldungen"]}

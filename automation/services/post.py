@@ -20,7 +20,9 @@ from automation.domain.dataset import Dataset
 from automation.domain.errors import ConfigError, GespraechsrundeError
 from automation.domain.mail.due import invitations
 from automation.domain.records import Kontakt, Termin, Versand
+from automation.services.mail.ledger_guard import guard, remember
 from automation.services.plakat import PosterEvent, event, safe_name
+from automation.services.runner import JobContext
 from automation.services.session import open_workspace
 from automation.services.wiring import Workspace
 
@@ -81,6 +83,13 @@ def _rows(dataset: Dataset, art: str, status: str, termin: Termin, people: list[
         )  # fmt: skip
 
 
+def _guard(ctx: JobContext) -> None:
+    """Rows of »Versand« deleted by hand are put back first: nobody gets a second letter or call."""
+    doubt = guard(ctx)
+    if doubt is not None:
+        raise GespraechsrundeError(doubt + " " + (ctx.report.findings[-1].vorschlag or ""))
+
+
 def _save(workspace: Workspace, dataset: Dataset) -> None:
     result = workspace.store().apply(dataset.changes())
     if result.conflicts:
@@ -95,6 +104,7 @@ def letters(folder: Path, termin_id: str, *, now: dt.datetime | None = None, dry
     with open_workspace(folder, complete_tabs=True) as ctx:  # adds Straße/PLZ/Ort where they are missing
         workspace, dataset = ctx.workspace, ctx.dataset
         dataset.schema.require(LEDGER_TABS, "Das Drucken der Briefe")  # a dropped »Versand« row: printed twice
+        _guard(ctx)
         ev = event(workspace, dataset, termin_id)
         found, notes = _channels(dataset, ev.termin, now.date())
         result = PostResult(ev.termin, found.letters, notes=notes)
@@ -120,6 +130,7 @@ def letters(folder: Path, termin_id: str, *, now: dt.datetime | None = None, dry
         except BaseException:
             pdf.unlink(missing_ok=True)  # no letter without its row in »Versand«
             raise
+        remember(ctx)
         result.files = [pdf, html]
         return result
 
@@ -153,6 +164,7 @@ def call_list(
     with open_workspace(folder, complete_tabs=True) as ctx:
         workspace, dataset = ctx.workspace, ctx.dataset
         dataset.schema.require(LEDGER_TABS, "Die Anrufliste")
+        _guard(ctx)
         ev = event(workspace, dataset, termin_id, need_link=False)
         marked = _mark_calls(dataset, ev.termin, done, "angerufen") + _mark_calls(
             dataset, ev.termin, not_reached, "nicht erreicht"
@@ -163,6 +175,7 @@ def call_list(
             return result
         _rows(dataset, post.ANRUF, post.CALL_OPEN, ev.termin, found.new_calls, now)
         _save(workspace, dataset)
+        remember(ctx)
         folder = workspace.folder / "ausgabe"
         base = folder / f"anrufliste-{safe_name(ev.termin.termin_id)}"
         people = sorted(found.calls, key=lambda k: ((k.nachname or "").casefold(), (k.vorname or "").casefold()))

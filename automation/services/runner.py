@@ -35,6 +35,9 @@ class JobContext:
     interactive: bool = False
     report: Report = field(default_factory=Report)
     wrote: bool = False  # whether anything was written to the store in this run
+    # the memo of »Versand« rows (automation.services.mail.ledger_guard), and why it cannot be trusted
+    ledger_memo: dict[str, list[str | None]] | None = None
+    ledger_doubt: str | None = None
 
     @property
     def forms(self) -> dict[str, FormDefinition]:
@@ -52,6 +55,9 @@ class JobContext:
             self.report.say(conflict.message())
             self.report.count("Konflikte")
         self.dataset.commit(result)
+        from automation.services.mail.ledger_guard import remember
+
+        remember(self)  # rows deleted by hand later are noticed against this memo
         return result
 
 

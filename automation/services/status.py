@@ -30,6 +30,9 @@ def _plan_times(folder: Path) -> dict[str, dt.datetime]:
 def workspace_status(folder: Path, *, today: dt.date | None = None, page: bool = True) -> StatusResult:
     """Read only: no lock, nothing written to the store (the page goes to ``ausgabe/``)."""
     with open_workspace(folder, write=False) as ctx:
+        from automation.services.mail.ledger_guard import guard
+
+        guard(ctx)  # rows of »Versand« deleted by hand count as sync will see them (put back), not as due
         return _status(ctx.workspace, ctx.dataset, today or ctx.now.date(), page)
 
 

@@ -86,6 +86,14 @@ class Workspace:
 
         return open_sender(self.settings.mail, self.path(self.settings.mail.ausgang))
 
+    def store_identity(self) -> str:
+        """Which store the settings name (the memo of »Versand« belongs to it): workbook or sheet."""
+        if self.given_store is not None:
+            return f"eigen:{type(self.given_store).__name__}"
+        if self.settings.speicher == "google":
+            return f"google:{self.settings.google.tabelle}"
+        return f"lokal:{self.settings.lokal.arbeitsmappe.as_posix()}"
+
     def journal(self, *, enabled: bool = True) -> Journal:
         """The send journal beside the ledger (``enabled=False`` in a dry run)."""
         from automation.adapters.mail.journal import Journal

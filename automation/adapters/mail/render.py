@@ -33,7 +33,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 CATALOGS = Path(__file__).resolve().parent / "_sprachen"
 #: Message kinds to residents, in their language; the others (to clubs and guides) stay German.
 TRANSLATED: frozenset[Art] = frozenset(Art) - {
-    Art.LOTSEN_BRIEFING, Art.WEITERGABE, Art.VEREINSBERICHT, Art.ANGEBOTE_ERINNERUNG
+    Art.LOTSEN_BRIEFING, Art.WEITERGABE, Art.VEREINSBERICHT, Art.ANGEBOTE_ERINNERUNG, Art.BELEGUNGS_HINWEIS,
+    Art.FEHLER_HINWEIS,
 }  # fmt: skip
 
 
@@ -308,5 +309,9 @@ SAMPLE_EXTRA: dict[str, dict[str, Any]] = {
         "bearbeiten_link": "https://docs.google.com/spreadsheets/d/BEISPIEL/edit",
     },
     "Nachfrage": {"nachfrage_link": "https://docs.google.com/forms/d/e/NACHFRAGE/viewform"},
+    "Belegungs-Hinweis": {
+        "belegung": {"schwelle": 80, "belegt": 49, "plaetze": 60, "frei": 11, "warteliste": 0, "prozent": 81}
+    },
+    "Fehler-Hinweis": {"fehler": {"anzahl": 3, "tag": "01.03.2027", "arten": "Bestätigung (2), Erinnerung (1)"}},
     "Nachfrage-Erinnerung": {"nachfrage_link": "https://docs.google.com/forms/d/e/NACHFRAGE/viewform"},
 }

@@ -15,8 +15,9 @@ from automation.domain import ids
 from automation.domain.answers.reader import AnswerProblem, AnswerReader
 from automation.domain.dataset import Dataset
 from automation.domain.form_options import termin_id_from_option
+from automation.domain.mail.due import plan_unsubscribe_confirmation
 from automation.domain.matching import ContactIndex
-from automation.domain.privacy import erase_person, identifiers, person_rows
+from automation.domain.privacy import erase_person, erasure_drift, identifiers, person_rows
 from automation.domain.records import (
     GRUPPEN,
     Anmeldung,
@@ -338,6 +339,9 @@ def _cancellation(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
         reader.fail("kontakt_id", "Abmeldung ohne gültige Kontaktnummer.", "Die Person im Tab Kontakte suchen.")
     assert kontakt is not None
     if wunsch == "loeschen":
+        drift = erasure_drift(dataset)
+        if drift is not None:  # never half erased: the answer waits (»fehlerhaft«) and is tried in every run
+            reader.fail("wunsch", f"Löschen von {kontakt.kontakt_id} wartet: {drift}", "Danach erneut »sync«.")
         rows = person_rows(dataset, kontakt)
         names = identifiers(kontakt, {a.anmelde_id for a in rows["Anmeldungen"]})
         erase_person(dataset, kontakt, ctx.forms)
@@ -356,6 +360,7 @@ def _cancellation(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
         if not kontakt.abgemeldet or kontakt.einwilligung_einladungen:
             dataset.put(kontakt.model_copy(update={"abgemeldet": True, "einwilligung_einladungen": False}))
             ctx.report.count("Abmeldungen")
+        plan_unsubscribe_confirmation(dataset, kontakt)  # once ever; sent by the mail step
         return f"Kontakt {kontakt.kontakt_id} abgemeldet"
     reader.fail("wunsch", f"Unbekannter Wunsch »{wunsch}«.", "Die Person fragen, was sie möchte.")
     raise AssertionError

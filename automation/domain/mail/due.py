@@ -20,7 +20,7 @@ from typing import Any
 from automation.domain import announcement
 from automation.domain.dataset import Dataset
 from automation.domain.ledger import is_done
-from automation.domain.mail.kinds import Art, MessageKey
+from automation.domain.mail.kinds import NO_DATE, Art, MessageKey
 from automation.domain.records import Anmeldung, Kommune, Kontakt, Termin, TischplanZeile, Versand
 
 FEEDBACK_DAYS = 14  # Feedback-Bitte only within two weeks after the date
@@ -312,13 +312,42 @@ def cancellations(dataset: Dataset, today: dt.date) -> list[DueMessage]:
     return result
 
 
+def unsubscribe_confirmations(dataset: Dataset, today: dt.date) -> list[DueMessage]:
+    """Abmelde-Bestätigung: planned (a ``geplant`` row) when an unsubscribe by form or e-mail reply is processed
+    (:mod:`automation.domain.answers.processing`); sent once, even though the person is unsubscribed now."""
+    result = []
+    for row in dataset.all(Versand):
+        if row.art != Art.ABMELDE_BESTAETIGUNG.value or is_done(row.status) or not row.kontakt_id:
+            continue
+        kontakt = dataset.get(Kontakt, row.kontakt_id)
+        if kontakt is None:
+            continue
+        key = MessageKey(Art.ABMELDE_BESTAETIGUNG, NO_DATE, kontakt.kontakt_id)
+        result.append(DueMessage(key, kontakt, Termin(termin_id=NO_DATE, titel="", datum=today)))
+    return result
+
+
+def plan_unsubscribe_confirmation(dataset: Dataset, kontakt: Kontakt) -> bool:
+    """Give the person's Abmelde-Bestätigung its ``geplant`` row, once ever (False: no address, or planned
+    or sent before)."""
+    key = str(MessageKey(Art.ABMELDE_BESTAETIGUNG, NO_DATE, kontakt.kontakt_id))
+    if not kontakt.email or dataset.get(Versand, key) is not None or dataset.unreadable(Versand, key):
+        return False
+    dataset.put(
+        Versand(schluessel=key, art=Art.ABMELDE_BESTAETIGUNG.value, termin_id=NO_DATE, kontakt_id=kontakt.kontakt_id,
+                adresse=kontakt.email, status="geplant")
+    )  # fmt: skip
+    return True
+
+
 def due_messages(dataset: Dataset, today: dt.date, days_before: int) -> list[DueMessage]:
     """Everything due today; answers to registrations first, invitations last (they wait for the limit).
 
     Invitations only when released by ``einladen`` (see the module docstring).
     """
     return (
-        cancellations(dataset, today)
+        unsubscribe_confirmations(dataset, today)
+        + cancellations(dataset, today)
         + date_changes(dataset, today)
         + _with_guide(dataset, registration_messages(dataset, today) + reminders(dataset, today, days_before))
         + guide_briefings(dataset, today, days_before)

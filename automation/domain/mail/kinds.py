@@ -32,6 +32,11 @@ class Art(enum.StrEnum):
     ANGEBOTE_ERINNERUNG = "Angebote-Erinnerung"
     NACHFRAGE = "Nachfrage"
     NACHFRAGE_ERINNERUNG = "Nachfrage-Erinnerung"
+    # self-service: confirms an unsubscribe (form or e-mail reply); planned when the answer is processed
+    ABMELDE_BESTAETIGUNG = "Abmelde-Bestätigung"
+    # to the coordination (automation/domain/mail/koordination.py); Kontakt-ID »Koordination«, counts only
+    BELEGUNGS_HINWEIS = "Belegungs-Hinweis"
+    FEHLER_HINWEIS = "Fehler-Hinweis"
 
     @property
     def template(self) -> str:
@@ -56,6 +61,9 @@ _TEMPLATES = {
     Art.ANGEBOTE_ERINNERUNG: "angebote_erinnerung",
     Art.NACHFRAGE: "nachfrage",
     Art.NACHFRAGE_ERINNERUNG: "nachfrage_erinnerung",
+    Art.ABMELDE_BESTAETIGUNG: "abmelde_bestaetigung",
+    Art.BELEGUNGS_HINWEIS: "koordination_belegung",
+    Art.FEHLER_HINWEIS: "koordination_fehler",
 }
 
 # Kinds with a calendar file ``termin.ics``, and its METHOD (RFC 5546).
@@ -69,8 +77,15 @@ CALENDAR: dict[Art, str] = {
 # Kinds sent once per announced change of the date: their key carries the date's »Fassung«.
 VERSIONED: frozenset[Art] = frozenset({Art.TERMINAENDERUNG})
 
+# The Termin-ID part of the key of messages about no date (Abmelde-Bestätigung: from every future invitation).
+NO_DATE = "-"
+
 # Kinds whose recipient is a club (Vereine tab), not a Kontakt: the key's third part is the Vereins-ID.
 CLUB_KINDS = frozenset({Art.WEITERGABE, Art.VEREINSBERICHT, Art.ANGEBOTE_ERINNERUNG})
+
+# Kinds to the coordination address (``[darstellung] kontakt_adresse``): the key's third part is »Koordination«,
+# the fourth the threshold in percent (Belegungs-Hinweis) or the day ``JJJJMMTT`` (Fehler-Hinweis).
+COORDINATION_KINDS = frozenset({Art.BELEGUNGS_HINWEIS, Art.FEHLER_HINWEIS})
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ from automation.domain.records import Kontakt, TischplanZeile, Versand
 from automation.domain.settings import MailSettings
 from automation.domain.tischplan_tab import tables_of
 from automation.domain.words import count
+from automation.services.mail.ledger_guard import guard
 from automation.services.runner import JobContext
 
 __all__ = ["UNCLEAR_HINT", "Dispatcher", "Prepared", "Summary", "batch_size_for", "progress_reporter"]
@@ -126,7 +127,9 @@ class Dispatcher:
         self.journal = ctx.workspace.journal(enabled=not ctx.dry_run)  # the edges come from the one wiring
         self.builder = MessageBuilder(settings, links=ctx.workspace.links(), renderer=ctx.workspace.renderer())
         self.ledger = Ledger(ctx.dataset, record=not ctx.dry_run)
+        doubt = guard(ctx)  # rows of »Versand« deleted by hand are put back before anything is chosen
         self.gate: Gate = read_gate(ctx.dataset)
+        self.gate.stop_all = self.gate.stop_all or doubt
         self.beyond_limit = 0  # due messages left without a row by ``prepare(limit=…)``
         self.held: dict[str, _Held] = {}
         ctx.report.findings += self.gate.findings

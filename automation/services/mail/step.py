@@ -8,6 +8,7 @@ from automation.adapters.mail.senders import Sender
 from automation.domain import announcement
 from automation.domain.mail.due import due_messages, unreleased_invitations
 from automation.domain.mail.kinds import CALENDAR
+from automation.domain.mail.koordination import coordination_notices
 from automation.domain.records import Hinweis, Termin, Versand
 from automation.domain.words import count as plural
 from automation.services.mail.dispatch import Dispatcher, progress_reporter
@@ -83,4 +84,20 @@ class SendMessagesStep:
         limit = None if ctx.dry_run else dispatcher.remaining_today()
         prepared = dispatcher.prepare(due, limit=limit)
         with progress_reporter(len(prepared), ctx.interactive) as progress:
-            dispatcher.send(prepared, progress=progress)
+            summary = dispatcher.send(prepared, progress=progress)
+        if not summary.stopped:
+            notify_coordination(ctx, dispatcher)
+
+
+def notify_coordination(ctx: JobContext, dispatcher: Dispatcher) -> None:
+    """After the run's messages: the notices to the coordination (places 80 %/100 %, failures), each once."""
+    settings = ctx.workspace.settings
+    address = (settings.darstellung.kontakt_adresse or "").strip()
+    if not settings.mail.koordination_hinweise or not address:
+        return
+    due = coordination_notices(ctx.dataset, ctx.now.date(), address)
+    if not due:
+        return
+    dispatcher.beyond_limit = 0  # those of the run's messages were reported by the first send
+    prepared = dispatcher.prepare(due, limit=None if ctx.dry_run else dispatcher.remaining_today())
+    dispatcher.send(prepared)
