@@ -18,7 +18,7 @@ import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
-from automation.adapters.mail import render
+from automation.adapters.mail import ics, render
 from automation.adapters.mail.render import CATALOGS, TRANSLATED, Renderer, sample_context
 from automation.adapters.printouts import tischplan_druck
 from automation.domain.mail.kinds import Art
@@ -46,7 +46,7 @@ def _msgids() -> set[str]:
     for path in sorted((vorlagen_dir() / "mail").iterdir()):
         for _, message, _, _ in extract_from_file("jinja2", str(path), options=options):
             found.add(message if isinstance(message, str) else message[0])
-    for module in (render.__file__, tischplan_druck.__file__):
+    for module in (render.__file__, ics.__file__, tischplan_druck.__file__):
         for _, message, _, _ in extract_from_file("python", module):
             found.add(message if isinstance(message, str) else message[0])
     return found
@@ -57,6 +57,7 @@ def test_the_translated_templates_have_texts_to_translate() -> None:
     assert len(msgids) > 40
     assert "Hallo %(name)s," in msgids and "Einladung: %(titel)s am %(datum)s" in msgids
     assert "Dort sind" in msgids  # the route cards
+    assert "Morgen: %(titel)s" in msgids  # the calendar file
 
 
 @pytest.mark.parametrize("code", OTHER)
