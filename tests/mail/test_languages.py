@@ -161,7 +161,7 @@ def test_a_turkish_reader_gets_a_turkish_confirmation(make_space: Any) -> None:
     assert str(german["Subject"]).startswith("Anmeldung bestätigt: ")
     html, plain = turkish.get_body(preferencelist=("html",)), turkish.get_body(preferencelist=("plain",))
     assert html is not None and plain is not None
-    assert '<html lang="tr" dir="ltr">' in html.get_content() and "Merhaba Person Nr1," in html.get_content()
+    assert '<html lang="tr" dir="ltr">' in html.get_content() and "Merhaba <bdi>Person Nr1</bdi>," in html.get_content()
     assert "Merhaba Person Nr1," in plain.get_content()
     assert space.versand()[f"Bestätigung|{TERMIN}|K-0001"].status == "gesendet"
 
