@@ -20,7 +20,7 @@ from babel.messages.pofile import read_po
 
 from automation.adapters.mail import ics, render
 from automation.adapters.mail.render import CATALOGS, TRANSLATED, Renderer, sample_context
-from automation.adapters.printouts import tischplan_druck
+from automation.adapters.printouts import tischplan_druck, zweite_sprache
 from automation.domain.mail.kinds import Art
 from automation.domain.resources import vorlagen_dir
 from automation.domain.settings import Settings
@@ -46,7 +46,7 @@ def _msgids() -> set[str]:
     for path in sorted((vorlagen_dir() / "mail").iterdir()):
         for _, message, _, _ in extract_from_file("jinja2", str(path), options=options):
             found.add(message if isinstance(message, str) else message[0])
-    for module in (render.__file__, ics.__file__, tischplan_druck.__file__):
+    for module in (render.__file__, ics.__file__, tischplan_druck.__file__, zweite_sprache.__file__):
         for _, message, _, _ in extract_from_file("python", module):
             found.add(message if isinstance(message, str) else message[0])
     return found
