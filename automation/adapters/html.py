@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from automation.domain.resources import vorlagen_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 MONTHS = (
     "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November",
@@ -28,6 +31,25 @@ def time_span(start: dt.time | None, end: dt.time | None) -> str:
     return f"ab {start:%H:%M} Uhr" if start else ""
 
 
+def install_bdi(env: jinja2.Environment) -> None:
+    """Adds the filter ``bdi``: ``{{ name | bdi }}`` isolates what a person typed (``<bdi>…</bdi>``, escaped).
+
+    In an Arabic page a German remark keeps its full stop at its end, and an Arabic name in a German page
+    does not pull the neighbouring numbers or punctuation across (Unicode bidi isolation). Without
+    autoescaping (plain-text mails) and for empty values it returns the value unchanged.
+    """
+    import jinja2
+    import markupsafe
+
+    @jinja2.pass_eval_context
+    def bdi(eval_ctx: jinja2.nodes.EvalContext, value: Any) -> Any:
+        if not eval_ctx.autoescape or value is None or value == "" or isinstance(value, jinja2.Undefined):
+            return value
+        return markupsafe.Markup("<bdi>{}</bdi>").format(value)
+
+    env.filters["bdi"] = bdi
+
+
 def render(template: str, folder: Path | None = None, **context: Any) -> str:
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
@@ -38,4 +60,5 @@ def render(template: str, folder: Path | None = None, **context: Any) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install_bdi(env)
     return env.get_template(template).render(**context)

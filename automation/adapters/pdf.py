@@ -83,8 +83,13 @@ def _run(args: list[str], target: Path, timeout: float) -> None:
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path, timeout: float = TIMEOUT_SECONDS) -> None:
-    """Print an HTML file to PDF; page size and margins come from the page's own ``@page`` rules."""
-    _run(["--no-pdf-header-footer", "--print-to-pdf={ZIEL}", html_path.resolve().as_uri()], pdf_path, timeout)
+    """Print an HTML file to PDF; page size and margins come from the page's own ``@page`` rules.
+
+    The PDF is tagged (Chromium writes the structure tree, ``/Lang`` from the page's ``lang`` and
+    ``/DisplayDocTitle``); the headings also become bookmarks.
+    """
+    args = ["--no-pdf-header-footer", "--generate-pdf-document-outline", "--print-to-pdf={ZIEL}"]
+    _run([*args, html_path.resolve().as_uri()], pdf_path, timeout)
 
 
 def html_to_pdf_many(pages: Sequence[tuple[Path, Path]], workers: int | None = None) -> None:

@@ -122,7 +122,9 @@ class DarstellungSettings(_Section):
         None, description="Postanschrift der Koordination in einer Zeile (Absender der Briefe)."
     )
     zweite_sprache: str = Field(
-        "", description="Zweite Sprache der Tischschilder (z. B. »Englisch«, »Arabisch«; leer: nur Deutsch)."
+        "",
+        description="Zweite Sprache der Tischschilder, des Plakats und der Einlassliste (z. B. »Englisch«, "
+        "»Arabisch«; leer: nur Deutsch).",
     )
     formular_sprachen: list[FormularSprache] = Field(
         default_factory=lambda: ["de"],

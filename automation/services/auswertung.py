@@ -176,6 +176,9 @@ def _environment() -> Any:
         lstrip_blocks=True,
     )
     env.filters["zahl"] = _german_number
+    from automation.adapters.html import install_bdi
+
+    install_bdi(env)  # {{ text | bdi }}: club names and free answers isolated
     return env
 
 

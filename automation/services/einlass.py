@@ -7,6 +7,7 @@ from pathlib import Path
 
 from automation.adapters.files import write_atomically
 from automation.adapters.html import german_date, render, time_span
+from automation.adapters.printouts.zweite_sprache import zweite
 from automation.domain.dataset import Dataset
 from automation.domain.records import Anmeldung, Kontakt
 from automation.services.plakat import find_termin, safe_name
@@ -72,6 +73,7 @@ def check_in_list(folder: Path, termin_id: str, *, pdf: bool = True) -> CheckIn:
         personen=sum(1 + g.begleitung for g in people),
         leer=EMPTY_ROWS,
         farbe=workspace.settings.darstellung.farbe,
+        zweite=zweite(workspace.settings.darstellung.zweite_sprache),
     )
     base = workspace.folder / "ausgabe" / f"einlass-{safe_name(termin.termin_id)}"
     write_atomically(base.with_suffix(".html"), html)

@@ -11,6 +11,7 @@ from pathlib import Path
 from automation.adapters.files import write_atomically
 from automation.adapters.html import german_date, render, time_span
 from automation.adapters.links import LinkBuilder
+from automation.adapters.printouts.zweite_sprache import zweite
 from automation.domain.dataset import Dataset
 from automation.domain.errors import ConfigError
 from automation.domain.farben import contrast, readable_on_white
@@ -40,6 +41,7 @@ class PosterEvent:
     logo: str | None
     titel_reihe: str
     notes: list[str] = field(default_factory=list)
+    zweite: dict[str, str] | None = None  # texts in [darstellung] zweite_sprache, or None
 
 
 @dataclass
@@ -124,6 +126,7 @@ def event(workspace: Workspace, dataset: Dataset, termin_id: str, need_link: boo
         logo=_logo(workspace),
         titel_reihe=settings.titel,
         notes=notes,
+        zweite=zweite(settings.darstellung.zweite_sprache, datum=termin.datum),
     )
 
 
@@ -136,8 +139,8 @@ def web_text(ev: PosterEvent) -> str:
         "",
         f"{ev.datum}{', ' + ev.zeit if ev.zeit else ''}{', ' + ort if ort else ''}.",
         "",
-        "Eingeladen sind alle, die hier neu sind, zeitweise hier leben oder oft unterwegs sind: Lernen Sie "
-        "Vereine und Initiativen kennen, kommen Sie ins Gespräch und finden Sie ein Engagement, das zu Ihrer "
+        "Sie sind neu hier, leben nur zeitweise hier oder sind oft unterwegs? Dann kommen Sie! Lernen Sie "
+        "Vereine und Gruppen kennen. Kommen Sie ins Gespräch. Finden Sie etwas zum Mitmachen, das zu Ihrer "
         f"Zeit passt. Es lädt ein: {ev.kommune}.",
     ]
     if ev.vereine:

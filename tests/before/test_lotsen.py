@@ -104,7 +104,7 @@ def test_briefing_once_with_people_and_tables_and_the_newcomer_learns_the_guide(
     assert "13:30 Uhr" in grete  # 30 minutes before 14:00
     assert "Nils" not in grete and "k-n1@" not in grete  # only her people, never their addresses
     nia = next(m for m in _messages(folder) if "k-n1@" in str(m["To"]))
-    assert "Grete M., a local volunteer guide, will welcome you" in _text(nia)  # Nia reads English
+    assert "Grete M. will welcome you at the entrance and go with you." in _text(nia)  # Nia reads English
     nadia = next(m for m in _messages(folder) if "k-n4@" in str(m["To"]))
     assert "begrüßt Sie" not in _text(nadia)
 

@@ -18,9 +18,9 @@ import pytest
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po
 
-from automation.adapters.mail import render
+from automation.adapters.mail import ics, render
 from automation.adapters.mail.render import CATALOGS, TRANSLATED, Renderer, sample_context
-from automation.adapters.printouts import tischplan_druck
+from automation.adapters.printouts import tischplan_druck, zweite_sprache
 from automation.domain.mail.kinds import Art
 from automation.domain.resources import vorlagen_dir
 from automation.domain.settings import Settings
@@ -46,7 +46,7 @@ def _msgids() -> set[str]:
     for path in sorted((vorlagen_dir() / "mail").iterdir()):
         for _, message, _, _ in extract_from_file("jinja2", str(path), options=options):
             found.add(message if isinstance(message, str) else message[0])
-    for module in (render.__file__, tischplan_druck.__file__):
+    for module in (render.__file__, ics.__file__, tischplan_druck.__file__, zweite_sprache.__file__):
         for _, message, _, _ in extract_from_file("python", module):
             found.add(message if isinstance(message, str) else message[0])
     return found
@@ -57,6 +57,7 @@ def test_the_translated_templates_have_texts_to_translate() -> None:
     assert len(msgids) > 40
     assert "Hallo %(name)s," in msgids and "Einladung: %(titel)s am %(datum)s" in msgids
     assert "Dort sind" in msgids  # the route cards
+    assert "Morgen: %(titel)s" in msgids  # the calendar file
 
 
 @pytest.mark.parametrize("code", OTHER)
@@ -160,7 +161,7 @@ def test_a_turkish_reader_gets_a_turkish_confirmation(make_space: Any) -> None:
     assert str(german["Subject"]).startswith("Anmeldung bestätigt: ")
     html, plain = turkish.get_body(preferencelist=("html",)), turkish.get_body(preferencelist=("plain",))
     assert html is not None and plain is not None
-    assert '<html lang="tr" dir="ltr">' in html.get_content() and "Merhaba Person Nr1," in html.get_content()
+    assert '<html lang="tr" dir="ltr">' in html.get_content() and "Merhaba <bdi>Person Nr1</bdi>," in html.get_content()
     assert "Merhaba Person Nr1," in plain.get_content()
     assert space.versand()[f"Bestätigung|{TERMIN}|K-0001"].status == "gesendet"
 

@@ -32,7 +32,7 @@ def test_confirmation_over_smtp_has_both_parts_calendar_and_links(make_space: An
     assert message["To"].addresses[0].display_name == "Jördis Müller"
     text, html = _parts(message)
     assert "Ihr Platz ist sicher" in text and "Personen: 2 (Sie und 1 Begleitung)" in text
-    assert "<strong>Markt der Möglichkeiten</strong>" in html
+    assert "<strong><bdi>Markt der Möglichkeiten</bdi></strong>" in html
     # personal cancellation link, local backend: mailto the coordination with the registration number
     assert "mailto:koordination@musterstadt.example?subject=Absage%20A-0001" in text
     assert message["List-Unsubscribe"].strip() == "<mailto:koordination@musterstadt.example?subject=Abmelden%20K-0001>"

@@ -58,6 +58,7 @@ class MessageBuilder:
             ics = calendar_file(
                 item.termin, item.anmeldung, self.from_address.addr_spec, links.absage, now,
                 sequence=sequence, method=method, attendee=recipient.addr_spec if method == "CANCEL" else None,
+                sprache=context["sprache"],
             )  # fmt: skip
             attachments = (Attachment("termin.ics", "text", "calendar", ics, (("method", method),)),)
         attachments += tuple(item.attachments)  # e.g. the club report PDF (Vereinsbericht)

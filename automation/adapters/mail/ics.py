@@ -4,6 +4,9 @@ One event per registration (UID ``<Termin-ID>.<Anmelde-ID>@gespraechsrunde``), s
 it in the person's calendar: a ``Terminänderung`` sends the same UID with a higher ``SEQUENCE`` (the
 date's »Fassung«), a ``Terminabsage`` ``METHOD:CANCEL`` with ``STATUS:CANCELLED``. Times are local
 (Europe/Berlin) with the time zone defined in the file itself (RFC 5545, 3.6.5).
+
+The texts the file adds (»Abgesagt: …«, the description, the reminder) are in the reader's language
+(``sprache``, the catalogs of the messages); the date's title and place are the coordination's words and stay.
 """
 
 from __future__ import annotations
@@ -13,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from automation.adapters.mail.render import translations
 from automation.domain.records import Anmeldung, Termin
+from automation.domain.sprachen import DEUTSCH
 
 TIMEZONE = ZoneInfo("Europe/Berlin")
 ALARM_BEFORE = dt.timedelta(days=1)
@@ -33,8 +38,10 @@ def calendar_file(
     sequence: int = 0,
     method: str = "PUBLISH",
     attendee: str | None = None,
+    sprache: str = DEUTSCH,
 ) -> bytes:
     """An iCalendar file with one event; ``method`` ``PUBLISH`` (new or changed) or ``CANCEL``."""
+    _ = translations(sprache).gettext
     cal = icalendar.Calendar()
     cal.add("prodid", "-//gespraechsrunde//DE")
     cal.add("version", "2.0")
@@ -51,13 +58,15 @@ def calendar_file(
     else:
         event.add("dtstart", termin.datum)
         event.add("dtend", termin.datum + dt.timedelta(days=1))
-    event.add("summary", termin.titel if method != "CANCEL" else f"Abgesagt: {termin.titel}")
+    event.add("summary", termin.titel if method != "CANCEL" else _("Abgesagt: %(titel)s") % {"titel": termin.titel})
     location = ", ".join(p for p in (termin.ort, termin.adresse) if p)
     if location:
         event.add("location", location)
-    description = f"Anmeldenummer {anmeldung.anmelde_id}, {anmeldung.personen} Person(en)."
+    persons = _("%(anzahl)s Person") if anmeldung.personen == 1 else _("%(anzahl)s Personen")
+    description = _("Anmeldenummer: %(id)s") % {"id": anmeldung.anmelde_id}
+    description += "\n" + persons % {"anzahl": anmeldung.personen}
     if cancel_link and method != "CANCEL":
-        description += f"\nAbsagen: {cancel_link}"
+        description += "\n" + _("Sie können nicht kommen? Hier absagen: %(link)s") % {"link": cancel_link}
     event.add("description", description)
     event.add("organizer", f"mailto:{organizer}")
     if attendee:
@@ -68,7 +77,7 @@ def calendar_file(
         event.add("status", "CONFIRMED")
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Morgen: {termin.titel}")
+        alarm.add("description", _("Morgen: %(titel)s") % {"titel": termin.titel})
         alarm.add("trigger", -ALARM_BEFORE)
         event.add_component(alarm)
     if termin.beginn is not None:

@@ -20,6 +20,7 @@ from typing import Any
 
 import jinja2
 
+from automation.adapters.html import install_bdi
 from automation.adapters.links import PersonalLinks
 from automation.domain.mail.kinds import Art
 from automation.domain.records import Anmeldung, Kontakt, Termin
@@ -110,6 +111,7 @@ def environment(workspace_folder: Path | None = None, code: str = DEUTSCH) -> ji
         extensions=["jinja2.ext.i18n"],
     )
     env.policies["ext.i18n.trimmed"] = True
+    install_bdi(env)  # {{ person.name | bdi }}: resident text isolated in HTML, unchanged in plain text
     env.install_gettext_translations(translations(code), newstyle=True)  # type: ignore[attr-defined]
     return env
 

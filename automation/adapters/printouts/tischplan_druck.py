@@ -97,12 +97,16 @@ def _begleitung(code: str, anzahl: int) -> str:
 
 
 def _umgebung() -> Environment:
-    return Environment(
+    from automation.adapters.html import install_bdi
+
+    env = Environment(
         loader=FileSystemLoader(str(vorlagen_dir())),
         autoescape=select_autoescape(["html", "j2"], default=True),
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    install_bdi(env)
+    return env
 
 
 def _basis(pid: str) -> str:
