@@ -22,6 +22,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
+from email.utils import getaddresses
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
 from automation.adapters.files import make_durable, write_atomically
+from automation.adapters.mail.compose import ComposedMessage
 from automation.domain.errors import ConfigError
 from automation.domain.settings import MailSettings, secret
 
@@ -279,7 +281,7 @@ class SmtpSender:
             raise _ClosedBeforeData("keine Verbindung")
         connection.data_started = False
         try:
-            refused = connection.send_message(message)
+            refused = _hand_over(connection, message)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             if code == 421:
@@ -315,6 +317,21 @@ class SmtpSender:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 self.connection.close()
             self.connection = None
+
+
+def _hand_over(connection: smtplib.SMTP, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
+    """``send_message``, but with the bytes a composed message already knows (no second pass of the email
+    package's generator over every header): sender from ``From``, recipients from ``To``/``Cc``."""
+    if not isinstance(message, ComposedMessage) or message.get_all("Bcc") or message.get_all("Sender"):
+        return connection.send_message(message)
+    raw = dict((name.lower(), value) for name, value in message.raw_items())
+    senders = getaddresses([raw.get("from", "")])
+    recipients = [
+        address for _, address in getaddresses([v for n, v in message.raw_items() if n.lower() in ("to", "cc")])
+    ]
+    if len(senders) != 1 or not senders[0][1] or not recipients or not all(recipients):
+        return connection.send_message(message)
+    return connection.sendmail(senders[0][1], recipients, message.as_bytes())
 
 
 class _ClosedBeforeData(Exception):
