@@ -88,7 +88,7 @@ class _Parts:
 
     def sheet(self, title: str) -> SheetXml:
         if title not in self.sheets:
-            self.sheets[title] = SheetXml(self.package.read(self.package.sheets[title]))
+            self.sheets[title] = SheetXml(self.package.stream(self.package.sheets[title]))
         return self.sheets[title]
 
 
