@@ -10,8 +10,9 @@ The file is deleted once the rows are saved.
 Syncing to disk (``fsync``) costs milliseconds, so not every line is synced (issue 10). Every line is
 handed to the operating system at once, which keeps it through a crash of this process; only a crash of
 the machine (power cut) loses what was not synced. Synced are: the ``batch`` line before the ledger is
-saved, and an ``vorab`` line naming the next chunk of keys *before* the first of them is handed over
-(which also makes every earlier line durable). Each line carries the machine's boot id: when the next run
+saved, a ``vorab`` line naming the next chunk of keys *before* the first of them is handed over (which
+also makes every earlier line durable), and everything before the ledger records outcomes
+(:meth:`sync`). ``batch`` and ``vorab`` lines carry the machine's boot id: when the next run
 finds another boot id, lines after the last sync may be missing, so a key announced ``vorab`` without a
 known outcome counts as started (``unklar`` unless the outbox folder proves it either way). Without a boot
 id (not Linux), every line is synced as before.
@@ -110,10 +111,12 @@ class Journal:
         return entries
 
     def rebooted(self) -> bool:
-        """Whether the machine restarted since the journal was written (or cannot tell): lines that were not
-        synced may then be missing."""
+        """Whether the machine restarted since the journal was written: lines that were not synced may then be
+        missing. Without a boot id every line was synced: nothing can be missing."""
+        if self.boot is None:
+            return False
         boots = {entry.get("boot") for entry in self._entries() if entry.get("e") in ("batch", "vorab")}
-        return bool(boots) and (self.boot is None or boots != {self.boot})
+        return bool(boots) and boots != {self.boot}
 
     def outcomes(self) -> dict[str, Outcome]:
         """The last known state of every key (a torn last line is ignored)."""
