@@ -243,8 +243,9 @@ def print_summary(results: list[Result]) -> None:
         line = f"  {r.size.label:36} {r.first_cpu / thousands:6.3f} s und {r.peak / thousands:6.1f} MB je 1.000"
         if previous is not None:
             step = (r.size.contacts - previous.size.contacts) / 1000
-            line += (f"   Zuwachs seit {previous.size.contacts:,}: {(r.first_cpu - previous.first_cpu) / step:6.3f} s, "
-                     f"{(r.peak - previous.peak) / step:6.1f} MB je 1.000").replace(",", ".")  # fmt: skip
+            since = f"{previous.size.contacts:,}".replace(",", ".")
+            line += (f"   Zuwachs seit {since}: {(r.first_cpu - previous.first_cpu) / step:6.3f} s, "
+                     f"{(r.peak - previous.peak) / step:6.1f} MB je 1.000")  # fmt: skip
         print(line)
         previous = r
 

@@ -221,6 +221,37 @@ def test_rows_keep_their_exact_text_when_untouched() -> None:
     assert '<dimension ref="A1:C4"/>' in text
 
 
+@pytest.mark.parametrize("piece", [1, 7, 64, 10_000])
+def test_a_sheet_read_in_pieces_into_small_blocks_writes_the_same_bytes(
+    piece: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows are kept compressed in blocks and the part is read in pieces (issue 10): wherever a piece or a
+    block ends, untouched rows come out byte for byte, changed ones changed, deleted ones gone."""
+    import automation.adapters.xlsx_parts as parts
+
+    monkeypatch.setattr(parts, "_BLOCK", 90)
+    rows = b"".join(
+        b'<row r="%d" spans="1:2">\n <c r="A%d" s="2"><v>%d</v></c><c r="B%d" t="inlineStr"><is><t>\xc3\xa4 %d</t></is></c></row>'
+        % (n, n, n, n, n)
+        for n in range(1, 41)
+    )
+    xml = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:B41"/>'
+        b"<sheetData>" + rows + b'<row r="41"/></sheetData><pageMargins left="0.7"/></worksheet>'
+    )
+    sheet = SheetXml(xml[i : i + piece] for i in range(0, len(xml), piece))
+    assert len(sheet.blocks) > 5
+    assert sheet.xml() == xml  # nothing changed: the same bytes
+    sheet.set(17, 1, 99)
+    sheet.delete_row(30)
+    text = sheet.xml().decode()
+    assert '<c r="A17" s="2"><v>99</v></c>' in text and "ä 17" in text
+    assert "ä 30<" not in text and '<row r="30"><c r="A30" s="2"><v>31</v></c>' in text  # moved up
+    assert '<row r="16" spans="1:2">\n <c r="A16" s="2"><v>16</v></c>' in text  # untouched, exactly
+    assert text.endswith('<row r="40"/></sheetData><pageMargins left="0.7"/></worksheet>')
+    assert '<dimension ref="A1:B40"/>' in text
+
+
 @pytest.mark.langsam
 def test_a_part_written_workbook_opens_in_libreoffice(tmp_path: Path) -> None:
     office = shutil.which("libreoffice") or shutil.which("soffice")

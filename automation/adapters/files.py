@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,3 +45,40 @@ def write_atomically(target: Path, data: str | bytes, *, durable: bool = False, 
     """
     with atomic_path(target, durable=durable, mode=0o600 if private else 0o644) as tmp:
         tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def make_durable(folder: Path, files: list[Path]) -> None:
+    """Flush ``files`` (written into ``folder`` without ``durable``) and their names to disk at once.
+
+    On Linux one ``syncfs`` of the folder's file system is much cheaper than an ``fsync`` per file; elsewhere
+    every file is synced. Then the folder itself, so that the renames are durable too.
+    """
+    if not files:
+        return
+    if not _syncfs(folder):
+        for path in files:
+            with contextlib.suppress(FileNotFoundError), open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    if os.name == "posix":
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _syncfs(folder: Path) -> bool:
+    """``syncfs(2)`` on the file system of ``folder``; False where it is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        function = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return False
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        return int(function(fd)) == 0
+    finally:
+        os.close(fd)

@@ -97,7 +97,7 @@ class _Parts:
 
     def sheet(self, title: str) -> SheetXml:
         if title not in self.sheets:
-            sheet = SheetXml(self.package.read(self.package.sheets[title]))
+            sheet = SheetXml(self.package.stream(self.package.sheets[title]))
             sheet.date_styles = self.date_styles()
             self.sheets[title] = sheet
         return self.sheets[title]

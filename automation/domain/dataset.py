@@ -88,8 +88,11 @@ class Dataset:
                 canonical[table.headers[index]] = column.header
         if missing and table.rows:
             return state  # reported by the schema check (automation.domain.schema)
+        renamed = any(canonical.get(h, h) != h for h in table.headers)
         for row in table.rows:
-            values = {canonical.get(h, h): v for h, v in row.values.items()}
+            # the row's own dict when no header needs its canonical spelling: one copy of 100,000 rows, not two
+            # (never changed in place: stores and ``commit`` replace a row's dict instead)
+            values = {canonical.get(h, h): v for h, v in row.values.items()} if renamed else row.values
             record, findings = _read_row_cached(model, values, row.number)
             self.findings += findings
             if model.ID is not None:
@@ -230,8 +233,9 @@ class Dataset:
             numbers = new_rows.get(append.tab)
             if model.ID is not None and numbers:
                 self.tabs[append.tab].row_numbers[str(append.values.get(model.ID))] = numbers.pop(0)
-        for change in pending.cells:
-            self.tabs[change.tab].raw[change.key][change.column] = change.new
+        for change in pending.cells:  # a new dict: the old one may be the store's own row (see _read_tab)
+            raw = self.tabs[change.tab].raw
+            raw[change.key] = {**raw[change.key], change.column: change.new}
         for state in self.tabs.values():
             if state.model.ID is None:
                 state.replaced = False
@@ -261,25 +265,39 @@ class Dataset:
         return result
 
 
-_PARSED: dict[tuple[type[Record], tuple[tuple[str, Any], ...]], tuple[Record | None, list[Hinweis]]] = {}
+# model → the row's ID (or its number, for tabs without IDs) → the cell values read and what they gave
+_PARSED: dict[type[Record], dict[object, tuple[dict[str, Any], Record | None, list[Hinweis]]]] = {}
+_PARSED_MAX = 200_000
 
 
 def _read_row_cached(
     model: type[Record], values: dict[str, Any], row_number: int
 ) -> tuple[Record | None, list[Hinweis]]:
-    """``read_row``, remembered per tab and cell values: a run reads the store again after writing (for the
-    Hinweise), and most rows are unchanged. Records are never changed in place, so sharing them is safe."""
-    try:
-        key = (model, tuple(sorted(values.items())))
-        cached = _PARSED.get(key)
-    except TypeError:  # an unhashable cell value
-        return read_row(model, values, row_number)
-    if cached is None:
-        if len(_PARSED) > 200_000:
+    """``read_row``, remembered per tab and row: a run reads the store again after writing (for the
+    Hinweise), and most rows are unchanged. The cache holds the row's dict itself (rows are never changed
+    in place, see ``_read_tab``) and compares it with the row read now: no copy of the values is kept.
+    Records are never changed in place either, so sharing them is safe."""
+    cache = _PARSED.setdefault(model, {})
+    identity: object = values.get(model.ID) if model.ID is not None else None
+    if not isinstance(identity, str | int | float) or isinstance(identity, bool):
+        identity = ("Zeile", row_number)
+    cached = cache.get(identity)
+    if cached is not None and (cached[0] is values or _same_values(cached[0], values)):
+        _, record, findings = cached
+    else:
+        record, findings = read_row(model, values, row_number)
+        if sum(len(c) for c in _PARSED.values()) > _PARSED_MAX and identity not in cache:
             _PARSED.clear()
-        cached = _PARSED[key] = read_row(model, values, row_number)
-    record, findings = cached
+            cache = _PARSED.setdefault(model, {})
+        cache[identity] = (values, record, findings)
+    if all(f.zeile == row_number for f in findings):
+        return record, findings  # the cached list itself (read only): most rows have no findings
     return record, [f if f.zeile == row_number else f.model_copy(update={"zeile": row_number}) for f in findings]
+
+
+def _same_values(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Equal cells, also in type (``1`` and ``True`` and ``1.0`` are different cells)."""
+    return old.keys() == new.keys() and all(type(v) is type(new[k]) and v == new[k] for k, v in old.items())
 
 
 def _same_rows(new: list[dict[str, Any]], old: list[dict[str, Any]]) -> bool:

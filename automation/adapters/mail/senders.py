@@ -22,6 +22,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
+from email.utils import getaddresses
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Self
@@ -29,7 +30,8 @@ from typing import TYPE_CHECKING, Protocol, Self
 if TYPE_CHECKING:
     from _typeshed import ReadableBuffer
 
-from automation.adapters.files import write_atomically
+from automation.adapters.files import make_durable, write_atomically
+from automation.adapters.mail.compose import ComposedMessage
 from automation.domain.errors import ConfigError
 from automation.domain.settings import MailSettings, secret
 
@@ -79,12 +81,18 @@ def _file_name(key: str) -> str:
 
 
 class OutboxSender:
-    """Writes every message as ``<Schlüssel>.eml`` into a folder (atomically: temporary file, rename)."""
+    """Writes every message as ``<Schlüssel>.eml`` into a folder (atomically: temporary file, rename).
+
+    A file is complete when it becomes visible (rename), but it is flushed to disk only by :meth:`sync`, once
+    for many files (the dispatcher calls it before the ledger records them as sent): a crash of the process
+    loses nothing; after a power cut, a file the disk did not get is found incomplete by :meth:`written`.
+    """
 
     paced = False
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._unsynced: list[Path] = []
 
     def describe(self) -> str:
         return f"Ausgangsordner {self.folder}"
@@ -103,15 +111,19 @@ class OutboxSender:
         return self.folder / _file_name(key)
 
     def written(self, key: str) -> tuple[bool, str | None] | None:
-        """A complete ``.eml`` for the key exists (files appear only by atomic rename), and its Message-ID."""
+        """A complete ``.eml`` for the key exists (files appear only by atomic rename), and its Message-ID.
+
+        A file whose content did not reach the disk before a power cut (empty, or cut short) proves nothing.
+        """
         first = self.path_for(key)
         files = [first, *sorted(self.folder.glob(f"{glob_escape(first.stem)}.*.eml"))]
         found = [f for f in files if f.is_file()]
         if not found:
             return False, None
-        with open(found[-1], "rb") as handle:
-            headers = BytesHeaderParser().parse(handle)
-        message_id = headers.get("Message-ID")
+        data = found[-1].read_bytes()
+        if not complete(data):
+            return None  # renamed, but its content did not reach the disk (power cut): nobody can tell
+        message_id = BytesHeaderParser().parsebytes(data).get("Message-ID")
         return True, str(message_id).strip() if message_id else None
 
     def clean_leftovers(self) -> int:
@@ -127,9 +139,30 @@ class OutboxSender:
         if target.exists():  # a second file for one key would be a second message
             target = target.with_name(f"{target.stem}.{message['Message-ID'].strip('<>')}.eml")
         try:
-            write_atomically(target, message.as_bytes(), durable=True, private=True)
+            write_atomically(target, message.as_bytes(), private=True)
         except OSError as exc:
             raise Unavailable(f"In den Ausgangsordner {self.folder} lässt sich nicht schreiben ({exc}).") from exc
+        self._unsynced.append(target)
+
+    def sync(self) -> None:
+        """Make every message written since the last call durable (one flush of the file system)."""
+        files, self._unsynced = self._unsynced, []
+        try:
+            make_durable(self.folder, files)
+        except OSError as exc:
+            raise Unavailable(
+                f"Der Ausgangsordner {self.folder} lässt sich nicht auf die Platte schreiben ({exc})."
+            ) from exc
+
+
+def complete(data: bytes) -> bool:
+    """Whether an ``.eml`` file of the outbox is whole: headers with a Message-ID, a body, and for a multipart
+    message its closing boundary (a file whose content a power cut lost is empty or cut short)."""
+    headers = BytesHeaderParser().parsebytes(data)
+    if not headers.get("Message-ID") or b"\n\n" not in data.replace(b"\r\n", b"\n"):
+        return False
+    boundary = headers.get_boundary()
+    return boundary is None or f"--{boundary}--".encode("ascii", "replace") in data
 
 
 def leftover_files(folder: Path) -> list[Path]:
@@ -248,7 +281,7 @@ class SmtpSender:
             raise _ClosedBeforeData("keine Verbindung")
         connection.data_started = False
         try:
-            refused = connection.send_message(message)
+            refused = _hand_over(connection, message)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
             if code == 421:
@@ -284,6 +317,21 @@ class SmtpSender:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 self.connection.close()
             self.connection = None
+
+
+def _hand_over(connection: smtplib.SMTP, message: EmailMessage) -> dict[str, tuple[int, bytes]]:
+    """``send_message``, but with the bytes a composed message already knows (no second pass of the email
+    package's generator over every header): sender from ``From``, recipients from ``To``/``Cc``."""
+    if not isinstance(message, ComposedMessage) or message.get_all("Bcc") or message.get_all("Sender"):
+        return connection.send_message(message)
+    raw = dict((name.lower(), value) for name, value in message.raw_items())
+    senders = getaddresses([raw.get("from", "")])
+    recipients = [
+        address for _, address in getaddresses([v for n, v in message.raw_items() if n.lower() in ("to", "cc")])
+    ]
+    if len(senders) != 1 or not senders[0][1] or not recipients or not all(recipients):
+        return connection.send_message(message)
+    return connection.sendmail(senders[0][1], recipients, message.as_bytes())
 
 
 class _ClosedBeforeData(Exception):

@@ -56,6 +56,9 @@ log = logging.getLogger("gespraechsrunde")
 # sets how often the ledger is saved: an outbox folder is local and fast, an SMTP server is paced.
 OUTBOX_BATCH = 500
 SMTP_BATCH_MAX = 500  # per minute's pace anyway; 50 halved the throughput (issue 10)
+# How many hand-overs one sync of the journal covers (see automation.adapters.mail.journal): after a power
+# cut, at most this many SMTP messages are »unklar«; the outbox folder proves each file either way.
+SMTP_CHUNK = 50
 
 
 def batch_size_for(sender: Sender, mail: MailSettings) -> int:
@@ -154,11 +157,14 @@ class Dispatcher:
         if isinstance(self.sender, OutboxSender) and not self.ctx.dry_run:
             self.sender.clean_leftovers()
         outcomes = self.journal.outcomes()
+        rebooted = self.journal.rebooted()
         unclear = []
         for row in self.rows().values():
             if row.status == SENDING:
                 outcome = outcomes.get(row.schluessel)
                 state = outcome.state if outcome else None
+                if state == "vorab":  # announced for hand-over: without a »start« line it never began …
+                    state = None if rebooted else "back"  # … unless the machine restarted and lines were lost
                 proof = self._written(row.schluessel) if state not in ("sent", "refused", "batch", "back") else None
                 if state == "sent" and outcome is not None:
                     self.ledger.move(row, Event.DELIVERED, message_id=outcome.message_id, zeit=outcome.time,
@@ -315,10 +321,23 @@ class Dispatcher:
         if summary.stopped:
             report.say(f"Versand abgebrochen: {summary.stopped}")
             report.findings.append(findings.stopped(summary.stopped))
+        try:
+            self._settle()
+        except Unavailable as exc:  # the files may not be on disk: the journal stays, the next run checks them
+            report.say(f"Versand abgebrochen: {exc}")
+            report.findings.append(findings.stopped(str(exc)))
+            return summary
         self.ctx.save()
         self.journal.clear()
         self._count(summary)
         return summary
+
+    def _settle(self) -> None:
+        """Make what was handed over durable before the ledger records it: the outbox files (one flush for
+        all), then the journal. Without this, a power cut could leave »gesendet« rows without their file."""
+        if isinstance(self.sender, OutboxSender):
+            self.sender.sync()
+        self.journal.sync()
 
     def _count(self, summary: Summary) -> None:
         report = self.ctx.report
@@ -334,6 +353,7 @@ class Dispatcher:
             if item.resend:
                 event = Event.RESEND_SENT if item.row is not None and item.row.status == SENT else Event.RESEND
             item.row = self.ledger.move(item.row, event, zeit=self.ctx.now, fehler=None)
+        self._settle()
         self.journal.batch([item.key for item in batch])
         result = self.ctx.save()
         blocked = {c.key for c in result.conflicts if c.tab == Versand.TAB}
@@ -344,14 +364,18 @@ class Dispatcher:
 
     def _send_batches(self, items: list[Prepared], summary: Summary, progress: Progress | None) -> None:
         pacer = Pacer(self.settings.mail.pro_minute if self.sender.paced else None, sleep=self.sleep, clock=self.clock)
+        chunk = SMTP_CHUNK if self.sender.paced else self.batch_size
         for start in range(0, len(items), self.batch_size):
             batch = self._persist_sending(items[start : start + self.batch_size])
             for index, item in enumerate(batch):
+                if index % chunk == 0:  # durable before the first of them is handed over
+                    self.journal.ahead([item.key for item in batch[index : index + chunk]])
                 pacer.wait()
                 if not self._send_one(item, summary):
                     for rest in batch[index + 1 :]:
                         rest.row = self.ledger.move(rest.row, Event.BACK, zeit=None)
                         self.journal.back(rest.key)
+                    self._settle()
                     self.ctx.save()
                     return
                 if progress is not None:
