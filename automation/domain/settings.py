@@ -127,7 +127,7 @@ class DarstellungSettings(_Section):
         "»Arabisch«; leer: nur Deutsch).",
     )
     formular_sprachen: list[FormularSprache] = Field(
-        default_factory=lambda: ["de"],
+        default_factory=lambda: [FORMULAR_SPRACHEN[0]],
         description=(
             "Sprachen der Formulare (je Sprache ein Google-Formular; Deutsch immer dabei). Jede weitere Sprache"
             " kostet je ruhigem Lauf drei Abrufe mehr bei Google Forms."
