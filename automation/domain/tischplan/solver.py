@@ -67,8 +67,10 @@ US_PER_SEAT = 0.3
 """… for each seat of an average table (the evaluation is O(table size))."""
 US_PER_PERSON = 0.01
 """… for each participant (memory traffic of the pair counts)."""
-TABU_US_PER_CELL = 0.2
+TABU_US_PER_CELL = 0.02
 """Microseconds per tabu iteration for each cell of the rounds × players × players tables."""
+TABU_US_PER_STEP = 80.0
+"""… and its constant part (numpy calls; measured 90–100 µs per step at 15–32 players)."""
 PREP_SECONDS = 0.03
 PREP_US_PER_SLOT = 30.0
 """Preparation (club placement, bounds, start): fixed seconds and microseconds per (person, round)."""
@@ -133,7 +135,7 @@ def planned_iterations(pr: Problem, seconds: float | None) -> int:
     usable = _usable(pr, seconds)
     if is_pure_mixing(pr):
         players = pr.T * pr.seats[0]
-        per_iteration = (TABU_US_PER_CELL * pr.R * players * players + 50.0) * 1e-6
+        per_iteration = (TABU_US_PER_CELL * pr.R * players * players + TABU_US_PER_STEP) * 1e-6
         return int(SAFETY * usable / per_iteration)
     if _mip_fits(pr, seconds):
         usable -= MIP_US_PER_VARIABLE * mip_size(pr) * 1e-6
