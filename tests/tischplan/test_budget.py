@@ -110,3 +110,18 @@ def test_locked_phase_improves_the_later_goals_of_a_coverage_optimal_plan() -> N
     assert k_long.interessen_abgedeckt == k_short.interessen_abgedeckt == k_long.interessen_schranke
     later = [(k.wiederholungen + 0.4 * k.fehlende_gruppen + 0.2 * k.gemeinde_ueberschuss) for k in (k_short, k_long)]
     assert later[1] < later[0]
+
+
+def test_locked_phase_reaches_the_reference_on_every_later_goal_with_more_guides_than_tables() -> None:
+    # Real 53 of benchmarks/tischplan_vergleich.py: 12 guides at 8 tables leave few exchanges that keep every
+    # covered interest. The plain annealing of the benchmark reached (median of three seeds, 2 s) 16–17
+    # repeats, 19–22 absent groups and 33–36 municipality excess at a lower or equal coverage; the planner
+    # keeps the coverage bound and must be at least as good on each of the three later goals.
+    instanz = realistic_market(13, 53, 8, 4, 12, seats=(5, 6, 7, 8), guides=12)
+    result = solve(instanz, seed=1, iterations=150_000)
+    k = result.plan.kennzahlen
+    assert violations(instanz, result.plan) == []
+    assert k.interessen_abgedeckt == k.interessen_schranke
+    assert k.wiederholungen <= 16
+    assert k.fehlende_gruppen <= 19
+    assert k.gemeinde_ueberschuss <= 33

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections import Counter
 
@@ -106,3 +107,13 @@ def test_theme_fit_counts_pairs_of_clubs_at_a_table() -> None:
     )  # fmt: skip
     plan = Plan(tische=[PlanTisch(id="T1", vereine=["A", "B"]), PlanTisch(id="T2", vereine=["C", "D"])], runden=[])
     assert theme_fit(instanz, plan) == (1, 2)
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_social_golfer_8_4_10_reaches_zero_repeats_within_a_short_budget(seed: int) -> None:
+    # the cost model plans the tabu steps the seconds allow; 5 s suffice for a plan without repeats
+    instanz = golfer(8, 4, 10)
+    result = solve(instanz, seed=seed, seconds=5.0, deadline=math.inf)
+    assert violations(instanz, result.plan) == []
+    assert result.plan.kennzahlen.wiederholungen == 0
+    assert result.iterations_used <= result.iterations

@@ -19,6 +19,8 @@ Two modes:
   back what the first goal reached. Besides plain exchanges (which include swaps of people with the same
   clubs at a table, of guides with guides, and of ``zusammen`` blocks of equal size) it uses *round
   swaps*: a person visits the same tables in another order, which keeps their covered interests.
+  Exchange partners are drawn among those who may leave their table without losing an interest (not
+  *pinned* there) and have not visited the other table yet, instead of being rejected after the draw.
 
 When repeats are the main problem a share of steps starts from a person who meets somebody at their table
 for the second time ("conflict-directed" steps).
@@ -32,13 +34,24 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from automation.domain.tischplan.seating import Seating
+from automation.domain.tischplan.seating import W_COVERAGE, W_GROUP, W_MUNICIPALITY, W_REPEAT, Delta, Seating
 
 Progress = Callable[[float, Seating], None]
+
+Weights = tuple[float, float, float]
+"""Weights of repeats, absent groups and municipality excess in the search's energy."""
+WEIGHTS: Weights = (W_REPEAT, W_GROUP, W_MUNICIPALITY)
 
 GUIDE_PARTNER = 0.7
 """In the locked phase, the share of a guide's exchanges made with another guide when every occupied
 table needs one (other partners would mostly leave a table without a guide)."""
+
+TABLE_TRIES = 3
+"""In the locked phase, draws of a target table before a step gives up (tables already visited are
+skipped: nobody visits a table with clubs twice)."""
+
+PARTNER_TRIES = 3
+"""Random draws of an exchange partner at a table before a step gives up."""
 
 CHECK_EVERY = 512
 """Iterations between two looks at the clock and the best state."""
@@ -72,11 +85,13 @@ def anneal(
     round_swaps: float = 0.0,
     lock_coverage: bool = False,
     stop_at_cover: int | None = None,
+    weights: Weights = WEIGHTS,
 ) -> tuple[list[list[int]], SearchStats]:
     """Improve ``sp``; return the seats of the best state seen (at checkpoints) and the statistics.
 
-    The best state is the one with most covered interests, then the lowest energy. ``round_swaps`` is the
-    share of round swaps (see ``_round_swap``). ``sp`` is left in the best state.
+    The best state is the one with most covered interests, then the lowest energy (with ``weights`` for
+    repeats, absent groups and municipality excess). ``round_swaps`` is the share of round swaps (see
+    ``_round_swap``). ``sp`` is left in the best state.
     """
     pr = sp.pr
     stats = SearchStats()
@@ -95,7 +110,7 @@ def anneal(
     max_iter = budget.iterations
     start = time.perf_counter()
     last_report = start
-    best_key = (-sp.cover_count, sp.energy())
+    best_key = (-sp.cover_count, _energy(sp, weights))
     best = sp.copy_seats()
     temp = t_start
     ratio = t_end / t_start
@@ -110,9 +125,9 @@ def anneal(
         if it >= next_check:
             next_check = min(it + CHECK_EVERY, max_iter)
             frac = it / max_iter
-            key = (-sp.cover_count, sp.energy() - 1e-9)
+            key = (-sp.cover_count, _energy(sp, weights) - 1e-9)
             if key < best_key:
-                best_key = (-sp.cover_count, sp.energy())
+                best_key = (-sp.cover_count, _energy(sp, weights))
                 best = sp.copy_seats()
             if frac >= 1.0:
                 break
@@ -128,10 +143,10 @@ def anneal(
                 progress(frac, sp)
         it += 1
         if round_swaps and rng.random() < round_swaps:
-            _round_swap(sp, rng, slots[int(rng.random() * n_slots)], block_of, temp)
+            _round_swap(sp, rng, slots[int(rng.random() * n_slots)], block_of, temp, weights)
             continue
         if lock_coverage:
-            _locked_step(sp, rng, slots[int(rng.random() * n_slots)], block_of, access_tables, temp)
+            _locked_step(sp, rng, slots[int(rng.random() * n_slots)], block_of, access_tables, temp, weights)
             continue
         if wants and rng.random() < aim:
             # interest-directed: send someone to the table of an interest not yet covered
@@ -177,15 +192,20 @@ def anneal(
         delta = sp.evaluate_swap(r, A, t, B, u)
         if lock_coverage and delta.cover_count < 0:
             continue
-        de = delta.energy()
+        de = _energy(delta, weights)
         if de <= 0 or rng.random() < math.exp(-de / temp):
             sp.swap(r, A, t, B, u)
     stats.iterations = it
-    if (-sp.cover_count, sp.energy() - 1e-9) < best_key:
+    if (-sp.cover_count, _energy(sp, weights) - 1e-9) < best_key:
         best = sp.copy_seats()
     else:
         sp.load(best)
     return best, stats
+
+
+def _energy(d: Delta | Seating, weights: Weights) -> float:
+    """The energy of a state or the change of a step (smaller is better) with the given weights."""
+    return -W_COVERAGE * d.cover + weights[0] * d.repeats + weights[1] * d.absent + weights[2] * d.excess
 
 
 def _pinned(sp: Seating, p: int, t: int) -> bool:
@@ -204,6 +224,7 @@ def _locked_step(
     block_of: list[dict[int, list[int]]],
     access_tables: list[int],
     temp: float,
+    weights: Weights = WEIGHTS,
 ) -> None:
     """One step of the locked phase: a move or exchange that cannot lose a covered interest.
 
@@ -217,46 +238,64 @@ def _locked_step(
     A = block_of[r][p]
     for a in A:
         if _pinned(sp, a, t):
-            _round_swap(sp, rng, slot, block_of, temp)
+            _round_swap(sp, rng, slot, block_of, temp, weights)
             return
-    if any(pr.needs_access[a] for a in A):
-        if len(access_tables) < 2:
-            return
-        u = access_tables[int(rng.random() * len(access_tables))]
-        if u == t:
-            return
-    else:
-        u = int(rng.random() * (pr.T - 1))
-        if u >= t:
-            u += 1
-    if sp.clubbed[u]:
-        visits = sp.visits
-        for a in A:
-            if visits[a][u]:
+    visits = sp.visits
+    for _try in range(TABLE_TRIES):
+        if any(pr.needs_access[a] for a in A):
+            if len(access_tables) < 2:
                 return
+            u = access_tables[int(rng.random() * len(access_tables))]
+            if u == t:
+                continue
+        else:
+            u = int(rng.random() * (pr.T - 1))
+            if u >= t:
+                u += 1
+        if not sp.clubbed[u] or not any(visits[a][u] for a in A):
+            break
+    else:
+        return
     occ_u = sp.members[r][u]
+    # partners: who may leave u (not pinned there) and may come to t (has not visited it yet)
+    clubbed_t = sp.clubbed[t]
     if len(A) == 1 and pr.guide[p] and sp.guide_need[r] and rng.random() < GUIDE_PARTNER:
         # guide-aware: where every table needs a guide, a guide mostly trades places with a guide
-        guides_u = [x for x in occ_u if pr.guide[x] and len(block_of[r][x]) == 1]
+        guides_u = [
+            x
+            for x in occ_u
+            if pr.guide[x] and len(block_of[r][x]) == 1 and not _pinned(sp, x, u) and not (clubbed_t and visits[x][t])
+        ]
         if not guides_u:
             return
         B = [guides_u[int(rng.random() * len(guides_u))]]
     else:
-        k = int(rng.random() * pr.seats[u])
-        B = block_of[r][occ_u[k]] if k < len(occ_u) else []
-    for b in B:
-        if _pinned(sp, b, u):
+        seats_u = pr.seats[u]
+        for _try in range(PARTNER_TRIES):
+            k = int(rng.random() * seats_u)
+            if k >= len(occ_u):
+                B = []
+                break
+            B = block_of[r][occ_u[k]]
+            if not any(_pinned(sp, b, u) or (clubbed_t and visits[b][t]) for b in B):
+                break
+        else:
             return
     if not sp.can_swap(r, A, t, B, u):
         return
     delta = sp.evaluate_swap(r, A, t, B, u)
-    de = delta.energy()
+    de = _energy(delta, weights)
     if delta.cover_count >= 0 and (de <= 0 or rng.random() < math.exp(-de / temp)):
         sp.swap(r, A, t, B, u)
 
 
 def _round_swap(
-    sp: Seating, rng: random.Random, slot: tuple[int, int], block_of: list[dict[int, list[int]]], temp: float
+    sp: Seating,
+    rng: random.Random,
+    slot: tuple[int, int],
+    block_of: list[dict[int, list[int]]],
+    temp: float,
+    weights: Weights = WEIGHTS,
 ) -> None:
     """Round swap: p visits its tables t1 (round r1) and t2 (round r2) the other way round.
 
@@ -281,30 +320,55 @@ def _round_swap(
     occ1, occ2 = sp.members[r1][t2], sp.members[r2][t1]
     if not occ1 or not occ2:
         return
+    guide = pr.guide[p]
     mirrors = [x for x in occ1 if seat2[x] == t1]
     if mirrors and rng.random() < 0.8:
         q = q2 = mirrors[int(rng.random() * len(mirrors))]
+        if len(block_of[r1][q]) > 1 or len(block_of[r2][q2]) > 1 or pr.guide[q] != guide:
+            return
     else:
-        q = occ1[int(rng.random() * len(occ1))]
-        q2 = occ2[int(rng.random() * len(occ2))]
-    if len(block_of[r1][q]) > 1 or len(block_of[r2][q2]) > 1:
-        return
-    if pr.guide[q] != pr.guide[p] or pr.guide[q2] != pr.guide[p]:
-        return
-    if q != q2:
-        for x, new in ((q, t1), (q2, t2)):
-            if (sp.clubbed[new] and sp.visits[x][new]) or (pr.needs_access[x] and not pr.table_access[new]):
-                return
+        # partners who can take p's place without losing an interest: q leaves t2 for t1 in r1, q2 leaves
+        # t1 for t2 in r2 (single, same guide status, not pinned where they sit, not visiting the new table)
+        q = _draw_partner(sp, rng, block_of[r1], occ1, t2, t1, guide)
+        if q < 0:
+            return
+        q2 = _draw_partner(sp, rng, block_of[r2], occ2, t1, t2, guide)
+        if q2 < 0:
+            return
     for r, x, new, gone in ((r1, p, t2, q), (r1, q, t1, p), (r2, p, t1, q2), (r2, q2, t2, p)):
         for y in pr.getrennt_of[x]:
             if sp.seat[r][y] == new and y != gone:
                 return
-    before = sp.energy()
+    before = _energy(sp, weights)
     cover_before = sp.cover_count
     sp.swap(r1, [p], t1, [q], t2)
     sp.swap(r2, [p], t2, [q2], t1)
-    de = sp.energy() - before
+    de = _energy(sp, weights) - before
     if sp.cover_count >= cover_before and (de <= 0 or rng.random() < math.exp(-de / temp)):
         return
     sp.swap(r2, [p], t1, [q2], t2)
     sp.swap(r1, [p], t2, [q], t1)
+
+
+def _draw_partner(
+    sp: Seating, rng: random.Random, block_of: dict[int, list[int]], occ: list[int], old: int, new: int, guide: bool
+) -> int:
+    """Somebody at ``old`` who may move to ``new`` in a round swap without losing a covered interest
+    (single, same guide status, not pinned at ``old``, not visiting ``new`` otherwise), or -1.
+
+    A few random draws instead of a scan of the table: as likely to find one, at a fraction of the cost."""
+    pr = sp.pr
+    clubbed = sp.clubbed[new]
+    access = pr.table_access[new]
+    n = len(occ)
+    for _try in range(PARTNER_TRIES):
+        x = occ[int(rng.random() * n)]
+        if (
+            pr.guide[x] == guide
+            and len(block_of[x]) == 1
+            and not (clubbed and sp.visits[x][new])
+            and not (pr.needs_access[x] and not access)
+            and not _pinned(sp, x, old)
+        ):
+            return x
+    return -1
