@@ -193,6 +193,10 @@ class Anmeldung(Record):
     anmelde_id: str = Field(alias="Anmelde-ID")
     termin_id: str = Field(alias="Termin-ID")
     kontakt_id: str = Field(alias="Kontakt-ID")
+    # readable beside the IDs: written by the job from Kontakte and Termine, never read as input (in a workbook
+    # made before these columns existed they are added at the end)
+    name: str | None = Field(None, alias="Name")
+    termin: str | None = Field(None, alias="Termin")
     antwort_id: str | None = Field(None, alias="Antwort-ID")
     eingegangen: dt.datetime | None = Field(None, alias="Eingegangen")
     personen: int = Field(1, alias="Personen", ge=1, le=20)
@@ -204,9 +208,6 @@ class Anmeldung(Record):
     anwesend: bool | None = Field(None, alias="Anwesend")  # ticked at the door (ja/x/✓); see »einlass«
     begleitung_gewuenscht: bool | None = Field(None, alias="Begleitung gewünscht")  # by an Ehrenamtslotse
     begleitet_von: str | None = Field(None, alias="Begleitet von")  # Kontakt-ID of the guide (sync assigns it)
-    # readable beside the IDs: written by the job from Kontakte and Termine, never read as input
-    name: str | None = Field(None, alias="Name")
-    termin: str | None = Field(None, alias="Termin")
 
 
 class Feedback(Record):
@@ -231,12 +232,12 @@ class Versand(Record):
     art: str = Field(alias="Art")
     termin_id: str | None = Field(None, alias="Termin-ID")
     kontakt_id: str | None = Field(None, alias="Kontakt-ID")
+    name: str | None = Field(None, alias="Name")  # readable beside the Kontakt-ID: written by the job, never read
     adresse: str | None = Field(None, alias="Adresse")
     status: VersandStatus = Field("geplant", alias="Status")
     zeit: dt.datetime | None = Field(None, alias="Zeit")
     message_id: str | None = Field(None, alias="Message-ID")
     fehler: str | None = Field(None, alias="Fehler")
-    name: str | None = Field(None, alias="Name")  # readable beside the Kontakt-ID: written by the job, never read
 
 
 class TischplanZeile(Record):

@@ -161,8 +161,9 @@ def test_an_unreadable_ledger_row_stops_letters_and_calls(make_workspace: Worksp
     book = openpyxl.load_workbook(path)
     sheet = book["Versand"]
     header = [c.value for c in sheet[1]]
-    row = ["Brief|T-2027-1|K-P001", "Brief", "T-2027-1", "K-P001", "", "weiß nicht"]
-    sheet.append(row + [None] * (len(header) - len(row)))
+    values = {"Schlüssel": "Brief|T-2027-1|K-P001", "Art": "Brief", "Termin-ID": "T-2027-1", "Kontakt-ID": "K-P001",
+              "Status": "weiß nicht"}  # fmt: skip
+    sheet.append([values.get(str(name)) for name in header])
     book.save(path)
     for command in ("briefe", "anrufliste"):
         result = run_cli("-C", str(folder), command, "--termin", "T-2027-1")
