@@ -30,7 +30,7 @@ from pathlib import Path
 
 from automation.domain import normalize
 from automation.domain.answers.base import RawAnswer
-from automation.domain.answers.identity import answer_id, legacy_answer_id
+from automation.domain.answers.identity import answer_id, legacy_answer_id, previous_answer_id
 from automation.domain.errors import ConfigError
 from automation.domain.forms import (
     TRANSLATED_LANGUAGES,
@@ -193,6 +193,7 @@ def parse_csv(
         )
     answers = []
     seen: dict[str, int] = {}
+    seen_previous: dict[str, int] = {}  # collisions under the previous scheme, numbered the same way
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -218,6 +219,10 @@ def parse_csv(
         seen[base] = seen.get(base, 0) + 1
         new_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
         legacy = legacy_answer_id(form.id, stamp, [c for i, c in enumerate(row) if i != stamp_col][:2])
+        previous = previous_answer_id(form, when, values)
+        seen_previous[previous] = seen_previous.get(previous, 0) + 1
+        if seen_previous[previous] > 1:
+            previous = f"{previous}-{seen_previous[previous]}"
         answers.append(
             RawAnswer(
                 antwort_id=new_id,
@@ -227,7 +232,7 @@ def parse_csv(
                 werte=values,
                 herkunft=f"{path.name}, Zeile {line}",
                 unbekannt=unknown,
-                fruehere_ids=(legacy,),
+                fruehere_ids=(legacy, previous),
                 kodierung=encoding,
             )
         )
