@@ -90,6 +90,35 @@ def test_an_erased_person_is_not_imported_from_a_re_export(make_workspace) -> No
     assert mails(folder) == sent
 
 
+def test_a_sorted_windows_copy_never_mixes_up_two_people_whose_names_it_damaged(make_workspace) -> None:
+    """»Ayşe Şahin« and »Ayğe Ğahin« (same minute) both become »Ay?e ?ahin« in Windows-1252: after sorting, the
+    copy cannot say which row is whose answer. Those rows are not read (a finding says why), never merged."""
+    folder = make_workspace()
+    twins = [
+        ("01.02.2027 10:00:17", registration("Ayşe", "Şahin", "a.sahin@beispiel.example")),
+        ("01.02.2027 10:00:48", registration("Ayğe", "Ğahin", "ayge@beispiel.example")),
+    ]
+    path = write_answers(folder, "anmeldung", [*twins, PEOPLE[2]])
+    assert run_cli("-C", str(folder), "sync").exit_code in (0, 1)
+    before = read_dataset(folder)
+    sent = mails(folder)
+    assert len(before.all(Eingang)) == 3
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows = [rows[0], rows[2], rows[1], rows[3]]  # sorted by e-mail address, say
+    path.write_text("\n".join(",".join(f'"{c}"' for c in row) for row in rows) + "\n", encoding="utf-8")
+    excel_resave(path)
+    result = run_cli("-C", str(folder), "sync")
+    assert result.exit_code == 1, result.output
+    after = read_dataset(folder)
+    assert {e.antwort_id: e.daten for e in after.all(Eingang)} == {e.antwort_id: e.daten for e in before.all(Eingang)}
+    assert {(k.nachname, k.email) for k in after.all(Kontakt)} == {(k.nachname, k.email) for k in before.all(Kontakt)}
+    assert mails(folder) == sent
+    unsure = [h for h in after.all(Hinweis) if "nicht sicher zuordnen" in h.hinweis]
+    assert sorted(h.zeile for h in unsure) == [2, 3] and all(h.tabelle == "antworten/anmeldung.csv" for h in unsure)
+
+
 def _to_legacy_ids(folder: Path, path: Path) -> dict[str, str]:
     """Rewrite the workbook as an earlier version stored it: Antwort-IDs of the earlier scheme."""
     with path.open(encoding="utf-8", newline="") as handle:
@@ -200,4 +229,10 @@ def test_every_re_save_gives_the_same_answer_ids(tmp_path_factory, rows, encodin
     path = write_answers(folder, "anmeldung", answers)
     original = [a.antwort_id for a in parse_csv(form, path)]
     excel_resave(path, encoding, delimiter, reorder)
-    assert [a.antwort_id for a in parse_csv(form, path)] == original
+    unsure: list[Hinweis] = []
+    again = [a.antwort_id for a in parse_csv(form, path, findings=unsure)]
+    # rows a Windows-1252 copy cannot tell apart (same minute, same names after »?«, other data differing)
+    # are left out and reported, never given a guessed ID; every other row keeps its ID
+    skipped = {h.zeile for h in unsure}
+    assert again == [i for line, i in enumerate(original, start=2) if line not in skipped]
+    assert not skipped or encoding == "cp1252"
