@@ -166,6 +166,33 @@ def test_answers_stored_under_the_earlier_id_scheme_are_recognised(make_workspac
     assert {e.antwort_id for e in data.all(Eingang)} == stored and mails(folder) == sent
 
 
+def test_answers_stored_under_the_previous_stable_id_are_recognised(make_workspace) -> None:
+    """The previous scheme normalised to NFC before replacing: »Gurpreet ਖ਼alsa« had another ID there."""
+    folder = make_workspace()
+    people = [("01.02.2027 09:00:05", registration("Gurpreet", "\u0a59alsa", "gurpreet@beispiel.example")), *PEOPLE]
+    path = write_answers(folder, "anmeldung", people)
+    run_cli("-C", str(folder), "sync")
+    form = load_forms()["anmeldung"]
+    previous = {a.antwort_id: a.fruehere_ids[1] for a in parse_csv(form, path)}
+    assert len(set(previous.values()) - set(previous)) == 2  # names with characters beyond Windows-1252
+    wb = openpyxl.load_workbook(folder / "gespraechsrunde.xlsx")  # as the previous version stored it
+    for tab in ("Eingang", "Anmeldungen"):
+        ws = wb[tab]
+        col = [c.value for c in ws[1]].index("Antwort-ID") + 1
+        for number in range(2, ws.max_row + 1):
+            cell = ws.cell(number, col)
+            cell.value = previous.get(str(cell.value), cell.value)
+    wb.save(folder / "gespraechsrunde.xlsx")
+    sent = mails(folder)
+
+    run_cli("-C", str(folder), "sync")  # the original export
+    excel_resave(path)  # and a Windows copy (one »?« where NFC had two)
+    run_cli("-C", str(folder), "sync")
+    data = read_dataset(folder)
+    assert {e.antwort_id for e in data.all(Eingang)} == set(previous.values())
+    assert len(data.all(Kontakt)) == 5 and len(data.all(Anmeldung)) == 4 and mails(folder) == sent
+
+
 def test_a_tombstone_of_an_earlier_version_learns_its_stable_id(make_workspace) -> None:
     folder = make_workspace()
     path = write_answers(folder, "anmeldung", PEOPLE)
