@@ -90,6 +90,35 @@ def test_an_erased_person_is_not_imported_from_a_re_export(make_workspace) -> No
     assert mails(folder) == sent
 
 
+def test_a_sorted_windows_copy_never_mixes_up_two_people_whose_names_it_damaged(make_workspace) -> None:
+    """»Ayşe Şahin« and »Ayğe Ğahin« (same minute) both become »Ay?e ?ahin« in Windows-1252: after sorting, the
+    copy cannot say which row is whose answer. Those rows are not read (a finding says why), never merged."""
+    folder = make_workspace()
+    twins = [
+        ("01.02.2027 10:00:17", registration("Ayşe", "Şahin", "a.sahin@beispiel.example")),
+        ("01.02.2027 10:00:48", registration("Ayğe", "Ğahin", "ayge@beispiel.example")),
+    ]
+    path = write_answers(folder, "anmeldung", [*twins, PEOPLE[2]])
+    assert run_cli("-C", str(folder), "sync").exit_code in (0, 1)
+    before = read_dataset(folder)
+    sent = mails(folder)
+    assert len(before.all(Eingang)) == 3
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows = [rows[0], rows[2], rows[1], rows[3]]  # sorted by e-mail address, say
+    path.write_text("\n".join(",".join(f'"{c}"' for c in row) for row in rows) + "\n", encoding="utf-8")
+    excel_resave(path)
+    result = run_cli("-C", str(folder), "sync")
+    assert result.exit_code == 1, result.output
+    after = read_dataset(folder)
+    assert {e.antwort_id: e.daten for e in after.all(Eingang)} == {e.antwort_id: e.daten for e in before.all(Eingang)}
+    assert {(k.nachname, k.email) for k in after.all(Kontakt)} == {(k.nachname, k.email) for k in before.all(Kontakt)}
+    assert mails(folder) == sent
+    unsure = [h for h in after.all(Hinweis) if "nicht sicher zuordnen" in h.hinweis]
+    assert sorted(h.zeile for h in unsure) == [2, 3] and all(h.tabelle == "antworten/anmeldung.csv" for h in unsure)
+
+
 def _to_legacy_ids(folder: Path, path: Path) -> dict[str, str]:
     """Rewrite the workbook as an earlier version stored it: Antwort-IDs of the earlier scheme."""
     with path.open(encoding="utf-8", newline="") as handle:
@@ -137,6 +166,33 @@ def test_answers_stored_under_the_earlier_id_scheme_are_recognised(make_workspac
     assert {e.antwort_id for e in data.all(Eingang)} == stored and mails(folder) == sent
 
 
+def test_answers_stored_under_the_previous_stable_id_are_recognised(make_workspace) -> None:
+    """The previous scheme normalised to NFC before replacing: »Gurpreet ਖ਼alsa« had another ID there."""
+    folder = make_workspace()
+    people = [("01.02.2027 09:00:05", registration("Gurpreet", "\u0a59alsa", "gurpreet@beispiel.example")), *PEOPLE]
+    path = write_answers(folder, "anmeldung", people)
+    run_cli("-C", str(folder), "sync")
+    form = load_forms()["anmeldung"]
+    previous = {a.antwort_id: a.fruehere_ids[1] for a in parse_csv(form, path)}
+    assert len(set(previous.values()) - set(previous)) == 2  # names with characters beyond Windows-1252
+    wb = openpyxl.load_workbook(folder / "gespraechsrunde.xlsx")  # as the previous version stored it
+    for tab in ("Eingang", "Anmeldungen"):
+        ws = wb[tab]
+        col = [c.value for c in ws[1]].index("Antwort-ID") + 1
+        for number in range(2, ws.max_row + 1):
+            cell = ws.cell(number, col)
+            cell.value = previous.get(str(cell.value), cell.value)
+    wb.save(folder / "gespraechsrunde.xlsx")
+    sent = mails(folder)
+
+    run_cli("-C", str(folder), "sync")  # the original export
+    excel_resave(path)  # and a Windows copy (one »?« where NFC had two)
+    run_cli("-C", str(folder), "sync")
+    data = read_dataset(folder)
+    assert {e.antwort_id for e in data.all(Eingang)} == set(previous.values())
+    assert len(data.all(Kontakt)) == 5 and len(data.all(Anmeldung)) == 4 and mails(folder) == sent
+
+
 def test_a_tombstone_of_an_earlier_version_learns_its_stable_id(make_workspace) -> None:
     folder = make_workspace()
     path = write_answers(folder, "anmeldung", PEOPLE)
@@ -181,6 +237,16 @@ def test_a_tombstone_of_an_earlier_version_learns_its_stable_id(make_workspace) 
     reorder=st.booleans(),
 )
 @example(rows=[(dt.datetime(2026, 1, 1), "0", "İ")], encoding="cp1252", delimiter=";", reorder=False)
+@example(  # »ਖ਼« is one code point as typed, two after NFC: Excel writes one »?«
+    rows=[
+        (dt.datetime(2026, 1, 1), "0", "0"),
+        (dt.datetime(2026, 1, 1), "0", "0"),
+        (dt.datetime(2026, 1, 1), "0", "\u0a59"),
+    ],
+    encoding="cp1252",
+    delimiter=";",
+    reorder=False,
+)
 def test_every_re_save_gives_the_same_answer_ids(tmp_path_factory, rows, encoding, delimiter, reorder) -> None:
     """Property: whatever the names and times, a re-saved export maps to the same IDs, in the same order."""
     folder = tmp_path_factory.mktemp("ws")
@@ -190,4 +256,10 @@ def test_every_re_save_gives_the_same_answer_ids(tmp_path_factory, rows, encodin
     path = write_answers(folder, "anmeldung", answers)
     original = [a.antwort_id for a in parse_csv(form, path)]
     excel_resave(path, encoding, delimiter, reorder)
-    assert [a.antwort_id for a in parse_csv(form, path)] == original
+    unsure: list[Hinweis] = []
+    again = [a.antwort_id for a in parse_csv(form, path, findings=unsure)]
+    # rows a Windows-1252 copy cannot tell apart (same minute, same names after »?«, other data differing)
+    # are left out and reported, never given a guessed ID; every other row keeps its ID
+    skipped = {h.zeile for h in unsure}
+    assert again == [i for line, i in enumerate(original, start=2) if line not in skipped]
+    assert not skipped or encoding == "cp1252"

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from automation.domain import normalize
 from automation.domain.answers.base import RawAnswer
-from automation.domain.answers.identity import answer_id, legacy_answer_id
+from automation.domain.answers.identity import answer_id, legacy_answer_id, previous_answer_id
 from automation.domain.errors import ConfigError
 from automation.domain.forms import (
     TRANSLATED_LANGUAGES,
@@ -163,12 +163,16 @@ def pick_language(
 
 
 def parse_csv(
-    form: FormDefinition, path: Path, translations: dict[str, FormTranslation] | None = None
+    form: FormDefinition,
+    path: Path,
+    translations: dict[str, FormTranslation] | None = None,
+    findings: list[Hinweis] | None = None,
 ) -> list[RawAnswer]:
     """Every answer row of one exported file, in file order; raises NotACsvExport for a file that is none.
 
     ``translations``: the form's translations; the file is read in the language its headers fit best (a
-    translation that does not fit the German file raises :class:`ConfigError`)."""
+    translation that does not fit the German file raises :class:`ConfigError`). Rows whose identity a
+    Windows-1252 re-save made ambiguous are left out and reported in ``findings`` (:func:`_ambiguous`)."""
     text, encoding = read_text(path)
     delimiter = sniff_delimiter(text)
     try:
@@ -192,7 +196,9 @@ def parse_csv(
             "unverändert ablegen (Antworten → Tabelle → Herunterladen als CSV)."
         )
     answers = []
+    bases: list[str] = []
     seen: dict[str, int] = {}
+    seen_previous: dict[str, int] = {}  # collisions under the previous scheme, numbered the same way
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -215,9 +221,14 @@ def parse_csv(
                 values[question.schluessel] = parts
         values = canonical_answers(form, sprache, values)
         base = answer_id(form, when, values)
+        bases.append(base)
         seen[base] = seen.get(base, 0) + 1
         new_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
         legacy = legacy_answer_id(form.id, stamp, [c for i, c in enumerate(row) if i != stamp_col][:2])
+        previous = previous_answer_id(form, when, values)
+        seen_previous[previous] = seen_previous.get(previous, 0) + 1
+        if seen_previous[previous] > 1:
+            previous = f"{previous}-{seen_previous[previous]}"
         answers.append(
             RawAnswer(
                 antwort_id=new_id,
@@ -227,11 +238,45 @@ def parse_csv(
                 werte=values,
                 herkunft=f"{path.name}, Zeile {line}",
                 unbekannt=unknown,
-                fruehere_ids=(legacy,),
+                fruehere_ids=(legacy, previous),
                 kodierung=encoding,
             )
         )
-    return answers
+    if fold is _as_is:
+        return answers
+    skipped = _ambiguous(answers, bases)
+    for index in sorted(skipped):
+        answer = answers[index]
+        lines = ", ".join(answers[i].herkunft.rsplit(" ", 1)[-1] for i in skipped[index])
+        (findings if findings is not None else []).append(
+            Hinweis(
+                tabelle=f"{path.parent.name}/{path.name}", zeile=int(answer.herkunft.rsplit(" ", 1)[-1]),
+                spalte=", ".join(q.titel for q in form.fragen[:2]), schwere="Fehler",
+                hinweis=f"{answer.herkunft}: Die Antwort lässt sich nicht sicher zuordnen. Die Zeilen {lines} "
+                "haben dieselbe Minute und nach dem Speichern als Windows-CSV dieselben Namen (Zeichen durch »?« "
+                "ersetzt), unterscheiden sich aber in anderen Angaben. Diese Zeilen wurden nicht eingelesen; "
+                "wegen ihnen wird niemand angeschrieben.",
+                vorschlag="Den Original-Export von Google Forms ablegen oder die Datei als »CSV UTF-8« speichern.",
+            )
+        )  # fmt: skip
+    return [a for i, a in enumerate(answers) if i not in skipped]
+
+
+def _ambiguous(answers: list[RawAnswer], bases: list[str]) -> dict[int, list[int]]:
+    """Rows of a Windows-1252 file that cannot be told apart safely (index → the rows of its group): the
+    same stable ID (same minute, same names once ``?`` stands for any lost character) but different data,
+    with a ``?`` in it. Their collision suffix depends on the row order, which a sorted copy changes: one
+    answer would update another person's answer. Such rows are left out (fail closed)."""
+    groups: dict[str, list[int]] = {}
+    for index, base in enumerate(bases):
+        groups.setdefault(base, []).append(index)
+    out: dict[int, list[int]] = {}
+    for group in groups.values():
+        werte = [answers[i].werte for i in group]
+        lossy = any("?" in v for w in werte for vs in w.values() for v in vs)
+        if len(group) > 1 and lossy and any(w != werte[0] for w in werte):
+            out.update(dict.fromkeys(group, group))
+    return out
 
 
 class CsvAnswerSource:
@@ -263,7 +308,7 @@ class CsvAnswerSource:
                 )  # fmt: skip
             for path in paths:
                 try:
-                    result += parse_csv(form, path, translations)
+                    result += parse_csv(form, path, translations, self.findings)
                 except (NotACsvExport, ConfigError, OSError) as exc:
                     message = str(exc) if not isinstance(exc, OSError) else f"{path.name}: nicht lesbar ({exc})."
                     self.findings.append(

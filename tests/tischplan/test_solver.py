@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from automation.domain.errors import InfeasibleError
 from automation.domain.tischplan import Instanz, solve, violations
 from automation.domain.tischplan.beispiele import golfer, markt
 from automation.domain.tischplan.model import PlanVerein, Teilnehmende, Tisch
@@ -58,9 +60,65 @@ def instanzen(draw: st.DrawFn) -> Instanz:
     )
 
 
+def _no_room_for_guides(instanz: Instanz) -> bool:
+    """True when in some round the guides (at most ⌈Lotsen/Tische⌉ per table) cannot all be seated, with
+    the non-guides of the »zusammen« pair at one table: the generator cannot rule this out cheaply."""
+    tische = len(instanz.tische)
+    for runde in range(1, instanz.runden + 1):
+        da = [p for p in instanz.teilnehmende if runde in instanz.rounds_of(p)]
+        lotsen = sum(p.lotse for p in da)
+        if not lotsen:
+            continue
+        cap = -(-lotsen // tische)
+        paar = [p for p in da if any(p.id in g for g in instanz.zusammen)]
+        andere = sum(not p.lotse for p in paar) if len(paar) > 1 else 0
+        platz = [min(cap, t.plaetze) for t in instanz.tische]
+        if all(sum(platz) - platz[i] + min(cap, t.plaetze - andere) < lotsen for i, t in enumerate(instanz.tische)):
+            return True
+    return False
+
+
+def _instanz(runden: int, tische: int, plaetze: int, vereine: list[str], leute: list[tuple[str, bool, list[int] | None]],
+             zusammen: list[list[str]]) -> Instanz:  # fmt: skip
+    return Instanz(
+        runden=runden, vereine_pro_tisch_max=2, gemeinde_max_pro_tisch=3,
+        tische=[Tisch(id=f"T{t}", plaetze=plaetze) for t in range(tische)],
+        vereine=[PlanVerein(id=v, thema="Sport") for v in vereine],
+        teilnehmende=[Teilnehmende(id=i, gruppe="Incoming", kommune="A", lotse=lotse, runden=runden_p)
+                      for i, lotse, runden_p in leute],
+        zusammen=zusammen,
+    )  # fmt: skip
+
+
+# Found by hypothesis: round 2 seats 12 people at 4 tables of 3, 8 of them guides (at most 2 per table), and
+# K0 and K1 (no guides) sit together: their table keeps room for 1 guide only, so 7 seats for 8 guides.
+GUIDES_BESIDE_PAIR = _instanz(
+    2, 4, 3, ["V0", "V1", "V2"],
+    [("K0", False, None), ("K1", False, [1, 2]), ("K2", True, [2]), ("K3", True, [1, 2]), ("K4", True, None),
+     ("K5", True, [2]), ("K6", True, None), ("K7", True, None), ("K8", False, None), ("K9", True, None),
+     ("K10", True, None), ("K11", False, None)],
+    [["K0", "K1"]],
+)  # fmt: skip
+
+
+def test_no_room_for_the_guides_beside_a_pair_is_explained_in_german() -> None:
+    with pytest.raises(InfeasibleError) as info:
+        solve(GUIDES_BESIDE_PAIR, seed=1, iterations=50)
+    message = str(info.value)
+    assert "Runde 2" in message and "8 Lots:innen" in message and "K0, K1" in message
+    assert "»zusammen« lockern" in message
+    roomier = GUIDES_BESIDE_PAIR.model_copy(update={"zusammen": []})  # without the pair: a plan
+    assert violations(roomier, solve(roomier, seed=1, iterations=50).plan) == []
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instanzen(), st.integers(0, 3))
+@example(GUIDES_BESIDE_PAIR, 1)
 def test_every_valid_instance_gets_a_plan_without_violations(instanz: Instanz, seed: int) -> None:
+    if _no_room_for_guides(instanz):  # not valid after all: refused with the cause, not a failed search
+        with pytest.raises(InfeasibleError, match="Lots:innen"):
+            solve(instanz, seed=seed, iterations=50)
+        return
     ergebnis = solve(instanz, seed=seed, iterations=1500)
     assert violations(instanz, ergebnis.plan) == []
     assert ergebnis.plan.kennzahlen.verletzungen == 0

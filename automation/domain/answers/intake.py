@@ -107,10 +107,11 @@ class KnownAnswers:
         for candidate in (self.aliases.get(answer.antwort_id), *answer.fruehere_ids):
             if candidate and (found := self.dataset.get(Eingang, candidate)) is not None:
                 return found
-        if _STABLE.fullmatch(answer.antwort_id):  # not for collisions (suffix): those are never guessed
-            stored = self._index_from_data().get(answer.antwort_id)
-            if stored is not None:
-                return self.dataset.get(Eingang, stored)
+        for stable in (answer.antwort_id, *answer.fruehere_ids):  # a tombstone may name an earlier stable ID
+            if _STABLE.fullmatch(stable):  # not for collisions (suffix): those are never guessed
+                stored = self._index_from_data().get(stable)
+                if stored is not None:
+                    return self.dataset.get(Eingang, stored)
         return None
 
 

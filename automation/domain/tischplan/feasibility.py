@@ -65,7 +65,37 @@ def check_feasibility(pr: Problem) -> None:
                 )
     if largest < 1:
         raise InfeasibleError("Kein Tisch hat Plätze.")
+    _check_guide_room(pr)
     _check_clubs(pr)
+
+
+def _check_guide_room(pr: Problem) -> None:
+    """Guides are spread: at most ⌈Lotsen/Tische⌉ per table. The seats must leave room for all of them,
+    also beside the largest »zusammen« group, whose other members take seats a guide would need."""
+    for r in range(pr.R):
+        guides = sum(1 for p in pr.attendees[r] if pr.guide[p])
+        if not guides:
+            continue
+        cap = -(-guides // pr.T)
+        room = [min(cap, s) for s in pr.seats]
+        group: list[int] = []
+        for members in pr.units:
+            present = [p for p in members if pr.attends[p][r]]
+            if len(present) > 1 and sum(not pr.guide[p] for p in present) > sum(not pr.guide[p] for p in group):
+                group = present
+        others = sum(not pr.guide[p] for p in group)
+        loss = min(
+            (room[t] - min(cap, pr.seats[t] - others) for t in range(pr.T) if pr.seats[t] >= len(group)),
+            default=0,
+        )
+        if sum(room) - loss >= guides:
+            continue
+        beside = f" neben der Gruppe {', '.join(pr.person_ids[p] for p in group)}" if loss else ""
+        raise InfeasibleError(
+            f"Runde {r + 1}: {guides} Lots:innen werden auf {pr.T} Tische verteilt (höchstens {cap} je Tisch), "
+            f"aber{beside} bleiben nur Plätze für {sum(room) - loss}. Bitte Plätze oder einen Tisch ergänzen"
+            + (" oder »zusammen« lockern." if loss else ".")
+        )
 
 
 def _check_clubs(pr: Problem) -> None:
