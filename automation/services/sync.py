@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from automation.adapters.mail.senders import check_settings
 from automation.adapters.xlsx import WorkbookStore
@@ -11,7 +13,7 @@ from automation.domain.answers.processing import ProcessAnswersStep
 from automation.domain.cells import read_row
 from automation.domain.gate import read_gate
 from automation.domain.records import Hinweis, Versand
-from automation.domain.run import Report
+from automation.domain.run import Report, RunState
 from automation.services import idle
 from automation.services.erasure import clean_after_erasures
 from automation.services.findings import write_findings
@@ -34,7 +36,7 @@ def sync_steps(workspace: Workspace) -> list[Step]:
     steps: list[Step] = [
         FetchAnswersStep(),
         MailRepliesStep(),
-        ProcessAnswersStep(),
+        ProcessAnswersStep(progress=answer_progress),
         WaitlistStep(),
         AttendanceStep(),
         GuideStep(),
@@ -45,6 +47,13 @@ def sync_steps(workspace: Workspace) -> list[Step]:
     steps.append(AfterEventStep())  # hand-off, follow-up, offers; finds stale offers even without sending
     steps.append(DisplayNamesStep())  # names beside the IDs, for people reading the workbook
     return steps
+
+
+def answer_progress(ctx: RunState, total: int) -> AbstractContextManager[Callable[[int], None]]:
+    """Progress while many answers are taken over: a bar at a terminal, a few log lines under cron."""
+    from automation.adapters.mail.progress import progress_reporter
+
+    return progress_reporter(total, isinstance(ctx, JobContext) and ctx.interactive, "Antworten")
 
 
 def _clean(workspace: Workspace) -> None:

@@ -1,4 +1,4 @@
-"""Progress of a sending run: a bar on stderr for a person at a terminal, log lines (every 50) for cron."""
+"""Progress of long work (sending, answers): a bar on stderr at a terminal, a few log lines for cron."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ Progress = Callable[[int], None]
 
 @contextmanager
 def progress_reporter(total: int, interactive: bool, label: str = "Versand") -> Iterator[Progress]:
-    """A progress bar on stderr for a person at a terminal; log lines (every 50) otherwise."""
+    """A progress bar on stderr for a person at a terminal; otherwise a log line every 50 (at most about ten)."""
     if interactive and total > 1:
         import sys
 
@@ -23,11 +23,12 @@ def progress_reporter(total: int, interactive: bool, label: str = "Versand") -> 
             yield bar.update
         return
     done = 0
+    every = max(50, total // 10)  # under cron: a handful of lines, also for 50.000 answers
 
     def step(n: int) -> None:
         nonlocal done
-        done += n
-        if done % 50 == 0 or done == total:
+        before, done = done, done + n
+        if done // every > before // every or done == total:
             log.info("%s: %d von %d", label, done, total)
 
     yield step

@@ -9,6 +9,8 @@ is erased and nothing about the person is kept.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 
 from automation.domain import ids
@@ -71,49 +73,71 @@ class Indexes:
         self.by_contact.setdefault(anmeldung.kontakt_id, []).append(anmeldung.anmelde_id)
 
 
+# a progress display for many answers: given the run and the number of answers, a context that yields a
+# function to call once per answer processed (a bar on a terminal, sparse log lines under cron; see services)
+ProgressFactory = Callable[[RunState, int], AbstractContextManager[Callable[[int], None]]]
+PROGRESS_FROM = 200  # fewer answers are processed in a blink: no progress display
+
+
 class ProcessAnswersStep:
     name = "Antworten verarbeiten"
     needs = ("Termine", "Kontakte", "Anmeldungen", "Feedback", "Eingang")
 
+    def __init__(self, progress: ProgressFactory | None = None) -> None:
+        self.progress = progress
+
     def run(self, ctx: RunState) -> None:
-        forms = ctx.forms
         dataset = ctx.dataset
         index = Indexes.build(dataset)
         pending = [e for e in dataset.all(Eingang) if e.status in ("neu", "fehlerhaft")]
         pending.sort(key=lambda e: (e.geaendert or e.eingegangen or dt.datetime.min, e.antwort_id))
-        handlers = {
+        handlers: dict[str, Handler] = {
             "anmeldung": _registration, "feedback": _feedback, "abmeldung": _cancellation, "nachfrage": _follow_up,
         }  # fmt: skip
-        for entry in pending:
-            form = forms.get(entry.formular)
-            # findings name the Antwort-ID, not a row: a new answer's row is not known before it is saved
-            reader = AnswerReader(form, entry, None) if form else None
-            if reader is None or entry.formular not in handlers:
-                dataset.put(entry.model_copy(update={"status": "fehlerhaft", "hinweis": "unbekanntes Formular"}))
-                ctx.report.count("Antworten fehlerhaft")
-                continue
-            try:
-                outcome = handlers[entry.formular](ctx, reader, index)
-            except AnswerProblem as problem:
-                dataset.put(
-                    entry.model_copy(update={"status": "fehlerhaft", "hinweis": reader.with_origin(str(problem))})
-                )
-                ctx.report.findings += reader.findings  # reported in every run until fixed
-                ctx.report.count("Antworten fehlerhaft")
-                continue
-            if outcome == NO_CONSENT:
-                dataset.put(entry.model_copy(update={"status": "gelöscht", "daten": "{}", "hinweis": outcome}))
-                continue
-            if reader.findings:
-                outcome += ". " + CHECK_MARK + " / ".join(f"{f.spalte}: {f.hinweis}" for f in reader.findings)
-            dataset.put(entry.model_copy(update={"status": "verarbeitet", "hinweis": reader.with_origin(outcome)}))
-            ctx.report.count("Antworten verarbeitet")
+        shown = self.progress is not None and len(pending) >= PROGRESS_FROM
+        with self.progress(ctx, len(pending)) if self.progress and shown else nullcontext(_no_progress) as advance:
+            for entry in pending:
+                self._one(ctx, entry, handlers, index)
+                advance(1)
         if pending:
             counts = ctx.report.counts
             ctx.report.say(
                 f"{count(counts.get('Antworten verarbeitet', 0), 'Antwort', 'Antworten')} übernommen, "
                 f"{counts.get('Antworten fehlerhaft', 0)} fehlerhaft (siehe Tab Hinweise)."
             )
+
+    @staticmethod
+    def _one(ctx: RunState, entry: Eingang, handlers: dict[str, Handler], index: Indexes) -> None:
+        """Process one answer: its registration, feedback, cancellation or follow-up, and its status in Eingang."""
+        dataset = ctx.dataset
+        form = ctx.forms.get(entry.formular)
+        # findings name the Antwort-ID, not a row: a new answer's row is not known before it is saved
+        reader = AnswerReader(form, entry, None) if form else None
+        if reader is None or entry.formular not in handlers:
+            dataset.put(entry.model_copy(update={"status": "fehlerhaft", "hinweis": "unbekanntes Formular"}))
+            ctx.report.count("Antworten fehlerhaft")
+            return
+        try:
+            outcome = handlers[entry.formular](ctx, reader, index)
+        except AnswerProblem as problem:
+            dataset.put(entry.model_copy(update={"status": "fehlerhaft", "hinweis": reader.with_origin(str(problem))}))
+            ctx.report.findings += reader.findings  # reported in every run until fixed
+            ctx.report.count("Antworten fehlerhaft")
+            return
+        if outcome == NO_CONSENT:
+            dataset.put(entry.model_copy(update={"status": "gelöscht", "daten": "{}", "hinweis": outcome}))
+            return
+        if reader.findings:
+            outcome += ". " + CHECK_MARK + " / ".join(f"{f.spalte}: {f.hinweis}" for f in reader.findings)
+        dataset.put(entry.model_copy(update={"status": "verarbeitet", "hinweis": reader.with_origin(outcome)}))
+        ctx.report.count("Antworten verarbeitet")
+
+
+def _no_progress(_: int) -> None:
+    """Nothing to show (few answers, or nobody asked for a progress display)."""
+
+
+Handler = Callable[[RunState, AnswerReader, Indexes], str]
 
 
 def _registration(ctx: RunState, reader: AnswerReader, index: Indexes) -> str:
