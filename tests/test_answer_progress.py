@@ -22,7 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 def _workspace(make_workspace: WorkspaceFactory) -> Path:
     folder = make_workspace(settings="senden_bei_sync = false\n")  # under [mail] of the base settings
     rows = [
-        (f"01.02.2027 09:{i % 60:02d}:{i // 60:02d}", registration(f"Vorname{i}", f"Zuname{i}", f"p{i}@beispiel.example"))
+        (
+            f"01.02.2027 09:{i % 60:02d}:{i // 60:02d}",
+            registration(f"Vorname{i}", f"Zuname{i}", f"p{i}@beispiel.example"),
+        )
         for i in range(ANSWERS)
     ]
     write_answers(folder, "anmeldung", rows)
