@@ -40,10 +40,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
+import re
 import secrets
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from gspread.exceptions import APIError
@@ -748,7 +751,7 @@ class _Batch:
         """The whole body below the header; cells of the old body beyond it are cleared (unbounded range).
         ``links``: (row index, column) → a link on that cell's text (the old body's links go)."""
         assert plan.info is not None
-        rows = [{"values": [cell_data(v) for v in line]} for line in body]
+        rows = [{"values": [typed_cell(plan, j, v) for j, v in enumerate(line)]} for line in body]
         for (index, column), uri in (links or {}).items():
             cell = rows[index]["values"][column]
             if cell:
@@ -757,7 +760,7 @@ class _Batch:
             {
                 "updateCells": {
                     "rows": rows,
-                    "fields": "userEnteredValue" if links is None else "userEnteredValue,textFormatRuns",
+                    "fields": _fields(rows, "" if links is None else ",textFormatRuns"),
                     "range": {
                         "sheetId": plan.info.sheet_id,
                         "startRowIndex": 1,
@@ -828,11 +831,12 @@ class _Batch:
         for w in self.writes:
             info = self.plans[w.tab].info
             assert info is not None
+            cell_rows = [{"values": [typed_cell(self.plans[w.tab], w.column, w.value)]}]
             result.append(
                 {
                     "updateCells": {
-                        "rows": [{"values": [cell_data(w.value)]}],
-                        "fields": "userEnteredValue",
+                        "rows": cell_rows,
+                        "fields": _fields(cell_rows),
                         "start": {"sheetId": info.sheet_id, "rowIndex": w.row - 1, "columnIndex": w.column},
                     }
                 }
@@ -847,12 +851,13 @@ class _Batch:
             result.append({"deleteDimension": {"range": {**dimension, "endIndex": number}}})
         for plan, _id_column, rows in self.appends.values():
             assert plan.info is not None
+            new_rows = [{"values": [typed_cell(plan, j, v) for j, v in enumerate(line)]} for _key, line in rows]
             result.append(
                 {
                     "appendCells": {
                         "sheetId": plan.info.sheet_id,
-                        "rows": [{"values": [cell_data(v) for v in line]} for _key, line in rows],
-                        "fields": "userEnteredValue",
+                        "rows": new_rows,
+                        "fields": _fields(new_rows),
                     }
                 }
             )
@@ -956,8 +961,98 @@ def as_written(plan: _TabPlan, column: int, shown: Any) -> Any:
 
 
 def _cost(values: list[Any]) -> int:
-    """About the bytes of these cells in an ``updateCells``/``appendCells`` request."""
-    return 20 + sum(40 + len(str(v)) for v in values)
+    """About the bytes of these cells in an ``updateCells``/``appendCells`` request (a date with its format)."""
+    return 20 + sum(40 + len(str(v)) + (80 if isinstance(v, str) and _DATE_TEXT.fullmatch(v) else 0) for v in values)
+
+
+# The number formats of the dates, times and timestamps the job writes (real date cells, sortable). Read back as
+# shown (FORMATTED_VALUE), a cell gives exactly the text the job wrote before as text (seconds included), so the
+# record layer reads old text cells and new date cells alike and a quiet sync finds nothing to change.
+DATE_CELL_FORMATS: dict[Kind, dict[str, str]] = {
+    Kind.DATETIME: {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm:ss"},
+    Kind.DATE: {"type": "DATE", "pattern": "dd.mm.yyyy"},
+    Kind.TIME: {"type": "TIME", "pattern": "hh:mm"},
+}
+_SHOWN = {Kind.DATETIME: "%d.%m.%Y %H:%M:%S", Kind.DATE: "%d.%m.%Y", Kind.TIME: "%H:%M"}
+# the job's own text of these (``automation.domain.cells.to_cell``)
+_JOB_TEXT = {
+    Kind.DATETIME: re.compile(r"(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})"),
+    Kind.DATE: re.compile(r"(\d{2})\.(\d{2})\.(\d{4})"),
+    Kind.TIME: re.compile(r"(\d{2}):(\d{2})"),
+}
+_DATE_TEXT = re.compile("|".join(p.pattern for p in _JOB_TEXT.values()))
+_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of Sheets' serial numbers
+NUMBER_FORMAT_FIELD = "userEnteredFormat.numberFormat"
+
+
+@cache
+def _date_kind(tab: str, header: str) -> Kind | None:
+    """The kind of a date, time or timestamp column of a known tab; None for every other column."""
+    model = MODEL_BY_TAB.get(tab)
+    if model is None:
+        return None
+    kinds = {header_key(c.header): c.kind for c in columns(model)}
+    kind = kinds.get(header_key(header))
+    return kind if kind in DATE_CELL_FORMATS else None
+
+
+def serial(value: dt.datetime | dt.time) -> float:
+    """Sheets' serial number of a timestamp (days since 30.12.1899) or a time (fraction of a day); never a hair
+    below the exact second, so showing it with seconds gives that second whether Sheets rounds or cuts off."""
+    if isinstance(value, dt.datetime):
+        delta = value.replace(microsecond=0) - _EPOCH
+        seconds = delta.days * 86400 + delta.seconds
+    else:
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+    result = seconds / 86400
+    numerator, denominator = result.as_integer_ratio()
+    return math.nextafter(result, math.inf) if numerator * 86400 < seconds * denominator else result
+
+
+def date_cell(tab: str, header: str, value: Any) -> dict[str, Any] | None:
+    """A date the job wrote as German text (``01.02.2027 09:00:00``) in a date column, as a real date cell: a
+    serial number with a number format that shows exactly that text again. None for anything else (other
+    columns, empty cells, text that is no date or not in the job's form: it is written as text, as typed)."""
+    kind = _date_kind(tab, header)
+    if kind is None or not isinstance(value, str) or not value.strip():
+        return None
+    match = _JOB_TEXT[kind].fullmatch(value)
+    if match is None:
+        return None  # not the job's own form (e.g. typed by a person): written as text, as it is
+    numbers = [int(part) for part in match.groups()]
+    typed: dt.datetime | dt.time
+    try:
+        if kind is Kind.TIME:
+            typed = dt.time(numbers[0], numbers[1])
+        else:
+            day, month, year, *clock = numbers
+            hour, minute, second = clock or [0, 0, 0]
+            typed = dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+    if typed.strftime(_SHOWN[kind]) != value:
+        return None  # the same text would not come back
+    return {
+        "userEnteredValue": {"numberValue": serial(typed)},
+        "userEnteredFormat": {"numberFormat": dict(DATE_CELL_FORMATS[kind])},
+    }
+
+
+def _fields(rows: list[dict[str, Any]], extra: str = "") -> str:
+    """The field mask for these cells: their number format too when one of them is a date (the mask applies to
+    every cell in the range; text shows the same under any number format)."""
+    dated = any("userEnteredFormat" in cell for row in rows for cell in row.get("values", []))
+    return "userEnteredValue" + extra + (f",{NUMBER_FORMAT_FIELD}" if dated else "")
+
+
+def typed_cell(plan: _TabPlan, column: int, value: Any) -> dict[str, Any]:
+    """A cell of ``plan`` in ``column`` for ``updateCells``/``appendCells``: a date the job wrote as a real date
+    cell (:func:`date_cell`), anything else as :func:`cell_data`."""
+    if column < len(plan.headers):
+        dated = date_cell(plan.name, plan.headers[column], json_value(value))
+        if dated is not None:
+            return dated
+    return cell_data(value)
 
 
 def cell_data(value: Any) -> dict[str, Any]:

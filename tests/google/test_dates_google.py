@@ -1,0 +1,189 @@
+"""Dates, times and timestamps the job writes are real date cells on Google too (issue 12 item 3).
+
+They go in as serial numbers with a number format that shows them as before (``01.02.2027 09:00:00``), so a
+Google user can sort and filter by them, the job reads them back as shown (nothing rewritten by a quiet sync),
+and text a person typed – also text that looks like a date or a formula – stays text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from automation.cli import main
+from automation.domain.dataset import Dataset
+from automation.domain.records import Anmeldung
+from automation.services.wiring import Workspace
+from tests.backends import GoogleBackend, assert_no_formula_written, google_backend, request_counts
+from tests.conftest import registration
+from tests.google.fake_google import Call, FakeSheet, Formatted, unformatted
+
+TIMESTAMP = {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm:ss"}
+DATE = {"type": "DATE", "pattern": "dd.mm.yyyy"}
+
+
+def serial_of(moment: dt.datetime) -> float:
+    return (moment - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+
+
+def sent_cells(calls: list[Call]) -> list[dict[str, Any]]:
+    """Every cell the job sent in ``updateCells``/``appendCells`` requests."""
+    cells = []
+    for call in calls:
+        if call.kind != "spreadsheets:batchUpdate":
+            continue
+        for request in call.body.get("requests", []):
+            (name, spec), *_ = request.items()
+            if name in ("updateCells", "appendCells"):
+                cells += [c for row in spec.get("rows", []) for c in row.get("values", [])]
+    return cells
+
+
+def cell_of(sheet: FakeSheet, key_column: str, key: str, column: str) -> Any:
+    return sheet.cell(sheet.find_row(key_column, key), sheet.header_index(column))
+
+
+def two_registrations(gb: GoogleBackend) -> None:
+    gb.create()
+    gb.answer("anmeldung", dt.datetime(2027, 2, 1, 9, 15, 7), registration())
+    gb.answer("anmeldung", dt.datetime(2027, 1, 20, 18, 0, 59), registration("Erika", "Beispiel", "erika@x.example"))
+
+
+def test_a_sync_writes_timestamps_as_numbers_with_a_date_format_and_a_second_sync_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with google_backend(tmp_path / "arbeitsordner", monkeypatch) as gb:
+        two_registrations(gb)
+        start = len(gb.fake.calls)
+        assert gb.sync().exit_code == 0
+
+        anmeldungen = gb.fake.sheet("Anmeldungen")
+        column = anmeldungen.header_index("Eingegangen")
+        stamps = [row[column] for row in anmeldungen.rows[1:] if len(row) > column and row[column] != ""]
+        assert len(stamps) == 2 and all(isinstance(s, Formatted) for s in stamps)
+        assert {dict(s.number_format)["pattern"] for s in stamps} == {TIMESTAMP["pattern"]}
+        # the number is the moment itself (sortable), to the second
+        assert sorted(round(unformatted(s) * 86400) for s in stamps) == [
+            round(serial_of(dt.datetime(2027, 1, 20, 18, 0, 59)) * 86400),
+            round(serial_of(dt.datetime(2027, 2, 1, 9, 15, 7)) * 86400),
+        ]
+        assert sorted(str(s) for s in stamps) == ["01.02.2027 09:15:07", "20.01.2027 18:00:59"]
+        dated = [c for c in sent_cells(gb.fake.calls[start:]) if "userEnteredFormat" in c]
+        assert dated and all(c["userEnteredFormat"]["numberFormat"] in (TIMESTAMP, DATE) for c in dated)
+        assert all(isinstance(c["userEnteredValue"]["numberValue"], float) for c in dated)
+        # every job tab's timestamps alike, e.g. when a Kontakt was created
+        erstellt = gb.fake.sheet("Kontakte").header_index("Erstellt")
+        assert any(isinstance(row[erstellt], Formatted) for row in gb.fake.sheet("Kontakte").rows[1:] if row)
+
+        # read back as the job wrote them: the records carry the seconds
+        eingegangen = {a.eingegangen for a in gb.dataset().all(Anmeldung)}
+        assert dt.datetime(2027, 2, 1, 9, 15, 7) in eingegangen
+
+        start = len(gb.fake.calls)
+        assert gb.sync().exit_code == 0
+        assert gb.fake.writes(start) == []
+        assert request_counts(gb.fake, start)[0] <= 2
+
+
+def test_sorting_by_a_date_column_keeps_every_row_right(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with google_backend(tmp_path / "arbeitsordner", monkeypatch) as gb:
+        two_registrations(gb)
+        assert gb.sync().exit_code == 0
+        anmeldungen = gb.fake.sheet("Anmeldungen")
+        column = anmeldungen.header_index("Eingegangen")
+        before = {r["Anmelde-ID"]: {h: str(v) for h, v in r.items()} for r in anmeldungen.records()}
+
+        # the coordinator sorts by »Eingegangen«, oldest first, as Sheets sorts: by the number, not the text
+        order = sorted(anmeldungen.rows[1:], key=lambda r: unformatted(r[column]) if len(r) > column else 0)
+        assert [str(r[column]) for r in order if len(r) > column] == ["20.01.2027 18:00:59", "01.02.2027 09:15:07"]
+        anmeldungen.rows[1:] = order
+
+        start = len(gb.fake.calls)
+        assert gb.sync().exit_code == 0
+        assert gb.fake.writes(start) == []  # nothing to put right, nothing rewritten
+
+        # a change afterwards lands on the row of its ID, and the other rows keep their dates
+        first = min(before)
+        store = Workspace.open(gb.folder).store()
+        data = Dataset.from_snapshot(store.read())
+        record = data.get(Anmeldung, first)
+        assert record is not None
+        data.put(record.model_copy(update={"bemerkung": "kommt später"}))
+        assert not store.apply(data.changes()).conflicts
+        after = {r["Anmelde-ID"]: {h: str(v) for h, v in r.items()} for r in anmeldungen.records()}
+        expected = {k: dict(v) for k, v in before.items()}
+        expected[first]["Bemerkung"] = "kommt später"
+        assert after == expected
+
+
+def test_resident_text_that_looks_like_a_date_or_a_formula_stays_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    typed = ["01.02.2027 09:15:07", "=DATUM(2027;2;1)", '=HYPERLINK("http://x.example";"klick")']
+    with google_backend(tmp_path / "arbeitsordner", monkeypatch) as gb:
+        gb.create()
+        for number, text in enumerate(typed):
+            answer = registration(f"Vor{number}", text, f"p{number}@x.example", bemerkung=text)
+            gb.answer("anmeldung", dt.datetime(2027, 2, 1, 9, number), answer)
+        start = len(gb.fake.calls)
+        assert gb.sync().exit_code == 0
+        cells = sent_cells(gb.fake.calls[start:])
+        for text in typed:
+            sent = [c for c in cells if text in c.get("userEnteredValue", {}).values()]
+            assert sent and all(c["userEnteredValue"] == {"stringValue": text} for c in sent), text
+            assert all("userEnteredFormat" not in c for c in sent)
+        anmeldungen = gb.fake.sheet("Anmeldungen")
+        bemerkungen = {r["Bemerkung"] for r in anmeldungen.records()}
+        assert set(typed) <= bemerkungen and all(isinstance(b, str) for b in bemerkungen)
+        assert {r["Nachname"] for r in gb.fake.sheet("Kontakte").records()} >= set(typed)
+        assert_no_formula_written(gb.fake)
+
+
+def test_old_text_dates_and_dates_typed_by_hand_are_read_as_before_and_left_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with google_backend(tmp_path / "arbeitsordner", monkeypatch) as gb:
+        two_registrations(gb)
+        assert gb.sync().exit_code == 0
+        anmeldungen = gb.fake.sheet("Anmeldungen")
+        column = anmeldungen.header_index("Eingegangen")
+        key = anmeldungen.records()[0]["Anmelde-ID"]
+        number = anmeldungen.find_row("Anmelde-ID", key)
+        anmeldungen.set(number, column, "03.02.2027 10:00:00")  # as an earlier version wrote it: text
+        termine = gb.fake.sheet("Termine")
+        datum = termine.header_index("Datum")
+        termin_row = next(n for n in range(2, len(termine.rows) + 1) if termine.cell(n, datum) not in ("", None))
+        shown = str(termine.cell(termin_row, datum))
+        day = dt.datetime.strptime(shown, "%d.%m.%Y") if "." in shown else None
+        assert day is not None
+        by_hand = f"{day.day}.{day.month}.{day:%y}"  # typed by the coordinator, e.g. 6.3.27
+        termine.set(termin_row, datum, by_hand)
+
+        start = len(gb.fake.calls)
+        assert gb.sync().exit_code == 0
+        assert gb.fake.writes(start) == []
+        assert anmeldungen.cell(number, column) == "03.02.2027 10:00:00" and termine.cell(termin_row, datum) == by_hand
+        record = gb.dataset().get(Anmeldung, key)
+        assert record is not None and record.eingegangen == dt.datetime(2027, 2, 3, 10)
+
+
+def test_einrichten_after_a_sync_keeps_the_seconds_so_the_next_sync_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with google_backend(tmp_path / "arbeitsordner", monkeypatch) as gb:
+        two_registrations(gb)
+        assert gb.sync().exit_code == 0
+        result = CliRunner().invoke(main, ["-C", str(gb.folder), "einrichten"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        anmeldungen = gb.fake.sheet("Anmeldungen")
+        column = anmeldungen.header_index("Eingegangen")
+        assert sorted(str(r[column]) for r in anmeldungen.rows[1:] if len(r) > column and r[column] != "") == [
+            "01.02.2027 09:15:07", "20.01.2027 18:00:59",
+        ]  # fmt: skip
+        start = len(gb.fake.calls)
+        assert gb.sync().exit_code == 0
+        assert gb.fake.writes(start) == []
