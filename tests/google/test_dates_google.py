@@ -8,6 +8,7 @@ and text a person typed – also text that looks like a date or a formula – st
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from automation.domain.records import Anmeldung
 from automation.services.wiring import Workspace
 from tests.backends import GoogleBackend, assert_no_formula_written, google_backend, request_counts
 from tests.conftest import registration
-from tests.google.fake_google import Call, FakeSheet, Formatted, unformatted
+from tests.google.fake_google import TOKEN, Call, FakeGoogle, FakeSheet, Formatted, unformatted
 
 TIMESTAMP = {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm:ss"}
 DATE = {"type": "DATE", "pattern": "dd.mm.yyyy"}
@@ -187,3 +188,103 @@ def test_einrichten_after_a_sync_keeps_the_seconds_so_the_next_sync_writes_nothi
         start = len(gb.fake.calls)
         assert gb.sync().exit_code == 0
         assert gb.fake.writes(start) == []
+
+
+def test_a_coordinator_shortening_the_date_format_gets_nothing_sent_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the seconds the job reads the answers' times a little earlier: it takes the answers once more
+    (same data: nothing changes, nothing is sent), puts the seconds back where it needs them, and is quiet."""
+    with google_backend(tmp_path / "arbeitsordner", monkeypatch) as gb:
+        two_registrations(gb)
+        assert gb.sync().exit_code == 0
+        mails = sorted(p.name for p in (gb.folder / "ausgang").glob("*.eml"))
+        versand = gb.fake.sheet("Versand").records()
+        assert mails and versand
+        short = (("pattern", "dd.mm.yyyy hh:mm"), ("type", "DATE_TIME"))
+        for sheet in gb.fake.sheets:
+            for row in sheet.rows:
+                for index, value in enumerate(row):
+                    if isinstance(value, Formatted) and value.pattern == TIMESTAMP["pattern"]:
+                        row[index] = Formatted(value.number, short)
+
+        start = len(gb.fake.calls)
+        assert gb.sync().exit_code == 0
+        cells = sent_cells(gb.fake.calls[start:])
+        assert all(c.get("userEnteredFormat", {}).get("numberFormat") == TIMESTAMP for c in cells)
+        assert sorted(p.name for p in (gb.folder / "ausgang").glob("*.eml")) == mails
+        assert [{k: unformatted(v) for k, v in r.items()} for r in gb.fake.sheet("Versand").records()] == [
+            {k: unformatted(v) for k, v in r.items()} for r in versand
+        ]  # the same messages, each once, with the same times
+        start = len(gb.fake.calls)
+        assert gb.sync().exit_code == 0
+        assert gb.fake.writes(start) == []
+
+
+def test_a_sort_during_the_write_puts_dates_back_as_dates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with google_backend(tmp_path / "arbeitsordner", monkeypatch) as gb:
+        two_registrations(gb)
+        assert gb.sync().exit_code == 0
+        anmeldungen = gb.fake.sheet("Anmeldungen")
+        column = anmeldungen.header_index("Eingegangen")
+        before = {r["Anmelde-ID"]: {h: str(v) for h, v in r.items()} for r in anmeldungen.records()}
+        store = Workspace.open(gb.folder).store()
+        data = Dataset.from_snapshot(store.read())
+        first = min(before)
+        record = data.get(Anmeldung, first)
+        assert record is not None
+        data.put(record.model_copy(update={"bemerkung": "kommt später"}))
+
+        def sort_by_date(call: Call) -> None:
+            if call.kind == "spreadsheets:batchUpdate" and gb.fake.before is not None:
+                gb.fake.before = None  # once: the coordinator sorts, newest first, right before the write
+                anmeldungen.rows[1:] = sorted(
+                    anmeldungen.rows[1:], key=lambda r: unformatted(r[column]) if len(r) > column else 0, reverse=True
+                )
+
+        gb.fake.before = sort_by_date
+        assert not store.apply(data.changes()).conflicts
+        after = {r["Anmelde-ID"]: {h: str(v) for h, v in r.items()} for r in anmeldungen.records()}
+        expected = {k: dict(v) for k, v in before.items()}
+        expected[first]["Bemerkung"] = "kommt später"
+        assert after == expected
+        assert all(isinstance(r[column], Formatted) for r in anmeldungen.rows[1:] if len(r) > column and r[column])
+
+
+def test_the_fake_shows_numbers_as_sheets_does_by_their_number_format() -> None:
+    """The stand-in itself: a number with a date format is the number unformatted and the pattern's text as shown;
+    a column format set afterwards (``repeatCell``) changes how numbers already there are shown, not text."""
+    fake = FakeGoogle()
+    sheet = fake.add_sheet("Tab", [["Zeit", "Datum", "Uhrzeit"], ["01.02.2027 09:15:07"]])
+    cells = [
+        {"userEnteredValue": {"numberValue": serial_of(dt.datetime(2027, 2, 1, 9, 15, 7))},
+         "userEnteredFormat": {"numberFormat": TIMESTAMP}},
+        {"userEnteredValue": {"numberValue": 46419.0}, "userEnteredFormat": {"numberFormat": DATE}},
+        {"userEnteredValue": {"numberValue": 0.75}, "userEnteredFormat": {"numberFormat": {"type": "TIME",
+                                                                                          "pattern": "hh:mm"}}},
+    ]  # fmt: skip
+    fields = "userEnteredValue,userEnteredFormat.numberFormat"
+    update = {"updateCells": {"rows": [{"values": cells}], "fields": fields, "start": {"sheetId": sheet.sheet_id,
+              "rowIndex": 2, "columnIndex": 0}}}  # fmt: skip
+    base = "https://sheets.googleapis.com/v4/spreadsheets/tabelle-test"
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    status, _ = fake.handle("POST", f"{base}:batchUpdate", auth, json.dumps({"requests": [update]}).encode())
+    assert status == 200
+
+    def read(render: str) -> list[Any]:
+        status, text = fake.handle(
+            "GET", f"{base}/values:batchGet?ranges=Tab!A2:C3&valueRenderOption={render}", auth, None
+        )
+        assert status == 200
+        return list(json.loads(text)["valueRanges"][0]["values"])
+
+    assert read("FORMATTED_VALUE") == [["01.02.2027 09:15:07"], ["01.02.2027 09:15:07", "01.02.2027", "18:00"]]
+    unformatted_row = read("UNFORMATTED_VALUE")[1]
+    assert unformatted_row[1:] == [46419.0, 0.75] and abs(unformatted_row[0] - 46419.385497685) < 1e-8
+    assert read("UNFORMATTED_VALUE")[0] == ["01.02.2027 09:15:07"]  # text stays text
+
+    short = {"repeatCell": {"range": {"sheetId": sheet.sheet_id, "startRowIndex": 1, "startColumnIndex": 0,
+             "endColumnIndex": 1}, "cell": {"userEnteredFormat": {"numberFormat": {"type": "DATE_TIME",
+             "pattern": "dd.mm.yyyy hh:mm"}}}, "fields": "userEnteredFormat.numberFormat"}}  # fmt: skip
+    fake.handle("POST", f"{base}:batchUpdate", auth, json.dumps({"requests": [short]}).encode())
+    assert [row[0] for row in read("FORMATTED_VALUE")] == ["01.02.2027 09:15:07", "01.02.2027 09:15"]

@@ -14,8 +14,11 @@ Writing (:meth:`GoogleSheetsStore.apply`) is two requests:
 2. one ``spreadsheets:batchUpdate`` with everything: new tabs and grid room, headers, ``updateCells`` for
    cells and generated bodies, ``deleteDimension`` (descending), ``appendCells`` for new rows (Sheets finds
    the end of the table itself, so a row a person adds meanwhile is never overwritten). Text goes in as
-   ``stringValue``: like RAW input it is never parsed as a formula. A batchUpdate is atomic: all of it is
-   applied or nothing. A write too large for one request (a first import of thousands of answers) goes in
+   ``stringValue``: like RAW input it is never parsed as a formula. Dates, times and timestamps the job wrote
+   in its own German form into a date column are real date cells: a ``numberValue`` (serial number) with a
+   number format that shows the same text again (:func:`date_cell`), so reading them as shown is unchanged.
+   A batchUpdate is atomic: all of it is applied or nothing. A write too large for one request (a first
+   import of thousands of answers) goes in
    several batches: headers first, ``Eingang`` (the record of which answers were taken) last, so a run that
    stops in between leaves those answers to the next run, which finds what is already written by ID.
 
