@@ -288,3 +288,72 @@ def test_the_fake_shows_numbers_as_sheets_does_by_their_number_format() -> None:
              "pattern": "dd.mm.yyyy hh:mm"}}}, "fields": "userEnteredFormat.numberFormat"}}  # fmt: skip
     fake.handle("POST", f"{base}:batchUpdate", auth, json.dumps({"requests": [short]}).encode())
     assert [row[0] for row in read("FORMATTED_VALUE")] == ["01.02.2027 09:15:07", "01.02.2027 09:15"]
+
+
+def test_einrichten_turns_the_jobs_old_text_dates_into_date_cells_and_leaves_typed_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with google_backend(tmp_path / "arbeitsordner", monkeypatch) as gb:
+        two_registrations(gb)
+        assert gb.sync().exit_code == 0
+        anmeldungen = gb.fake.sheet("Anmeldungen")
+        column, bemerkung = anmeldungen.header_index("Eingegangen"), anmeldungen.header_index("Bemerkung")
+        rows = [n for n in range(2, len(anmeldungen.rows) + 1) if anmeldungen.cell(n, column) != ""]
+        for number in rows:  # as an earlier version wrote them: text
+            anmeldungen.set(number, column, str(anmeldungen.cell(number, column)))
+        anmeldungen.set(rows[0], bemerkung, "01.02.2027 09:15:07")  # a person's note that looks like a date
+        anmeldungen.set(rows[1], column, "1.2.27 9:15")  # typed by hand
+        termine = gb.fake.sheet("Termine")
+        datum = termine.header_index("Datum")
+        termin_row = next(n for n in range(2, len(termine.rows) + 1) if termine.cell(n, datum) not in ("", None))
+        old_text = str(termine.cell(termin_row, datum))
+        termine.set(termin_row, datum, old_text)
+
+        result = CliRunner().invoke(main, ["-C", str(gb.folder), "einrichten"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "»Anmeldungen«: 1 als Text geschriebene Datumsangabe ist jetzt ein echter Datumswert" in result.output
+        assert "»Termine«: 1 als Text geschriebene Datumsangabe ist jetzt ein echter Datumswert" in result.output
+        converted = anmeldungen.cell(rows[0], column)
+        assert isinstance(converted, Formatted) and converted.pattern == TIMESTAMP["pattern"]
+        assert anmeldungen.cell(rows[1], column) == "1.2.27 9:15"
+        assert anmeldungen.cell(rows[0], bemerkung) == "01.02.2027 09:15:07"
+        dated = termine.cell(termin_row, datum)
+        assert isinstance(dated, Formatted) and str(dated) == old_text and dated.pattern == DATE["pattern"]
+
+        start = len(gb.fake.calls)
+        again = CliRunner().invoke(main, ["-C", str(gb.folder), "einrichten"], catch_exceptions=False)
+        assert "Datumsangabe" not in again.output and gb.fake.writes(start) == []
+        start = len(gb.fake.calls)
+        assert gb.sync().exit_code == 0
+        assert gb.fake.writes(start) == []
+
+
+def test_einrichten_leaves_a_text_date_a_person_changes_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with google_backend(tmp_path / "arbeitsordner", monkeypatch) as gb:
+        two_registrations(gb)
+        assert gb.sync().exit_code == 0
+        anmeldungen = gb.fake.sheet("Anmeldungen")
+        column = anmeldungen.header_index("Eingegangen")
+        rows = [n for n in range(2, len(anmeldungen.rows) + 1) if anmeldungen.cell(n, column) != ""]
+        for number in rows:
+            anmeldungen.set(number, column, str(anmeldungen.cell(number, column)))
+        seen: list[str] = []
+
+        def person_edits(call: Call) -> None:
+            if call.kind != "values:batchGet":
+                return
+            render = call.params.get("valueRenderOption", [""])[0]
+            if render == "FORMATTED_VALUE" and "UNFORMATTED_VALUE" in seen and "edited" not in seen:
+                anmeldungen.set(rows[0], column, "02.02.2027 10:00:00")  # between einrichten's look and its write
+                seen.append("edited")
+            seen.append(render)
+
+        gb.fake.before = person_edits
+        result = CliRunner().invoke(main, ["-C", str(gb.folder), "einrichten"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert "edited" in seen
+        assert anmeldungen.cell(rows[0], column) == "02.02.2027 10:00:00"  # the person's value, untouched
+        assert isinstance(anmeldungen.cell(rows[1], column), Formatted)
+        assert "»Anmeldungen«: 1 als Text geschriebene Datumsangabe ist jetzt ein echter Datumswert" in result.output

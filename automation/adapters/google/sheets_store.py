@@ -62,6 +62,7 @@ from automation.domain.errors import GoogleApiError
 from automation.domain.records import MODEL_BY_TAB, Hinweis, Kind, columns
 from automation.domain.store import (
     ApplyResult,
+    CellChange,
     ChangeSet,
     Conflict,
     Row,
@@ -186,11 +187,11 @@ class SheetsApi:
             )
         return result
 
-    def values(self, ranges: list[str]) -> list[list[list[Any]]]:
-        """The cells of several ranges in one ``values:batchGet`` (as shown: FORMATTED_VALUE)."""
+    def values(self, ranges: list[str], render: str = "FORMATTED_VALUE") -> list[list[list[Any]]]:
+        """The cells of several ranges in one ``values:batchGet`` (as shown: FORMATTED_VALUE, unless ``render``)."""
         if not ranges:
             return []
-        params = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+        params = {"valueRenderOption": render, "majorDimension": "ROWS"}
         data = self._call("das Lesen der Tabelle", self.http.values_batch_get, ranges, params)
         return [list(vr.get("values", [])) for vr in data.get("valueRanges", [])]
 
@@ -673,7 +674,51 @@ class GoogleSheetsStore:
         """Dropdowns, frozen header rows, warning-only protection of job tabs (see ``sheet_setup``)."""
         from automation.adapters.google.sheet_setup import format_tabs
 
-        return format_tabs(self.api, layouts)
+        return format_tabs(self.api, layouts) + self._dates_from_text(layouts)
+
+    def _dates_from_text(self, layouts: list[TabLayout]) -> list[str]:
+        """Dates, times and timestamps an earlier version wrote as text in the job's form (``01.02.2027 09:00:00``)
+        become real date cells with the same value, written like any change (found by ID; a cell changed
+        meanwhile is left alone). Text is told from numbers by reading the tabs unformatted; anything else a
+        person typed stays as it is."""
+        sheets = self.api.sheets()
+        wanted: list[tuple[TabLayout, str]] = []
+        for layout in layouts:
+            model = MODEL_BY_TAB.get(layout.name)
+            if layout.name in sheets and model is not None and model.ID and layout.number_formats:
+                wanted.append((layout, model.ID))
+        grids = self.api.values([quote_tab(layout.name) for layout, _ in wanted], render="UNFORMATTED_VALUE")
+        changes = ChangeSet()
+        counts: dict[str, int] = {}
+        for (layout, id_column), grid in zip(wanted, grids, strict=True):
+            headers = [str(h).strip() for h in grid[0]] if grid else []
+            key_index = find_header(headers, id_column)
+            targets = [i for i in (find_header(headers, h) for h in layout.number_formats) if i is not None]
+            if key_index is None or not targets:
+                continue
+            seen: set[str] = set()
+            for line in grid[1:]:
+                key = _text(line[key_index]) if key_index < len(line) else ""
+                if not key or key in seen:
+                    continue  # rows are found by their ID's first row (as apply finds them)
+                seen.add(key)
+                for index in targets:
+                    value = line[index] if index < len(line) else ""
+                    if isinstance(value, str) and date_cell(layout.name, headers[index], value) is not None:
+                        changes.cells.append(CellChange(layout.name, id_column, key, headers[index], value, value))
+                        counts[layout.name] = counts.get(layout.name, 0) + 1
+        if not changes:
+            return []
+        result = self.apply(changes)
+        for conflict in result.conflicts:
+            counts[conflict.tab] -= 1  # changed meanwhile: left as it is now
+        return [
+            f"»{tab}«: 1 als Text geschriebene Datumsangabe ist jetzt ein echter Datumswert"
+            if count == 1
+            else f"»{tab}«: {count} als Text geschriebene Datumsangaben sind jetzt echte Datumswerte"
+            for tab, count in counts.items()
+            if count > 0
+        ]
 
 
 def _append_dimension(sheet_id: int, dimension: str, length: int) -> dict[str, Any]:
