@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import http.server
 import json
 import re
@@ -57,7 +58,15 @@ class Formatted:
         return dict(self.number_format).get("pattern", "")
 
     def __str__(self) -> str:
-        return render_number(self.number, dict(self.number_format))
+        return _render(self.number, self.number_format)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Formatted:
+        return self  # immutable, like the text in other cells (the fake copies whole tabs per batch)
+
+
+@functools.lru_cache(maxsize=65536)
+def _render(number: float, number_format: tuple[tuple[str, str], ...]) -> str:
+    return render_number(number, dict(number_format))
 
 
 def render_number(number: float, number_format: dict[str, str]) -> str:
