@@ -468,7 +468,7 @@ class FakeGoogle:
         count = 0
         for i, line in enumerate(values):
             for j, value in enumerate(line):
-                sheet.set(r1 + i, c1 + j, self._input(value, option))
+                sheet.set(r1 + i, c1 + j, self._formatted_like(sheet, r1 + i, c1 + j, self._input(value, option)))
                 count += 1
         return count
 
@@ -503,7 +503,7 @@ class FakeGoogle:
             sheet.row_count += len(rows)
         for i, line in enumerate(rows):
             for j, value in enumerate(line):
-                sheet.set(end + 1 + i, j, self._input(value, option))
+                sheet.set(end + 1 + i, j, self._formatted_like(sheet, end + 1 + i, j, self._input(value, option)))
         return {"spreadsheetId": self.spreadsheet_id, "updates": {"updatedRows": len(rows)}}
 
     def _batch_clear(self, call: Call) -> Any:
@@ -540,6 +540,12 @@ class FakeGoogle:
             result["updatedSpreadsheet"] = spreadsheet
         return result
 
+    def _formatted_like(self, sheet: FakeSheet, row: int, column: int, value: Any) -> Any:
+        """A number written through the values API keeps the cell's number format (its own, else its column's)."""
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return value
+        return self._cell_value({"userEnteredValue": {"numberValue": value}}, "userEnteredValue", sheet, row, column)
+
     def _cell_value(
         self,
         cell: dict[str, Any],
@@ -568,7 +574,7 @@ class FakeGoogle:
             wanted = before.number_format if isinstance(before, Formatted) else _number_format(column_format)
         else:
             wanted = None
-        return Formatted(float(value), wanted) if wanted else value
+        return Formatted(value, wanted) if wanted else value
 
     def _update_cells(self, spec: dict[str, Any]) -> None:
         if "userEnteredValue" not in spec.get("fields", ""):
