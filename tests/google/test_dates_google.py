@@ -21,7 +21,7 @@ from automation.domain.records import Anmeldung
 from automation.services.wiring import Workspace
 from tests.backends import GoogleBackend, assert_no_formula_written, google_backend, request_counts
 from tests.conftest import registration
-from tests.google.fake_google import TOKEN, Call, FakeGoogle, FakeSheet, Formatted, unformatted
+from tests.google.fake_google import TOKEN, Call, FakeGoogle, FakeSheet, Formatted, render_number, unformatted
 
 TIMESTAMP = {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm:ss"}
 DATE = {"type": "DATE", "pattern": "dd.mm.yyyy"}
@@ -357,3 +357,25 @@ def test_einrichten_leaves_a_text_date_a_person_changes_meanwhile(
         assert anmeldungen.cell(rows[0], column) == "02.02.2027 10:00:00"  # the person's value, untouched
         assert isinstance(anmeldungen.cell(rows[1], column), Formatted)
         assert "»Anmeldungen«: 1 als Text geschriebene Datumsangabe ist jetzt ein echter Datumswert" in result.output
+
+
+@pytest.mark.parametrize("cut_off", [False, True], ids=["Sheets rundet", "Sheets schneidet ab"])
+def test_every_job_timestamp_shows_its_own_text_again(cut_off: bool) -> None:
+    """Whether Sheets rounds the seconds of a serial number or cuts them off, the shown text is the job's text."""
+    from automation.adapters.google.sheets_store import date_cell
+
+    moment = dt.datetime(1990, 1, 1)
+    for step in range(20000):
+        moment += dt.timedelta(seconds=7919 * step % 86399 + 86400 * (step % 97))
+        text = f"{moment:%d.%m.%Y %H:%M:%S}"
+        cell = date_cell("Anmeldungen", "Eingegangen", text)
+        assert cell is not None
+        number = cell["userEnteredValue"]["numberValue"]
+        numerator, denominator = number.as_integer_ratio()  # exactly, without a float multiplication's rounding
+        seconds = numerator * 86400 // denominator if cut_off else round(number * 86400)
+        shown = dt.datetime(1899, 12, 30) + dt.timedelta(seconds=seconds)
+        assert f"{shown:%d.%m.%Y %H:%M:%S}" == text
+        assert render_number(number, cell["userEnteredFormat"]["numberFormat"]) == text
+    for text in ("1.2.2027 09:15:07", "31.02.2027 09:15:07", "01.02.2027 24:00:00", "01.02.2027", "=JETZT()", ""):
+        assert date_cell("Anmeldungen", "Eingegangen", text) is None, text
+    assert date_cell("Anmeldungen", "Bemerkung", "01.02.2027 09:15:07") is None  # a text column
