@@ -35,7 +35,7 @@ NUMBER_FORMATS: dict[Kind, str] = {Kind.DATE: "DD.MM.YYYY", Kind.DATETIME: "DD.M
 # Google's patterns for the same formats.
 GOOGLE_PATTERNS: dict[str, tuple[str, str]] = {
     "DD.MM.YYYY": ("DATE", "dd.mm.yyyy"),
-    "DD.MM.YYYY HH:MM": ("DATE_TIME", "dd.mm.yyyy hh:mm"),
+    "DD.MM.YYYY HH:MM": ("DATE_TIME", "dd.mm.yyyy hh:mm:ss"),  # seconds: the job reads them back (sheets_store)
     "HH:MM": ("TIME", "hh:mm"),
 }
 

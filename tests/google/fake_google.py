@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import http.server
 import json
 import re
@@ -38,6 +39,71 @@ class Formula:
     """What USER_ENTERED makes of text starting with ``=`` (the job must never cause this)."""
 
     text: str
+
+
+_EPOCH = dt.datetime(1899, 12, 30)
+_TOKENS = re.compile(r"yyyy|yy|dd|d|hh|h|mm|m|ss|s")
+
+
+@dataclass(frozen=True)
+class Formatted:
+    """A number in a cell with a number format of its own (as Sheets keeps ``userEnteredFormat.numberFormat``):
+    UNFORMATTED_VALUE gives ``number``, FORMATTED_VALUE the number shown by the pattern (``str``)."""
+
+    number: float
+    number_format: tuple[tuple[str, str], ...]  # the NumberFormat's items, e.g. (("pattern", …), ("type", "DATE"))
+
+    @property
+    def pattern(self) -> str:
+        return dict(self.number_format).get("pattern", "")
+
+    def __str__(self) -> str:
+        return _render(self.number, self.number_format)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Formatted:
+        return self  # immutable, like the text in other cells (the fake copies whole tabs per batch)
+
+
+@functools.lru_cache(maxsize=65536)
+def _render(number: float, number_format: tuple[tuple[str, str], ...]) -> str:
+    return render_number(number, dict(number_format))
+
+
+def render_number(number: float, number_format: dict[str, str]) -> str:
+    """A serial number shown by a date/time pattern (tokens as Google's format guide lists them: ``mm`` is the
+    minute after an hour or before seconds, else the month; seconds rounded to the nearest); other types are
+    left as plain numbers."""
+    if number_format.get("type") not in ("DATE", "TIME", "DATE_TIME"):
+        return _formatted(number)
+    moment = _EPOCH + dt.timedelta(seconds=round(number * 86400))
+    pattern = number_format.get("pattern") or {"DATE": "dd.mm.yyyy", "TIME": "hh:mm:ss"}.get(
+        number_format["type"], "dd.mm.yyyy hh:mm:ss"
+    )
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKENS.finditer(pattern)]
+    out, last = [], 0
+    for index, (start, end, token) in enumerate(tokens):
+        out.append(pattern[last:start])
+        last = end
+        before = tokens[index - 1][2] if index else ""
+        after = tokens[index + 1][2] if index + 1 < len(tokens) else ""
+        if token in ("m", "mm"):
+            minute = before.startswith("h") or after.startswith("s")
+            value = moment.minute if minute else moment.month
+            out.append(f"{value:02d}" if token == "mm" else str(value))
+            continue
+        value = {"y": moment.year, "d": moment.day, "h": moment.hour, "s": moment.second}[token[0]]
+        out.append(str(value) if token == "yyyy" else f"{value % 100 if token == 'yy' else value:0{len(token)}d}")
+    out.append(pattern[last:])
+    return "".join(out)
+
+
+def _number_format(spec: dict[str, Any] | None) -> tuple[tuple[str, str], ...] | None:
+    return tuple(sorted(spec.items())) if spec else None
+
+
+def unformatted(value: Any) -> Any:
+    """A cell as UNFORMATTED_VALUE gives it (a formatted number as its number)."""
+    return value.number if isinstance(value, Formatted) else value
 
 
 @dataclass
@@ -171,6 +237,8 @@ def parse_range(text: str) -> tuple[str, int, int, int | None, int | None]:
 def _formatted(value: Any) -> str:
     if isinstance(value, Formula):
         return "#FORMEL"
+    if isinstance(value, Formatted):
+        return str(value)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
@@ -377,7 +445,7 @@ class FakeGoogle:
             values = []
             for number in range(r1, last_row + 1):
                 line = sheet.rows[number - 1][c1 : (c2 + 1) if c2 is not None else None]
-                line = [v if render != "FORMATTED_VALUE" else _formatted(v) for v in line]
+                line = [unformatted(v) if render != "FORMATTED_VALUE" else _formatted(v) for v in line]
                 while line and line[-1] in ("", None):
                     line.pop()
                 values.append(line)
@@ -400,7 +468,7 @@ class FakeGoogle:
         count = 0
         for i, line in enumerate(values):
             for j, value in enumerate(line):
-                sheet.set(r1 + i, c1 + j, self._input(value, option))
+                sheet.set(r1 + i, c1 + j, self._formatted_like(sheet, r1 + i, c1 + j, self._input(value, option)))
                 count += 1
         return count
 
@@ -435,7 +503,7 @@ class FakeGoogle:
             sheet.row_count += len(rows)
         for i, line in enumerate(rows):
             for j, value in enumerate(line):
-                sheet.set(end + 1 + i, j, self._input(value, option))
+                sheet.set(end + 1 + i, j, self._formatted_like(sheet, end + 1 + i, j, self._input(value, option)))
         return {"spreadsheetId": self.spreadsheet_id, "updates": {"updatedRows": len(rows)}}
 
     def _batch_clear(self, call: Call) -> Any:
@@ -472,14 +540,41 @@ class FakeGoogle:
             result["updatedSpreadsheet"] = spreadsheet
         return result
 
-    def _cell_value(self, cell: dict[str, Any]) -> Any:
+    def _formatted_like(self, sheet: FakeSheet, row: int, column: int, value: Any) -> Any:
+        """A number written through the values API keeps the cell's number format (its own, else its column's)."""
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return value
+        return self._cell_value({"userEnteredValue": {"numberValue": value}}, "userEnteredValue", sheet, row, column)
+
+    def _cell_value(
+        self,
+        cell: dict[str, Any],
+        fields: str = "userEnteredValue",
+        sheet: FakeSheet | None = None,
+        row: int = 0,
+        column: int = 0,
+    ) -> Any:
+        """The value a cell holds after an ``updateCells``/``appendCells`` with this field mask: a number keeps the
+        number format the cell had (its own, else its column's) unless the mask sets the format (then the
+        request's, or none when the cell gives none)."""
         entered = cell.get("userEnteredValue", {})
+        value: Any = ""
         if "formulaValue" in entered:
             return Formula(entered["formulaValue"])
         for kind in ("stringValue", "numberValue", "boolValue"):
             if kind in entered:
-                return entered[kind]
-        return ""
+                value = entered[kind]
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return value
+        if any(f in fields.split(",") for f in ("userEnteredFormat", "userEnteredFormat.numberFormat")):
+            wanted = _number_format(cell.get("userEnteredFormat", {}).get("numberFormat"))
+        elif sheet is not None:
+            before = sheet.cell(row, column)
+            column_format = sheet.formats.get(column, {}).get("numberFormat") if row > 1 else None
+            wanted = before.number_format if isinstance(before, Formatted) else _number_format(column_format)
+        else:
+            wanted = None
+        return Formatted(value, wanted) if wanted else value
 
     def _update_cells(self, spec: dict[str, Any]) -> None:
         if "userEnteredValue" not in spec.get("fields", ""):
@@ -491,7 +586,8 @@ class FakeGoogle:
             top, left = start.get("rowIndex", 0), start.get("columnIndex", 0)
             for i, row in enumerate(rows):
                 for j, cell in enumerate(row.get("values", [])):
-                    sheet.set(top + i + 1, left + j, self._cell_value(cell))
+                    number = top + i + 1
+                    sheet.set(number, left + j, self._cell_value(cell, spec["fields"], sheet, number, left + j))
             return
         rng = spec["range"]
         sheet = self._by_id(rng["sheetId"])
@@ -503,7 +599,8 @@ class FakeGoogle:
             if i >= len(rows) and top + i >= len(sheet.rows):
                 break
             for j in range(right - left):
-                value = self._cell_value(values[j]) if j < len(values) else ""
+                number = top + i + 1
+                value = self._cell_value(values[j], spec["fields"], sheet, number, left + j) if j < len(values) else ""
                 if value != "" or sheet.cell(top + i + 1, left + j) != "":
                     sheet.set(top + i + 1, left + j, value)
                 if "textFormatRuns" in spec.get("fields", ""):
@@ -522,7 +619,8 @@ class FakeGoogle:
         for i, row in enumerate(rows):
             sheet.set(end + 1 + i, 0, "")
             for j, cell in enumerate(row.get("values", [])):
-                sheet.set(end + 1 + i, j, self._cell_value(cell))
+                fields = spec.get("fields", "userEnteredValue")
+                sheet.set(end + 1 + i, j, self._cell_value(cell, fields, sheet, end + 1 + i, j))
 
     def _one_update(self, request: dict[str, Any]) -> dict[str, Any]:
         (name, spec), *_ = request.items()
@@ -622,6 +720,14 @@ class FakeGoogle:
                 raise FakeError(400, "nicht nachgebildet: repeatCell nur für Formate")
             for column in range(rng["startColumnIndex"], rng["endColumnIndex"]):
                 sheet.formats.setdefault(column, {}).update(copy.deepcopy(spec["cell"]["userEnteredFormat"]))
+                column_format = _number_format(spec["cell"]["userEnteredFormat"].get("numberFormat"))
+                if column_format is None:
+                    continue
+                first, end = rng.get("startRowIndex", 0) + 1, rng.get("endRowIndex", len(sheet.rows))
+                for number in range(first, min(end, len(sheet.rows)) + 1):  # numbers already there take it too
+                    value = sheet.cell(number, column)
+                    if isinstance(value, Formatted) or (isinstance(value, int | float) and not isinstance(value, bool)):
+                        sheet.set(number, column, Formatted(float(unformatted(value)), column_format))
             return {}
         raise FakeError(400, f"nicht nachgebildet: {name}")
 

@@ -29,7 +29,7 @@ def test_einrichten_sends_filter_widths_date_formats_and_colours_once(
     email, mine = kontakte.header_index("E-Mail"), kontakte.header_index("Meine Spalte")
     assert kontakte.column_widths[email] >= 200 and mine not in kontakte.column_widths  # the user's column: as it was
     zeit = versand.header_index("Zeit")
-    assert versand.formats[zeit]["numberFormat"] == {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm"}
+    assert versand.formats[zeit]["numberFormat"] == {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm:ss"}
     termine = gw.fake.sheet("Termine")
     assert termine.formats[termine.header_index("Datum")]["numberFormat"]["pattern"] == "dd.mm.yyyy"
     assert hinweise.formats[hinweise.header_index("Hinweis")]["wrapStrategy"] == "WRAP"

@@ -14,8 +14,11 @@ Writing (:meth:`GoogleSheetsStore.apply`) is two requests:
 2. one ``spreadsheets:batchUpdate`` with everything: new tabs and grid room, headers, ``updateCells`` for
    cells and generated bodies, ``deleteDimension`` (descending), ``appendCells`` for new rows (Sheets finds
    the end of the table itself, so a row a person adds meanwhile is never overwritten). Text goes in as
-   ``stringValue``: like RAW input it is never parsed as a formula. A batchUpdate is atomic: all of it is
-   applied or nothing. A write too large for one request (a first import of thousands of answers) goes in
+   ``stringValue``: like RAW input it is never parsed as a formula. Dates, times and timestamps the job wrote
+   in its own German form into a date column are real date cells: a ``numberValue`` (serial number) with a
+   number format that shows the same text again (:func:`date_cell`), so reading them as shown is unchanged.
+   A batchUpdate is atomic: all of it is applied or nothing. A write too large for one request (a first
+   import of thousands of answers) goes in
    several batches: headers first, ``Eingang`` (the record of which answers were taken) last, so a run that
    stops in between leaves those answers to the next run, which finds what is already written by ID.
 
@@ -40,10 +43,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
+import re
 import secrets
 from collections.abc import Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from gspread.exceptions import APIError
@@ -56,6 +62,7 @@ from automation.domain.errors import GoogleApiError
 from automation.domain.records import MODEL_BY_TAB, Hinweis, Kind, columns
 from automation.domain.store import (
     ApplyResult,
+    CellChange,
     ChangeSet,
     Conflict,
     Row,
@@ -180,11 +187,11 @@ class SheetsApi:
             )
         return result
 
-    def values(self, ranges: list[str]) -> list[list[list[Any]]]:
-        """The cells of several ranges in one ``values:batchGet`` (as shown: FORMATTED_VALUE)."""
+    def values(self, ranges: list[str], render: str = "FORMATTED_VALUE") -> list[list[list[Any]]]:
+        """The cells of several ranges in one ``values:batchGet`` (as shown: FORMATTED_VALUE, unless ``render``)."""
         if not ranges:
             return []
-        params = {"valueRenderOption": "FORMATTED_VALUE", "majorDimension": "ROWS"}
+        params = {"valueRenderOption": render, "majorDimension": "ROWS"}
         data = self._call("das Lesen der Tabelle", self.http.values_batch_get, ranges, params)
         return [list(vr.get("values", [])) for vr in data.get("valueRanges", [])]
 
@@ -667,7 +674,51 @@ class GoogleSheetsStore:
         """Dropdowns, frozen header rows, warning-only protection of job tabs (see ``sheet_setup``)."""
         from automation.adapters.google.sheet_setup import format_tabs
 
-        return format_tabs(self.api, layouts)
+        return format_tabs(self.api, layouts) + self._dates_from_text(layouts)
+
+    def _dates_from_text(self, layouts: list[TabLayout]) -> list[str]:
+        """Dates, times and timestamps an earlier version wrote as text in the job's form (``01.02.2027 09:00:00``)
+        become real date cells with the same value, written like any change (found by ID; a cell changed
+        meanwhile is left alone). Text is told from numbers by reading the tabs unformatted; anything else a
+        person typed stays as it is."""
+        sheets = self.api.sheets()
+        wanted: list[tuple[TabLayout, str]] = []
+        for layout in layouts:
+            model = MODEL_BY_TAB.get(layout.name)
+            if layout.name in sheets and model is not None and model.ID and layout.number_formats:
+                wanted.append((layout, model.ID))
+        grids = self.api.values([quote_tab(layout.name) for layout, _ in wanted], render="UNFORMATTED_VALUE")
+        changes = ChangeSet()
+        counts: dict[str, int] = {}
+        for (layout, id_column), grid in zip(wanted, grids, strict=True):
+            headers = [str(h).strip() for h in grid[0]] if grid else []
+            key_index = find_header(headers, id_column)
+            targets = [i for i in (find_header(headers, h) for h in layout.number_formats) if i is not None]
+            if key_index is None or not targets:
+                continue
+            seen: set[str] = set()
+            for line in grid[1:]:
+                key = _text(line[key_index]) if key_index < len(line) else ""
+                if not key or key in seen:
+                    continue  # rows are found by their ID's first row (as apply finds them)
+                seen.add(key)
+                for index in targets:
+                    value = line[index] if index < len(line) else ""
+                    if isinstance(value, str) and date_cell(layout.name, headers[index], value) is not None:
+                        changes.cells.append(CellChange(layout.name, id_column, key, headers[index], value, value))
+                        counts[layout.name] = counts.get(layout.name, 0) + 1
+        if not changes:
+            return []
+        result = self.apply(changes)
+        for conflict in result.conflicts:
+            counts[conflict.tab] -= 1  # changed meanwhile: left as it is now
+        return [
+            f"»{tab}«: 1 als Text geschriebene Datumsangabe ist jetzt ein echter Datumswert"
+            if count == 1
+            else f"»{tab}«: {count} als Text geschriebene Datumsangaben sind jetzt echte Datumswerte"
+            for tab, count in counts.items()
+            if count > 0
+        ]
 
 
 def _append_dimension(sheet_id: int, dimension: str, length: int) -> dict[str, Any]:
@@ -748,7 +799,7 @@ class _Batch:
         """The whole body below the header; cells of the old body beyond it are cleared (unbounded range).
         ``links``: (row index, column) → a link on that cell's text (the old body's links go)."""
         assert plan.info is not None
-        rows = [{"values": [cell_data(v) for v in line]} for line in body]
+        rows = [{"values": [typed_cell(plan, j, v) for j, v in enumerate(line)]} for line in body]
         for (index, column), uri in (links or {}).items():
             cell = rows[index]["values"][column]
             if cell:
@@ -757,7 +808,7 @@ class _Batch:
             {
                 "updateCells": {
                     "rows": rows,
-                    "fields": "userEnteredValue" if links is None else "userEnteredValue,textFormatRuns",
+                    "fields": _fields(rows, "" if links is None else ",textFormatRuns"),
                     "range": {
                         "sheetId": plan.info.sheet_id,
                         "startRowIndex": 1,
@@ -828,11 +879,12 @@ class _Batch:
         for w in self.writes:
             info = self.plans[w.tab].info
             assert info is not None
+            cell_rows = [{"values": [typed_cell(self.plans[w.tab], w.column, w.value)]}]
             result.append(
                 {
                     "updateCells": {
-                        "rows": [{"values": [cell_data(w.value)]}],
-                        "fields": "userEnteredValue",
+                        "rows": cell_rows,
+                        "fields": _fields(cell_rows),
                         "start": {"sheetId": info.sheet_id, "rowIndex": w.row - 1, "columnIndex": w.column},
                     }
                 }
@@ -847,12 +899,13 @@ class _Batch:
             result.append({"deleteDimension": {"range": {**dimension, "endIndex": number}}})
         for plan, _id_column, rows in self.appends.values():
             assert plan.info is not None
+            new_rows = [{"values": [typed_cell(plan, j, v) for j, v in enumerate(line)]} for _key, line in rows]
             result.append(
                 {
                     "appendCells": {
                         "sheetId": plan.info.sheet_id,
-                        "rows": [{"values": [cell_data(v) for v in line]} for _key, line in rows],
-                        "fields": "userEnteredValue",
+                        "rows": new_rows,
+                        "fields": _fields(new_rows),
                     }
                 }
             )
@@ -956,8 +1009,98 @@ def as_written(plan: _TabPlan, column: int, shown: Any) -> Any:
 
 
 def _cost(values: list[Any]) -> int:
-    """About the bytes of these cells in an ``updateCells``/``appendCells`` request."""
-    return 20 + sum(40 + len(str(v)) for v in values)
+    """About the bytes of these cells in an ``updateCells``/``appendCells`` request (a date with its format)."""
+    return 20 + sum(40 + len(str(v)) + (80 if isinstance(v, str) and _DATE_TEXT.fullmatch(v) else 0) for v in values)
+
+
+# The number formats of the dates, times and timestamps the job writes (real date cells, sortable). Read back as
+# shown (FORMATTED_VALUE), a cell gives exactly the text the job wrote before as text (seconds included), so the
+# record layer reads old text cells and new date cells alike and a quiet sync finds nothing to change.
+DATE_CELL_FORMATS: dict[Kind, dict[str, str]] = {
+    Kind.DATETIME: {"type": "DATE_TIME", "pattern": "dd.mm.yyyy hh:mm:ss"},
+    Kind.DATE: {"type": "DATE", "pattern": "dd.mm.yyyy"},
+    Kind.TIME: {"type": "TIME", "pattern": "hh:mm"},
+}
+_SHOWN = {Kind.DATETIME: "%d.%m.%Y %H:%M:%S", Kind.DATE: "%d.%m.%Y", Kind.TIME: "%H:%M"}
+# the job's own text of these (``automation.domain.cells.to_cell``)
+_JOB_TEXT = {
+    Kind.DATETIME: re.compile(r"(\d{2})\.(\d{2})\.(\d{4}) (\d{2}):(\d{2}):(\d{2})"),
+    Kind.DATE: re.compile(r"(\d{2})\.(\d{2})\.(\d{4})"),
+    Kind.TIME: re.compile(r"(\d{2}):(\d{2})"),
+}
+_DATE_TEXT = re.compile("|".join(p.pattern for p in _JOB_TEXT.values()))
+_EPOCH = dt.datetime(1899, 12, 30)  # day 0 of Sheets' serial numbers
+NUMBER_FORMAT_FIELD = "userEnteredFormat.numberFormat"
+
+
+@cache
+def _date_kind(tab: str, header: str) -> Kind | None:
+    """The kind of a date, time or timestamp column of a known tab; None for every other column."""
+    model = MODEL_BY_TAB.get(tab)
+    if model is None:
+        return None
+    kinds = {header_key(c.header): c.kind for c in columns(model)}
+    kind = kinds.get(header_key(header))
+    return kind if kind in DATE_CELL_FORMATS else None
+
+
+def serial(value: dt.datetime | dt.time) -> float:
+    """Sheets' serial number of a timestamp (days since 30.12.1899) or a time (fraction of a day); never a hair
+    below the exact second, so showing it with seconds gives that second whether Sheets rounds or cuts off."""
+    if isinstance(value, dt.datetime):
+        delta = value.replace(microsecond=0) - _EPOCH
+        seconds = delta.days * 86400 + delta.seconds
+    else:
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+    result = seconds / 86400
+    numerator, denominator = result.as_integer_ratio()
+    return math.nextafter(result, math.inf) if numerator * 86400 < seconds * denominator else result
+
+
+def date_cell(tab: str, header: str, value: Any) -> dict[str, Any] | None:
+    """A date the job wrote as German text (``01.02.2027 09:00:00``) in a date column, as a real date cell: a
+    serial number with a number format that shows exactly that text again. None for anything else (other
+    columns, empty cells, text that is no date or not in the job's form: it is written as text, as typed)."""
+    kind = _date_kind(tab, header)
+    if kind is None or not isinstance(value, str) or not value.strip():
+        return None
+    match = _JOB_TEXT[kind].fullmatch(value)
+    if match is None:
+        return None  # not the job's own form (e.g. typed by a person): written as text, as it is
+    numbers = [int(part) for part in match.groups()]
+    typed: dt.datetime | dt.time
+    try:
+        if kind is Kind.TIME:
+            typed = dt.time(numbers[0], numbers[1])
+        else:
+            day, month, year, *clock = numbers
+            hour, minute, second = clock or [0, 0, 0]
+            typed = dt.datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        return None
+    if typed.strftime(_SHOWN[kind]) != value:
+        return None  # the same text would not come back
+    return {
+        "userEnteredValue": {"numberValue": serial(typed)},
+        "userEnteredFormat": {"numberFormat": dict(DATE_CELL_FORMATS[kind])},
+    }
+
+
+def _fields(rows: list[dict[str, Any]], extra: str = "") -> str:
+    """The field mask for these cells: their number format too when one of them is a date (the mask applies to
+    every cell in the range; text shows the same under any number format)."""
+    dated = any("userEnteredFormat" in cell for row in rows for cell in row.get("values", []))
+    return "userEnteredValue" + extra + (f",{NUMBER_FORMAT_FIELD}" if dated else "")
+
+
+def typed_cell(plan: _TabPlan, column: int, value: Any) -> dict[str, Any]:
+    """A cell of ``plan`` in ``column`` for ``updateCells``/``appendCells``: a date the job wrote as a real date
+    cell (:func:`date_cell`), anything else as :func:`cell_data`."""
+    if column < len(plan.headers):
+        dated = date_cell(plan.name, plan.headers[column], json_value(value))
+        if dated is not None:
+            return dated
+    return cell_data(value)
 
 
 def cell_data(value: Any) -> dict[str, Any]:
