@@ -94,8 +94,9 @@ class ProcessAnswersStep:
         handlers: dict[str, Handler] = {
             "anmeldung": _registration, "feedback": _feedback, "abmeldung": _cancellation, "nachfrage": _follow_up,
         }  # fmt: skip
-        shown = self.progress is not None and len(pending) >= PROGRESS_FROM
-        with self.progress(ctx, len(pending)) if self.progress and shown else nullcontext(_no_progress) as advance:
+        shown = len(pending) >= PROGRESS_FROM
+        display = self.progress(ctx, len(pending)) if self.progress and shown else nullcontext(_no_progress)
+        with display as advance:
             for entry in pending:
                 self._one(ctx, entry, handlers, index)
                 advance(1)
