@@ -379,3 +379,23 @@ def test_every_job_timestamp_shows_its_own_text_again(cut_off: bool) -> None:
     for text in ("1.2.2027 09:15:07", "31.02.2027 09:15:07", "01.02.2027 24:00:00", "01.02.2027", "=JETZT()", ""):
         assert date_cell("Anmeldungen", "Eingegangen", text) is None, text
     assert date_cell("Anmeldungen", "Bemerkung", "01.02.2027 09:15:07") is None  # a text column
+
+
+def test_every_cell_of_a_date_column_keeps_its_date_format_when_the_mask_covers_it() -> None:
+    """A request with a date cell sends the number-format field for the whole range: an empty cell or a text a
+    person typed in a date column must not lose the column's date format (a date typed there later shows as a
+    date); other columns get no format."""
+    from automation.adapters.google.sheets_store import _TabPlan, typed_cell
+
+    headers = ["Anmelde-ID", "Termin-ID", "Kontakt-ID", "Eingegangen", "Personen"]
+    plan = _TabPlan(name="Anmeldungen", info=None, grid=[headers], headers=headers, original_width=len(headers))
+    stamp = typed_cell(plan, 3, "01.02.2027 09:15:07")
+    empty = typed_cell(plan, 3, "")
+    typed = typed_cell(plan, 3, "1.2.27 9:15")
+    assert stamp["userEnteredFormat"]["numberFormat"] == TIMESTAMP and "numberValue" in stamp["userEnteredValue"]
+    assert empty == {"userEnteredFormat": {"numberFormat": TIMESTAMP}}
+    assert typed == {
+        "userEnteredValue": {"stringValue": "1.2.27 9:15"},
+        "userEnteredFormat": {"numberFormat": TIMESTAMP},
+    }
+    assert "userEnteredFormat" not in typed_cell(plan, 4, 2) and "userEnteredFormat" not in typed_cell(plan, 0, "A-1")

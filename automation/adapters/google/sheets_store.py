@@ -1100,6 +1100,9 @@ def typed_cell(plan: _TabPlan, column: int, value: Any) -> dict[str, Any]:
         dated = date_cell(plan.name, plan.headers[column], json_value(value))
         if dated is not None:
             return dated
+        kind = _date_kind(plan.name, plan.headers[column])
+        if kind is not None:  # empty or text: keeps the column's date format (the mask may cover this cell)
+            return {**cell_data(value), "userEnteredFormat": {"numberFormat": dict(DATE_CELL_FORMATS[kind])}}
     return cell_data(value)
 
 
