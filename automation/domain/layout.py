@@ -15,6 +15,7 @@ from functools import cache
 from automation.domain import normalize
 from automation.domain.cells import Cell
 from automation.domain.dataset import Dataset
+from automation.domain.names import full_name
 from automation.domain.normalize import CellError
 from automation.domain.records import (
     MODEL_BY_TAB,
@@ -74,12 +75,6 @@ def _kinds(tab: str) -> dict[str, Kind]:
     return {} if model is None else {c.header: c.kind for c in columns(model)}
 
 
-def number_format(tab: str, header: str) -> str | None:
-    """The number format of a date, time or timestamp column of a known tab; None for every other column."""
-    kind = _kinds(tab).get(header)
-    return NUMBER_FORMATS.get(kind) if kind is not None else None
-
-
 def typed_value(tab: str, header: str, value: Cell) -> Cell:
     """The value as a real date cell takes it: the job's German text of a date column as a date, timestamp or
     time; anything else (and text that is no date: it stays as the person typed it) unchanged."""
@@ -100,7 +95,7 @@ def typed_value(tab: str, header: str, value: Cell) -> Cell:
 
 
 def person_name(kontakt: Kontakt) -> str | None:
-    return " ".join(p.strip() for p in (kontakt.vorname, kontakt.nachname) if p and p.strip()) or None
+    return full_name(kontakt.vorname, kontakt.nachname, "") or None
 
 
 def termin_text(termin: Termin) -> str:

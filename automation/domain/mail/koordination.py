@@ -22,11 +22,11 @@ from automation.domain.dataset import Dataset
 from automation.domain.mail.due import DueMessage, LedgerView
 from automation.domain.mail.kinds import COORDINATION_KINDS, Art, MessageKey
 from automation.domain.records import Anmeldung, Kontakt, Termin, Versand
+from automation.domain.status import HOLDING_A_PLACE
 
 COORDINATION = "Koordination"  # the Kontakt-ID part of the notices' keys
 THRESHOLDS = (80, 100)
 FAILURE_DAYS = 7
-_WITH_PLACE = ("angemeldet", "teilgenommen")
 _COORDINATION_VALUES = {a.value for a in COORDINATION_KINDS}
 
 
@@ -41,7 +41,7 @@ def capacity_notices(dataset: Dataset, today: dt.date, address: str) -> list[Due
     taken: Counter[str] = Counter()
     waiting: Counter[str] = Counter()
     for anmeldung in dataset.all(Anmeldung):
-        if anmeldung.status in _WITH_PLACE:
+        if anmeldung.status in HOLDING_A_PLACE:
             taken[anmeldung.termin_id] += anmeldung.personen
         elif anmeldung.status == "Warteliste":
             waiting[anmeldung.termin_id] += anmeldung.personen
