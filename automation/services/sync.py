@@ -17,6 +17,7 @@ from automation.domain.run import Report, RunState
 from automation.services import idle
 from automation.services.erasure import clean_after_erasures
 from automation.services.findings import write_findings
+from automation.services.mail.ledger_guard import guard
 from automation.services.mail.step import SendMessagesStep
 from automation.services.nachbereitung import AfterEventStep, StaleOffersCheck
 from automation.services.replies import MailRepliesStep
@@ -85,6 +86,9 @@ def run_sync(
         with open_workspace(
             workspace.folder, workspace=workspace, now=now, dry_run=dry_run, interactive=interactive, complete_tabs=True
         ) as ctx:
+            # rows of »Versand« deleted by hand are put back before any step reads the ledger (answers plan an
+            # Abmelde-Bestätigung, the waiting list keeps the places of those told they have one)
+            guard(ctx)
             # Steps that act outside (sending) write their state themselves, immediately, before they act.
             report = run_steps(ctx, sync_steps(workspace))
             with ctx.store.deferred():  # the last data write and the Hinweise: one file write locally
