@@ -146,13 +146,13 @@ class OutboxSender:
 
     def sync(self) -> None:
         """Make every message written since the last call durable (one flush of the file system)."""
-        files, self._unsynced = self._unsynced, []
         try:
-            make_durable(self.folder, files)
-        except OSError as exc:
+            make_durable(self.folder, self._unsynced)
+        except OSError as exc:  # the files stay listed: the next call tries them again
             raise Unavailable(
                 f"Der Ausgangsordner {self.folder} lässt sich nicht auf die Platte schreiben ({exc})."
             ) from exc
+        self._unsynced = []
 
 
 def complete(data: bytes) -> bool:
